@@ -1,0 +1,31 @@
+/**
+ * How a failed delivery should be handled:
+ * - `retryable`: transient (429, 5xx, timeout, network) — retry, then re-queue.
+ * - `config`: the destination refused us (401/403/404/410, unknown topic) — a
+ *   config fix can cure it, so re-queue with a delay until the budget runs out.
+ * - `permanent`: the payload itself was refused (400, 413, …) — retrying cannot
+ *   help; dead-letter at once with the reason.
+ */
+export type FailureKind = 'retryable' | 'config' | 'permanent';
+
+/**
+ * A delivery failure. Its message never contains the destination URL, routing
+ * key or credentials: it is logged and written to the DLQ as the reason.
+ */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly kind: FailureKind,
+    readonly details: { status?: number; retryAfterSeconds?: number; attempts?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Classifies an HTTP status from a chat/webhook endpoint. */
+export function failureKindForStatus(status: number): FailureKind {
+  if (status === 429 || status === 408 || status >= 500) return 'retryable';
+  if (status === 401 || status === 403 || status === 404 || status === 410) return 'config';
+  return 'permanent';
+}

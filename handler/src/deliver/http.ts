@@ -1,0 +1,107 @@
+import { DeliveryError, failureKindForStatus } from './errors.js';
+
+export interface HttpPolicy {
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  /** Attempts in this invocation (1 = no retry). */
+  attempts: number;
+  /** Longest Retry-After honoured in-process; longer ones end the attempts so the pair is re-queued. */
+  maxRetryAfterSeconds: number;
+}
+
+export interface HttpResult {
+  status: number;
+  body: string;
+  attempts: number;
+}
+
+export interface HttpDeps {
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const defaultHttpDeps: HttpDeps = {
+  fetch: (...args) => fetch(...args),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Parses Retry-After (seconds or HTTP date) into seconds, or undefined. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function backoffMs(attempt: number): number {
+  // 250 ms, 500 ms, 1 s … with jitter, capped at 4 s.
+  const base = Math.min(4_000, 250 * 2 ** (attempt - 1));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code) return `network error ${cause.code}`;
+    return 'network error';
+  }
+  return 'network error';
+}
+
+/**
+ * POSTs a body with a timeout, retrying 429/5xx/network failures with backoff
+ * and honouring Retry-After up to the policy's cap. Resolves on 2xx; otherwise
+ * throws a {@link DeliveryError} whose message names the destination by `label`
+ * (never by URL, which often is the secret).
+ *
+ * @example await postWithRetry(url, JSON.stringify(payload), { 'content-type': 'application/json' }, policy, 'slack "sec"')
+ */
+export async function postWithRetry(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  policy: HttpPolicy,
+  label: string,
+  deps: HttpDeps = defaultHttpDeps,
+): Promise<HttpResult> {
+  let last: DeliveryError | undefined;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    let response: Response;
+    try {
+      response = await deps.fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(policy.timeoutMs),
+        redirect: 'error',
+      });
+    } catch (error) {
+      last = new DeliveryError(`${label}: ${describeNetworkError(error)}`, 'retryable', { attempts: attempt });
+      if (attempt < policy.attempts) await deps.sleep(backoffMs(attempt));
+      continue;
+    }
+    const text = await response.text().catch(() => '');
+    if (response.ok) return { status: response.status, body: text, attempts: attempt };
+
+    const kind = failureKindForStatus(response.status);
+    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    // Services echo request fragments in errors; keep a short, single-line excerpt only.
+    const excerpt = text.replace(/\s+/g, ' ').slice(0, 120);
+    last = new DeliveryError(`${label}: HTTP ${response.status}${excerpt ? ` ${excerpt}` : ''}`, kind, {
+      status: response.status,
+      attempts: attempt,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    });
+    if (kind !== 'retryable' || attempt >= policy.attempts) break;
+    if (retryAfterSeconds !== undefined) {
+      if (retryAfterSeconds > policy.maxRetryAfterSeconds) break;
+      await deps.sleep(retryAfterSeconds * 1000);
+    } else {
+      await deps.sleep(backoffMs(attempt));
+    }
+  }
+  throw last ?? new DeliveryError(`${label}: not attempted`, 'retryable');
+}

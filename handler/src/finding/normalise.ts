@@ -1,0 +1,60 @@
+import type { FindingEvent } from './schema.js';
+import type { NormalisedFinding } from './model.js';
+import { summariseAction } from './action.js';
+import { guardDutyConsoleUrl } from './console.js';
+import { at, text } from './read.js';
+import { summariseResource } from './resource.js';
+import { severityBand } from './severity.js';
+import { parseFindingType } from './type.js';
+import { cleanLine, cleanText } from '../text/clean.js';
+
+/** GuardDuty marks sample findings in `service.additionalInfo`, either directly or inside its JSON `value`. */
+function isSampleFinding(additionalInfo: unknown): boolean {
+  if (at(additionalInfo, 'sample') === true) return true;
+  const raw = at(additionalInfo, 'value');
+  if (typeof raw !== 'string' || !raw.includes('sample')) return false;
+  try {
+    return at(JSON.parse(raw), 'sample') === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Turns a validated GuardDuty event into the view model every channel renders.
+ * Pure: the account name comes from the caller (see `enrich/`).
+ *
+ * @example normaliseFinding(FindingEventSchema.parse(event), 'prod-payments')
+ */
+export function normaliseFinding(event: FindingEvent, accountName: string | null = null): NormalisedFinding {
+  const finding = event.detail;
+  const { action, actor } = summariseAction(finding);
+  const count = finding.service.count ?? 1;
+  const score = Math.round(finding.severity * 10) / 10;
+  return {
+    id: cleanLine(finding.id, 256),
+    arn: finding.arn ? cleanLine(finding.arn, 512) : null,
+    eventId: cleanLine(event.id, 256),
+    title: cleanLine(finding.title || finding.type, 500),
+    description: cleanText(finding.description),
+    type: parseFindingType(cleanLine(finding.type, 512)),
+    severity: { score, band: severityBand(score) },
+    account: { id: finding.accountId, name: accountName },
+    region: finding.region,
+    partition: cleanLine(finding.partition, 32),
+    resource: summariseResource(finding),
+    action,
+    actor,
+    occurrences: {
+      count,
+      firstSeen: text(finding.service, 'eventFirstSeen'),
+      lastSeen: text(finding.service, 'eventLastSeen'),
+    },
+    createdAt: cleanLine(finding.createdAt, 64),
+    updatedAt: cleanLine(finding.updatedAt, 64),
+    isUpdate: count > 1,
+    isSample: isSampleFinding(finding.service.additionalInfo),
+    archived: finding.service.archived === true,
+    consoleUrl: guardDutyConsoleUrl(finding.partition, finding.region, finding.id),
+  };
+}

@@ -1,0 +1,58 @@
+/*
+ * Channel-independent neutralisation of attacker-influenced text, applied once
+ * in the normaliser. Escaping for a markup language is the renderer's job; this
+ * removes what no channel should show: control characters, and invisible or
+ * direction-changing code points that can make text read differently from what
+ * it is ("Trojan Source"). Those are replaced with U+FFFD so an analyst can see
+ * something was there.
+ */
+
+// C0 (except tab/newline) and C1 controls, DEL.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// Zero-width and bidi controls: ZWSP..RLM, LRE..RLO, LRI..PDI, word joiner, BOM, soft hyphen.
+const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/** Longest string kept from any one finding field; renderers truncate further per channel. */
+export const MAX_FIELD_LENGTH = 2_000;
+
+/**
+ * Cleans one attacker-influenced value for display in any channel.
+ * Keeps tabs and newlines (descriptions use them); CR becomes LF.
+ */
+export function cleanText(value: string, maxLength = MAX_FIELD_LENGTH): string {
+  const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(INVISIBLE, '\uFFFD');
+  return truncate(cleaned, maxLength);
+}
+
+/** Cleans a value that must stay on one line (headers, subjects, fact values). */
+export function cleanLine(value: string, maxLength = MAX_FIELD_LENGTH): string {
+  return cleanText(value.replace(/[\r\n\t]+/g, ' '), maxLength);
+}
+
+/**
+ * Shortens text to at most `max` code units, ending with an ellipsis, without
+ * splitting a surrogate pair.
+ */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  if (max <= 1) return '…'.slice(0, max);
+  let end = max - 1;
+  const code = value.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${value.slice(0, end)}…`;
+}
+
+/** Shortens text to at most `max` UTF-8 bytes (for limits counted in bytes), ending with an ellipsis. */
+export function truncateBytes(value: string, max: number): string {
+  if (Buffer.byteLength(value, 'utf8') <= max) return value;
+  const budget = max - 3; // the ellipsis is 3 bytes in UTF-8
+  let bytes = 0;
+  let end = 0;
+  for (const ch of value) {
+    const size = Buffer.byteLength(ch, 'utf8');
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += ch.length;
+  }
+  return `${value.slice(0, end)}…`;
+}
