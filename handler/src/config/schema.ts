@@ -59,6 +59,13 @@ const ChannelBase = {
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: 'expected 1-64 letters, digits, ".", "_" or "-"' })
     .describe('Unique channel name, used in logs, metrics and retries.'),
   enabled: z.boolean().default(true),
+  minIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .optional()
+    .describe('Least time between two messages to this channel (default: 1000 for Slack and Google Chat, whose webhooks allow about one per second; 0 otherwise).'),
   ...RoutingFields,
 };
 

@@ -82,7 +82,8 @@ export const NormalisedFindingSchema = z.object({
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
-  /** True when GuardDuty has seen this finding before (service.count > 1). */
+  /** True for an update of a finding already published (updated past the first-publish window). */
+  /** True for an update of a finding already published (updated past the first-publish window). */
   isUpdate: z.boolean(),
   isSample: z.boolean(),
   archived: z.boolean(),

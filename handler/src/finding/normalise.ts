@@ -21,6 +21,21 @@ function isSampleFinding(additionalInfo: unknown): boolean {
 }
 
 /**
+ * GuardDuty publishes a new finding within about five minutes of creating it,
+ * possibly with several occurrences already aggregated (count > 1); later
+ * occurrences arrive as updates on the detector's 15 min / 1 h / 6 h cadence.
+ */
+export const FIRST_PUBLISH_WINDOW_MS = 5 * 60_000;
+
+/** True for an update of a finding published before: updated after the first-publish window (count > 1 when timestamps are unusable). */
+function isUpdateOf(createdAt: string, updatedAt: string, count: number): boolean {
+  const created = Date.parse(createdAt);
+  const updated = Date.parse(updatedAt);
+  if (Number.isNaN(created) || Number.isNaN(updated)) return count > 1;
+  return updated - created > FIRST_PUBLISH_WINDOW_MS;
+}
+
+/**
  * Turns a validated GuardDuty event into the view model every channel renders.
  * Pure: the account name comes from the caller (see `enrich/`).
  *
@@ -52,7 +67,7 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
     },
     createdAt: cleanLine(finding.createdAt, 64),
     updatedAt: cleanLine(finding.updatedAt, 64),
-    isUpdate: count > 1,
+    isUpdate: isUpdateOf(finding.createdAt, finding.updatedAt, count),
     isSample: isSampleFinding(finding.service.additionalInfo),
     archived: finding.service.archived === true,
     consoleUrl: guardDutyConsoleUrl(finding.partition, finding.region, finding.id),

@@ -1,0 +1,125 @@
+import type { Channel, ChannelType, Config } from '../config/schema.js';
+import type { NormalisedFinding } from '../finding/model.js';
+import { bandRank, type SeverityBand } from '../finding/severity.js';
+import { compileTypePatterns } from './match.js';
+
+type Filter = NonNullable<Config['defaults']['include']>;
+
+/** The rules one channel applies, after merging `defaults` and built-in defaults. */
+export interface EffectiveRules {
+  minSeverity: SeverityBand;
+  notifyOn: 'new' | 'escalations' | 'all';
+  includeSamples: boolean;
+  includeArchived: boolean;
+  include: CompiledFilter | null;
+  exclude: CompiledFilter | null;
+  /** Digest when more findings than this reach the channel in one batch; null = never. */
+  digestThreshold: number | null;
+}
+
+interface CompiledFilter {
+  types: ((type: string) => boolean) | null;
+  accounts: ReadonlySet<string> | null;
+  regions: ReadonlySet<string> | null;
+}
+
+/**
+ * Digests are on by default for chat-like channels, where a burst of hundreds of
+ * messages is noise and hits rate limits, and off where each finding must stand
+ * alone (an incident per finding, a SIEM record per finding).
+ */
+export const DEFAULT_DIGEST_THRESHOLD: Record<ChannelType, number | null> = {
+  slack: 10,
+  teams: 10,
+  googleChat: 10,
+  email: 10,
+  sns: null,
+  pagerduty: null,
+  webhook: null,
+};
+
+function compileFilter(filter: Filter | undefined): CompiledFilter | null {
+  if (!filter) return null;
+  return {
+    types: filter.types ? compileTypePatterns(filter.types) : null,
+    accounts: filter.accounts ? new Set(filter.accounts) : null,
+    regions: filter.regions ? new Set(filter.regions) : null,
+  };
+}
+
+/** Resolves a channel's rules: its own value, else `defaults`, else the built-in default. */
+export function effectiveRules(defaults: Config['defaults'], channel: Channel): EffectiveRules {
+  const pick = <K extends keyof Config['defaults']>(key: K): Config['defaults'][K] => channel[key] ?? defaults[key];
+  const digest = channel.digestThreshold !== undefined ? channel.digestThreshold : defaults.digestThreshold;
+  return {
+    minSeverity: pick('minSeverity') ?? 'LOW',
+    notifyOn: pick('notifyOn') ?? 'escalations',
+    includeSamples: pick('includeSamples') ?? true,
+    includeArchived: pick('includeArchived') ?? false,
+    include: compileFilter(pick('include')),
+    exclude: compileFilter(pick('exclude')),
+    digestThreshold: digest === undefined ? DEFAULT_DIGEST_THRESHOLD[channel.type] : digest,
+  };
+}
+
+export type SuppressReason = 'severity' | 'type' | 'account' | 'region' | 'sample' | 'archived' | 'update';
+
+export type Decision = { notify: true } | { notify: false; reason: SuppressReason };
+
+/** What the escalation policy needs to know about earlier sightings of a finding. */
+export interface SeverityHistory {
+  /** Highest score seen before for this finding id, or undefined when unknown. */
+  previousScore(findingId: string): number | undefined;
+}
+
+function matchesFilter(filter: CompiledFilter, f: NormalisedFinding): { ok: boolean; failed: SuppressReason | null } {
+  if (filter.types && !filter.types(f.type.full)) return { ok: false, failed: 'type' };
+  if (filter.accounts && !filter.accounts.has(f.account.id)) return { ok: false, failed: 'account' };
+  if (filter.regions && !filter.regions.has(f.region)) return { ok: false, failed: 'region' };
+  return { ok: true, failed: null };
+}
+
+/** Which dimension an exclude filter matched on (every listed dimension must match to exclude). */
+function excludedBy(filter: CompiledFilter, f: NormalisedFinding): SuppressReason | null {
+  const checks: Array<[boolean | null, SuppressReason]> = [
+    [filter.types ? filter.types(f.type.full) : null, 'type'],
+    [filter.accounts ? filter.accounts.has(f.account.id) : null, 'account'],
+    [filter.regions ? filter.regions.has(f.region) : null, 'region'],
+  ];
+  const listed = checks.filter(([result]) => result !== null);
+  if (listed.length === 0 || listed.some(([result]) => result === false)) return null;
+  return listed[0]![1];
+}
+
+/**
+ * Decides whether one finding notifies one channel. Pure; the severity history
+ * is only consulted for updates under the `escalations` policy.
+ *
+ * @param allowArchived lets a channel that acts on archiving (PagerDuty resolve) see archived findings.
+ */
+export function decide(
+  f: NormalisedFinding,
+  rules: EffectiveRules,
+  history: SeverityHistory,
+  allowArchived = false,
+): Decision {
+  if (bandRank(f.severity.band) < bandRank(rules.minSeverity)) return { notify: false, reason: 'severity' };
+  if (f.isSample && !rules.includeSamples) return { notify: false, reason: 'sample' };
+  if (f.archived && !rules.includeArchived && !allowArchived) return { notify: false, reason: 'archived' };
+  if (rules.include) {
+    const { ok, failed } = matchesFilter(rules.include, f);
+    if (!ok && failed) return { notify: false, reason: failed };
+  }
+  if (rules.exclude) {
+    const reason = excludedBy(rules.exclude, f);
+    if (reason) return { notify: false, reason };
+  }
+  if (f.isUpdate && !f.archived) {
+    if (rules.notifyOn === 'new') return { notify: false, reason: 'update' };
+    if (rules.notifyOn === 'escalations') {
+      const previous = history.previousScore(f.id);
+      if (previous === undefined || f.severity.score <= previous) return { notify: false, reason: 'update' };
+    }
+  }
+  return { notify: true };
+}

@@ -1,0 +1,67 @@
+import type { ProcessorDeps } from './batch/process.js';
+import { CHANNEL_ADAPTERS } from './channels/registry.js';
+import { readSecretString } from './config/secretsManager.js';
+import { secretValues } from './config/parse.js';
+import { createConfigSource } from './config/source.js';
+import { defaultHttpDeps } from './deliver/http.js';
+import { createPacer } from './deliver/pacer.js';
+import { sendMail } from './deliver/smtp.js';
+import { snsPublish } from './deliver/sns.js';
+import { createSqsQueueWriter } from './deliver/sqs.js';
+import { createAccountNamer } from './enrich/accounts.js';
+import { describeAccountName } from './enrich/organizations.js';
+import { createLogger, parseLogLevel } from './observe/logger.js';
+import { createMetrics } from './observe/metrics.js';
+import { createSeverityMemory } from './route/history.js';
+
+/** Environment variables the deployed function reads (set by the Terraform module). */
+export const ENV = {
+  configSecretArn: 'GDN_CONFIG_SECRET_ARN',
+  configRefreshSeconds: 'GDN_CONFIG_REFRESH_SECONDS',
+  retryQueueUrl: 'GDN_RETRY_QUEUE_URL',
+  dlqUrl: 'GDN_DLQ_URL',
+  maxRequeues: 'GDN_MAX_REQUEUES',
+  metricsNamespace: 'GDN_METRICS_NAMESPACE',
+  logLevel: 'GDN_LOG_LEVEL',
+} as const;
+
+function intFrom(value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+/**
+ * Builds the processor's dependencies from the environment. Called once per
+ * container; nothing here performs I/O (the secret is read on first use).
+ */
+export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDeps {
+  const logger = createLogger(parseLogLevel(env[ENV.logLevel]));
+  const secretArn = env[ENV.configSecretArn];
+  const config = createConfigSource({
+    read: async () => {
+      if (!secretArn) throw new Error(`${ENV.configSecretArn} is not set`);
+      return readSecretString(secretArn);
+    },
+    refreshMs: intFrom(env[ENV.configRefreshSeconds], 300, 0, 86_400) * 1000,
+    onLoaded: (loaded) => {
+      logger.addSecrets(secretValues(loaded));
+      logger.info('config loaded', { channels: loaded.channels.map((c) => ({ name: c.name, type: c.type, enabled: c.enabled })) });
+    },
+    onStaleConfig: (error) => logger.error('config refresh failed; still using the last good config', { error: error.message }),
+  });
+  return {
+    config,
+    accounts: createAccountNamer({
+      describeAccount: describeAccountName,
+      onError: (accountId, error) => logger.warn('account name lookup failed; using the id', { accountId, error }),
+    }),
+    history: createSeverityMemory(),
+    adapters: CHANNEL_ADAPTERS,
+    send: { httpDeps: defaultHttpDeps, snsPublish, sendMail },
+    queue: createSqsQueueWriter(env[ENV.retryQueueUrl], env[ENV.dlqUrl]),
+    pacer: createPacer(),
+    logger,
+    metrics: createMetrics(env[ENV.metricsNamespace] || 'GuardDutyNotify', (line) => process.stdout.write(`${line}\n`)),
+    maxRequeues: intFrom(env[ENV.maxRequeues], 5, 0, 50),
+  };
+}
