@@ -191,6 +191,26 @@ function lambda(resource: Json): Omit<Resource, 'type'> {
   };
 }
 
+/** Extended Threat Detection: the resource is the sequence itself; summarise its actors, resources and signals. */
+function attackSequence(service: Json): Omit<Resource, 'type'> {
+  const sequence = at(service, 'detection', 'sequence');
+  const resources = list(sequence, 'resources');
+  const signals = list(sequence, 'signals');
+  const tactics = list(sequence, 'sequenceIndicators').find((i) => text(i, 'key') === 'ATTACK_TACTIC');
+  return {
+    kind: 'other',
+    label: 'Attack sequence',
+    id: text(sequence, 'uid'),
+    fields: fields([
+      ['Actors', joinSome(list(sequence, 'actors').map((a) => text(a, 'user', 'name') ?? text(a, 'id')))],
+      ['Resources', joinSome(resources.map((r) => { const name = text(r, 'name') ?? text(r, 'uid'); return name ? `${text(r, 'resourceType') ?? 'resource'} ${name}` : null; }))],
+      ['Signals', signals.length > 0 ? `${signals.length}: ${joinSome(signals.map((g) => text(g, 'name') ?? text(g, 'type')), 4) ?? ''}` : null],
+      ['Tactics', joinSome(list(tactics, 'values').map((v) => text(v)), 5)],
+      ['Endpoints', joinSome(list(sequence, 'endpoints').map((e) => text(e, 'ip')))],
+    ]),
+  };
+}
+
 function other(resource: Json, resourceType: string): Omit<Resource, 'type'> {
   return {
     kind: 'other',
@@ -222,6 +242,7 @@ const BY_RESOURCE_TYPE: Record<string, (resource: Json, service: Json, type: str
   RDSDBInstance: (r) => rds(r),
   RDSLimitlessDB: (r) => rds(r),
   Lambda: (r) => lambda(r),
+  AttackSequence: (_r, s) => attackSequence(s),
 };
 
 /** Summarises the affected resource of any GuardDuty resource type. */
