@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CHANNEL_ADAPTERS } from '../channels/registry.js';
+import { ConfigError } from '../config/errors.js';
+import { configJsonSchema } from '../config/jsonSchema.js';
+import { parseConfig } from '../config/parse.js';
+import { ChannelSchema, type Channel, type ChannelType, type Config } from '../config/schema.js';
+import { formatIssues } from '../config/errors.js';
+import { FindingEventSchema } from '../finding/schema.js';
+import { normaliseFinding } from '../finding/normalise.js';
+
+const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, PagerDuty and webhooks
+
+Usage:
+  guardduty-notify render --channel <type|name> [--config <file>] [event.json]
+      Print the exact payload one channel would send for a GuardDuty EventBridge
+      event (read from the file or stdin). Types: ${Object.keys(CHANNEL_ADAPTERS).join(', ')}.
+      With --config, --channel may name a configured channel (its options apply).
+  guardduty-notify validate-config [config.json]
+      Check a config secret's JSON (file or stdin) against the schema.
+  guardduty-notify schema
+      Print the config JSON Schema.
+`;
+
+class UsageError extends Error {}
+
+function readInput(file: string | undefined): string {
+  try {
+    return readFileSync(file ?? 0, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file ?? 'stdin'}: ${(error as Error).message}`);
+  }
+}
+
+/** A placeholder channel of a type, for previews without a config. */
+function previewChannel(type: ChannelType): Channel {
+  const endpoints: Record<ChannelType, Record<string, unknown>> = {
+    slack: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/PREVIEW' },
+    googleChat: { webhookUrl: 'https://chat.googleapis.com/v1/spaces/PREVIEW/messages?key=PREVIEW&token=PREVIEW' },
+    teams: { webhookUrl: 'https://example.invalid/workflows/preview' },
+    email: { smtp: { host: 'smtp.example.invalid' }, from: 'guardduty@example.invalid', to: ['security@example.invalid'] },
+    sns: { topicArn: 'arn:aws:sns:us-east-1:111122223333:preview' },
+    pagerduty: { routingKey: 'PREVIEW0000000000000000000000000' },
+    webhook: { url: 'https://example.invalid/hook' },
+  };
+  return ChannelSchema.parse({ name: `preview-${type}`, type, ...endpoints[type] });
+}
+
+function pickChannel(selector: string, config: Config | undefined): Channel {
+  const named = config?.channels.find((c) => c.name === selector);
+  if (named) return named;
+  if (selector in CHANNEL_ADAPTERS) return config?.channels.find((c) => c.type === selector) ?? previewChannel(selector as ChannelType);
+  throw new UsageError(`unknown channel "${selector}": use one of ${Object.keys(CHANNEL_ADAPTERS).join(', ')}${config ? ' or a configured channel name' : ''}`);
+}
+
+function render(args: string[]): string {
+  const { values, positionals } = parseArgs({ args, options: { channel: { type: 'string' }, config: { type: 'string' } }, allowPositionals: true });
+  if (!values.channel) throw new UsageError('render needs --channel <type|name>');
+  const config = values.config ? parseConfig(readInput(values.config), values.config) : undefined;
+  const channel = pickChannel(values.channel, config);
+  const text = readInput(positionals[0]);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${positionals[0] ?? 'stdin'} is not JSON`);
+  }
+  const parsed = FindingEventSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError(`not a GuardDuty finding event:\n${formatIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`);
+  const accountId = parsed.data.detail.accountId;
+  const finding = normaliseFinding(parsed.data, config?.accountNames[accountId] ?? null);
+  const adapter = CHANNEL_ADAPTERS[channel.type] as unknown as { render(f: typeof finding, c: Channel): unknown };
+  return `${JSON.stringify(adapter.render(finding, channel), null, 2)}\n`;
+}
+
+function validateConfig(args: string[]): string {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const config = parseConfig(readInput(positionals[0]), positionals[0] ?? 'stdin');
+  return `ok: ${config.channels.length} channel(s): ${config.channels.map((c) => `${c.name} (${c.type}${c.enabled ? '' : ', disabled'})`).join(', ')}\n`;
+}
+
+/** Runs the CLI; returns the exit code. */
+export function main(argv: string[], out = process.stdout, err = process.stderr): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'render':
+        out.write(render(rest));
+        return 0;
+      case 'validate-config':
+        out.write(validateConfig(rest));
+        return 0;
+      case 'schema':
+        out.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        (command === undefined ? err : out).write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      err.write(`guardduty-notify: ${error.message}\n`);
+      if (error instanceof UsageError && /unknown command/.test(error.message)) err.write(USAGE);
+      return error instanceof ConfigError ? 1 : 2;
+    }
+    if (error instanceof Error && error.name === 'TypeError' && /parseArgs|option/i.test(error.message)) {
+      err.write(`guardduty-notify: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+

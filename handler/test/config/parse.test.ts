@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors.js';
+import { parseConfig, secretValues } from '../../src/config/parse.js';
+import { configJsonSchema } from '../../src/config/jsonSchema.js';
+
+const SLACK_URL = 'https://hooks.slack.com/services/T0000/B0000/supersecretvalue123';
+
+const valid = {
+  defaults: { minSeverity: 'MEDIUM', notifyOn: 'escalations' },
+  accountNames: { '111122223333': 'prod-payments' },
+  channels: [
+    { name: 'sec-slack', type: 'slack', webhookUrl: SLACK_URL, exclude: { types: ['Recon:*'] } },
+    { name: 'oncall', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', minSeverity: 'CRITICAL' },
+    { name: 'mail', type: 'email', smtp: { host: 'smtp.example.com', user: 'u', pass: 'hunter2hunter2' }, from: 'gd@example.com', to: ['sec@example.com'] },
+  ],
+};
+
+function errorOf(value: unknown): ConfigError {
+  try {
+    parseConfig(typeof value === 'string' ? value : JSON.stringify(value));
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('accepts a full config and fills defaults', () => {
+    const config = parseConfig(JSON.stringify(valid));
+    expect(config.channels).toHaveLength(3);
+    expect(config.delivery).toEqual({ timeoutMs: 5000, attempts: 3, maxRetryAfterSeconds: 10 });
+    const mail = config.channels[2];
+    expect(mail?.type === 'email' && mail.smtp.port).toBe(587);
+  });
+
+  it('names the JSON path and what is expected', () => {
+    const error = errorOf({ channels: [{ name: 'a', type: 'email', smtp: { host: 'h', port: 99999 }, from: 'x@y.z', to: ['not-an-email'] }] });
+    expect(error.message).toContain('channels[0].smtp.port');
+    expect(error.message).toContain('channels[0].to[0]');
+  });
+
+  it('rejects unknown channel types and misspelt keys', () => {
+    expect(errorOf({ channels: [{ name: 'a', type: 'discord', webhookUrl: 'https://x.example' }] }).message).toMatch(/channels\[0\]/);
+    expect(errorOf({ channels: [{ name: 'a', type: 'slack', webhookURL: SLACK_URL }] }).message).toMatch(/unknown key\(s\) "webhookURL"/);
+  });
+
+  it('rejects duplicate channel names', () => {
+    const error = errorOf({ channels: [valid.channels[0], valid.channels[0]] });
+    expect(error.message).toContain('channels[1].name: duplicate channel name "sec-slack"');
+  });
+
+  it('accepts plain http only for loopback receivers', () => {
+    expect(() => parseConfig(JSON.stringify({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://127.0.0.1:9/x' }] }))).not.toThrow();
+    expect(errorOf({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://hooks.example.com/x' }] }).message).toMatch(/https/);
+  });
+
+  it('reports broken JSON without echoing its content', () => {
+    const error = errorOf(`{"channels": [{"webhookUrl": "${SLACK_URL}"`);
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(error.message).not.toContain('supersecret');
+  });
+
+  it('never echoes secret values in validation errors', () => {
+    const error = errorOf({ channels: [{ name: 'a', type: 'pagerduty', routingKey: 'short-secret-key-value' }, { name: 'b', type: 'slack', webhookUrl: 42 }] });
+    expect(error.message).not.toContain('short-secret-key-value');
+    expect(error.message).toContain('channels[0].routingKey');
+  });
+
+  it('lists secret values for redaction', () => {
+    expect(secretValues(parseConfig(JSON.stringify(valid)))).toEqual(expect.arrayContaining([SLACK_URL, 'R0UT1NGKEY0000000000000000000000', 'hunter2hunter2']));
+  });
+});
+
+describe('configJsonSchema', () => {
+  it('describes every channel type', () => {
+    const text = JSON.stringify(configJsonSchema());
+    for (const type of ['slack', 'googleChat', 'email', 'sns', 'teams', 'pagerduty', 'webhook']) expect(text).toContain(`"const":"${type}"`);
+  });
+});

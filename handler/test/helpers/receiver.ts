@@ -1,0 +1,85 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** One request a receiver got. */
+export interface Received {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+/** What to do with one request: a status (with optional headers/body), a delay, or a reset connection. */
+export type Reply =
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
+  | { reset: true }
+  | { hang: true };
+
+export interface Receiver {
+  url(path?: string): string;
+  /** Requests received so far (also those answered with errors). */
+  requests: Received[];
+  /** Queues replies for the next requests on a path; when empty, `fallback` answers. */
+  script(path: string, replies: Reply[]): void;
+  fallback: (request: Received) => Reply;
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 with an ephemeral port, answering from a
+ * script, so delivery code is exercised over real sockets (timeouts, resets).
+ */
+export async function startReceiver(fallback: (request: Received) => Reply = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
+  const scripts = new Map<string, Reply[]>();
+  const sockets = new Set<Socket>();
+  const requests: Received[] = [];
+  const receiver: Receiver = {
+    url: (path = '/') => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    requests,
+    script: (path, replies) => scripts.set(path, [...(scripts.get(path) ?? []), ...replies]),
+    fallback,
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  const answer = (res: ServerResponse, reply: Reply) => {
+    if ('reset' in reply) {
+      res.socket?.destroy();
+      return;
+    }
+    if ('hang' in reply) return;
+    res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
+    res.end(reply.body ?? '');
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const received: Received = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      requests.push(received);
+      const queued = scripts.get(path);
+      const reply = queued && queued.length > 0 ? queued.shift()! : receiver.fallback(received);
+      if ('delayMs' in reply && reply.delayMs) setTimeout(() => answer(res, reply), reply.delayMs);
+      else answer(res, reply);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return receiver;
+}
+
+/** A port on 127.0.0.1 with nothing listening (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { OrganizationsClient, CreateOrganizationCommand, CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { startMoto, type Moto } from '../helpers/moto.js';
+
+/*
+ * The handler's AWS edges against the moto emulator: the real SDK clients, the
+ * real request/response shapes, no mocks of our code.
+ */
+let moto: Moto;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, moto.env);
+});
+afterAll(async () => {
+  process.env = saved;
+  await moto?.stop();
+});
+
+describe('AWS edges against moto', () => {
+  it('reads the config secret and reports a missing one clearly', async () => {
+    const { readSecretString } = await import('../../src/config/secretsManager.js');
+    const sm = new SecretsManagerClient({});
+    const created = await sm.send(new CreateSecretCommand({ Name: 'gdn-config', SecretString: '{"channels":[]}' }));
+    expect(await readSecretString(created.ARN!)).toBe('{"channels":[]}');
+    await expect(readSecretString('arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf')).rejects.toThrow(/ResourceNotFound|can't find/);
+  });
+
+  it('publishes to SNS with message attributes a filter policy can use', async () => {
+    const { snsPublish } = await import('../../src/deliver/sns.js');
+    const sns = new SNSClient({});
+    const sqs = new SQSClient({});
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-audit' }));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-audit-sub' }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topic.TopicArn!,
+        Protocol: 'sqs',
+        Endpoint: attrs.Attributes!.QueueArn!,
+        Attributes: { FilterPolicy: JSON.stringify({ severity: ['HIGH', 'CRITICAL'] }) },
+      }),
+    );
+    await snsPublish({ topicArn: topic.TopicArn!, subject: 'low', message: 'filtered out', attributes: { severity: 'LOW' } });
+    const id = await snsPublish({ topicArn: topic.TopicArn!, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } });
+    expect(id).toBeTruthy();
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(received.Messages?.map((m) => JSON.parse(m.Body!).Subject)).toEqual(['GuardDuty HIGH']);
+    await expect(snsPublish({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', subject: 's', message: 'm', attributes: {} })).rejects.toMatchObject({ kind: 'config' });
+  });
+
+  it('re-queues with a delay and dead-letters through SQS', async () => {
+    const { createSqsQueueWriter } = await import('../../src/deliver/sqs.js');
+    const sqs = new SQSClient({});
+    const main = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-main' }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-dlq' }));
+    const writer = createSqsQueueWriter(main.QueueUrl, dlq.QueueUrl);
+    await writer.requeue([{ body: '{"now":1}', delaySeconds: 0 }, { body: '{"later":1}', delaySeconds: 60 }]);
+    await writer.deadLetter(Array.from({ length: 12 }, (_, i) => ({ body: JSON.stringify({ i }) })));
+    const now = await sqs.send(new ReceiveMessageCommand({ QueueUrl: main.QueueUrl!, MaxNumberOfMessages: 10 }));
+    expect(now.Messages?.map((m) => m.Body)).toEqual(['{"now":1}']);
+    const dead = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    expect(dead.Attributes?.ApproximateNumberOfMessages).toBe('12');
+    await expect(createSqsQueueWriter(undefined, undefined).requeue([{ body: 'x', delaySeconds: 0 }])).rejects.toThrow(/GDN_RETRY_QUEUE_URL/);
+  });
+
+  it('names accounts through Organizations DescribeAccount', async () => {
+    const { describeAccountName } = await import('../../src/enrich/organizations.js');
+    const org = new OrganizationsClient({});
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    await org.send(new CreateAccountCommand({ AccountName: 'prod-payments', Email: 'prod@example.com' }));
+    const accounts = await org.send(new ListAccountsCommand({}));
+    const prod = accounts.Accounts!.find((a) => a.Name === 'prod-payments')!;
+    expect(await describeAccountName(prod.Id!)).toBe('prod-payments');
+    await expect(describeAccountName('999999999999')).rejects.toThrow();
+  });
+});
