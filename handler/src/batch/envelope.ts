@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FindingEventSchema, type FindingEvent } from '../finding/schema.js';
+import { FindingEventSchema, GUARDDUTY_DETAIL_TYPE, type FindingEvent } from '../finding/schema.js';
+import { cleanLine } from '../text/clean.js';
 import { formatIssues } from '../config/errors.js';
 
 /*
@@ -41,6 +42,17 @@ export interface WorkItem {
 export type ParsedRecord = { ok: true; item: WorkItem } | { ok: false; messageId: string; reason: string; body: string };
 
 function parseEvent(messageId: string, event: unknown, body: string, channels: readonly string[] | null, attempt: number): ParsedRecord {
+  const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  if (envelope['detail-type'] !== GUARDDUTY_DETAIL_TYPE || envelope.source !== 'aws.guardduty') {
+    // Another event on the queue (a mis-wired rule): say what it is, not which finding fields it lacks.
+    const describe = (v: unknown) => (typeof v === 'string' ? `"${cleanLine(v, 100)}"` : 'missing');
+    return {
+      ok: false,
+      messageId,
+      body,
+      reason: `not a GuardDuty finding event: detail-type ${describe(envelope['detail-type'])}, source ${describe(envelope.source)} (expected "${GUARDDUTY_DETAIL_TYPE}" from "aws.guardduty")`,
+    };
+  }
   const parsed = FindingEventSchema.safeParse(event);
   if (!parsed.success) {
     return { ok: false, messageId, body, reason: `not a GuardDuty finding event: ${formatIssues(parsed.error, 5).join('; ')}` };

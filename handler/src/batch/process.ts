@@ -39,6 +39,8 @@ export interface ProcessorDeps {
   metrics: Metrics;
   /** Re-queues per (finding, channel) before it is dead-lettered. */
   maxRequeues: number;
+  /** Re-queue delay policy (default {@link requeueDelaySeconds}); tests shorten it. */
+  requeueDelay?: (attempt: number, retryAfterSeconds?: number) => number;
   /** Milliseconds left in this invocation; deliveries not started with less than the reserve are re-queued. */
   remainingMs?: () => number;
 }
@@ -262,7 +264,7 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
           lastError: retry.map((f) => f.error.message).join('; ').slice(0, 1000),
           event: item.event,
         };
-        const delay = requeueDelaySeconds(attempt, Math.max(0, ...retry.map((f) => f.error.details.retryAfterSeconds ?? 0)));
+        const delay = (deps.requeueDelay ?? requeueDelaySeconds)(attempt, Math.max(0, ...retry.map((f) => f.error.details.retryAfterSeconds ?? 0)));
         await deps.queue.requeue([{ body: JSON.stringify(envelope), delaySeconds: delay }]);
         summary.requeued += retry.length;
         deps.logger.warn('re-queued failed channels', { findingId: finding.id, channels: envelope.channels, attempt, delaySeconds: delay });

@@ -1,0 +1,207 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { processBatch, requeueDelaySeconds, type ProcessorDeps } from '../../src/batch/process.js';
+import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { createConfigSource } from '../../src/config/source.js';
+import { defaultHttpDeps } from '../../src/deliver/http.js';
+import { createPacer } from '../../src/deliver/pacer.js';
+import { createSqsQueueWriter } from '../../src/deliver/sqs.js';
+import { createAccountNamer } from '../../src/enrich/accounts.js';
+import { createLogger } from '../../src/observe/logger.js';
+import { createMetrics } from '../../src/observe/metrics.js';
+import { createSeverityMemory } from '../../src/route/history.js';
+import { rawFixture } from '../helpers/fixtures.js';
+import { drain } from '../helpers/esm.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+
+let moto: Moto;
+let sqs: SQSClient;
+const saved = { ...process.env };
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, moto.env);
+  sqs = new SQSClient({});
+});
+afterAll(async () => {
+  process.env = saved;
+  await moto?.stop();
+});
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+let queueCounter = 0;
+async function queues() {
+  const n = ++queueCounter;
+  const main = await sqs.send(new CreateQueueCommand({ QueueName: `main-${n}` }));
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `dlq-${n}` }));
+  return { main: main.QueueUrl!, dlq: dlq.QueueUrl! };
+}
+
+async function receive(url: string): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (;;) {
+    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+    if (!r.Messages?.length) return out;
+    out.push(...r.Messages.map((m) => JSON.parse(m.Body!)));
+  }
+}
+
+async function depth(url: string): Promise<number> {
+  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
+  return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
+}
+
+function deps(configJson: unknown, q: { main: string; dlq: string }, logs: string[] = []): ProcessorDeps {
+  return {
+    config: createConfigSource({ read: async () => JSON.stringify(configJson), refreshMs: 60_000 }),
+    accounts: createAccountNamer({ describeAccount: async () => { throw new Error('AccessDenied'); } }),
+    history: createSeverityMemory(),
+    adapters: CHANNEL_ADAPTERS,
+    send: { httpDeps: defaultHttpDeps, snsPublish: async () => 'x', sendMail: async () => 'x' },
+    queue: createSqsQueueWriter(q.main, q.dlq),
+    pacer: createPacer(),
+    logger: createLogger('DEBUG', (l) => logs.push(l)),
+    metrics: createMetrics('Test', () => {}),
+    maxRequeues: 3,
+    requeueDelay: () => 0,
+  };
+}
+
+const channel = (name: string, url: string) => ({ name, type: 'webhook', url, minIntervalMs: 0 });
+const delivery = { timeoutMs: 1000, attempts: 2, maxRetryAfterSeconds: 1 };
+
+async function put(queueUrl: string, fixture: string): Promise<void> {
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(rawFixture(fixture)) }));
+}
+
+describe('processBatch over a real queue', () => {
+  it('re-queues only the failing channel: A gets exactly one, B exactly one after it recovers', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    const b = await startReceiver(() => ({ status: 500, body: 'down' }));
+    receivers.push(a, b);
+    const d = deps({ delivery, channels: [channel('A', a.url('/a')), channel('B', b.url('/b'))] }, q);
+    await put(q.main, 'ec2-ssh-bruteforce');
+
+    // First pass: A delivers, B fails twice (in-process retry) and is re-queued alone.
+    await drain(sqs, q.main, (records) => processBatch(records, d), { maxRounds: 1 });
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests).toHaveLength(2);
+    const peek = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.main, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    expect(peek.Messages?.map((m) => JSON.parse(m.Body!))).toMatchObject([{ guarddutyNotify: 'retry', channels: ['B'], attempt: 1 }]);
+
+    // B recovers; the retry reaches only B.
+    b.fallback = () => ({ status: 200 });
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests.filter((r) => r.method === 'POST')).toHaveLength(3);
+    expect(JSON.parse(b.requests[2]!.body).finding.id).toBe(JSON.parse(a.requests[0]!.body).finding.id);
+    expect(await depth(q.main)).toBe(0);
+    expect(await depth(q.dlq)).toBe(0);
+  });
+
+  it('dead-letters the (finding, channel) pair with the reason after the retry budget', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    const b = await startReceiver(() => ({ status: 503 }));
+    receivers.push(a, b);
+    const d = deps({ delivery, channels: [channel('A', a.url('/a')), channel('B', b.url('/b'))] }, q);
+    await put(q.main, 'rds-brute-force');
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests).toHaveLength(2 * (1 + d.maxRequeues));
+    const dead = await receive(q.dlq);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ guarddutyNotify: 'dead-letter', channel: 'B', attempts: 4 });
+    expect(String(dead[0]!.reason)).toMatch(/gave up after 3 re-queues: webhook "B": HTTP 503/);
+    expect((dead[0]!.event as { detail: { id: string } }).detail.id).toBe(rawFixture('rds-brute-force').detail && (rawFixture('rds-brute-force').detail as { id: string }).id);
+  });
+
+  it('dead-letters a permanent refusal at once', async () => {
+    const q = await queues();
+    const b = await startReceiver(() => ({ status: 400, body: 'invalid_payload' }));
+    receivers.push(b);
+    const d = deps({ delivery, channels: [channel('B', b.url('/b'))] }, q);
+    await put(q.main, 'iam-api-tor');
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(b.requests).toHaveLength(1);
+    expect(await receive(q.dlq)).toMatchObject([{ channel: 'B', reason: 'webhook "B": HTTP 400 invalid_payload' }]);
+  });
+
+  it('dead-letters messages that are not GuardDuty findings, naming why', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    receivers.push(a);
+    const d = deps({ channels: [channel('A', a.url('/a'))] }, q);
+    await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: 'garbage' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: JSON.stringify({ 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} }) }));
+    await put(q.main, 'minimal');
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(a.requests).toHaveLength(1);
+    const dead = await receive(q.dlq);
+    expect(dead.map((m) => m.reason)).toHaveLength(2);
+    expect(dead.map((m) => m.reason)).toContain('message body is not JSON');
+    expect(dead.map((m) => m.reason)).toContain(
+      'not a GuardDuty finding event: detail-type "EC2 Instance State-change Notification", source "aws.ec2" (expected "GuardDuty Finding" from "aws.guardduty")',
+    );
+    expect(dead.find((m) => m.body === 'garbage')).toBeTruthy();
+  });
+
+  it('keeps the whole batch queued while the config is broken, then delivers once it is fixed', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    receivers.push(a);
+    let secret = '{"channels": [{"name": "A", "type": "slack"}]}';
+    const logs: string[] = [];
+    const d = { ...deps({}, q, logs), config: createConfigSource({ read: async () => secret, refreshMs: 0 }) };
+    await put(q.main, 'ec2-ssh-bruteforce');
+    await put(q.main, 'iam-api-tor');
+    const first = await drain(sqs, q.main, (records) => processBatch(records, d), { maxRounds: 1 });
+    expect(first).toBe(2);
+    expect(logs.some((l) => l.includes('channels[0].webhookUrl'))).toBe(true);
+    expect(await depth(q.main)).toBe(2);
+    secret = JSON.stringify({ channels: [channel('A', a.url('/a'))] });
+    await new Promise((r) => setTimeout(r, 1100)); // visibility timeout of the failed receive
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(a.requests).toHaveLength(2);
+    expect(await depth(q.dlq)).toBe(0);
+  });
+
+  it('redriving a dead-letter record retries only its channel', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    const b = await startReceiver();
+    receivers.push(a, b);
+    const d = deps({ channels: [channel('A', a.url('/a')), channel('B', b.url('/b'))] }, q);
+    const letter = { guarddutyNotify: 'dead-letter', channel: 'B', reason: 'x', attempts: 4, event: rawFixture('iam-api-tor') };
+    await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: JSON.stringify(letter) }));
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect([a.requests.length, b.requests.length]).toEqual([0, 1]);
+  });
+
+  it('delivers with the account id when the name lookup fails, and logs no secrets', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    receivers.push(a);
+    const logs: string[] = [];
+    const d = deps({ lookupAccountNames: true, channels: [{ ...channel('A', a.url('/a?token=very-secret-token')), headers: { Authorization: 'Bearer s3cr3t-header-value' } }] }, q, logs);
+    await put(q.main, 'lambda-network');
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(JSON.parse(a.requests[0]!.body).finding.account).toEqual({ id: '111122223333', name: null });
+    expect(a.requests[0]!.headers.authorization).toBe('Bearer s3cr3t-header-value');
+    const text = logs.join('\n');
+    expect(text).not.toContain('very-secret-token');
+    expect(text).not.toContain('s3cr3t-header-value');
+  });
+});
+
+describe('requeueDelaySeconds', () => {
+  it('backs off from 30 s, honours a longer Retry-After, and stays within SQS limits', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => requeueDelaySeconds(n))).toEqual([30, 60, 120, 240, 480, 900]);
+    expect(requeueDelaySeconds(1, 200)).toBe(200);
+    expect(requeueDelaySeconds(1, 5000)).toBe(900);
+  });
+});
