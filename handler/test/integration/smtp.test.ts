@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { sendMail } from '../../src/deliver/smtp.js';
+import { emailChannel } from '../../src/channels/email.js';
+import { ChannelSchema, type ChannelOf } from '../../src/config/schema.js';
+import { normalisedFixture } from '../helpers/fixtures.js';
+import { closedPort } from '../helpers/receiver.js';
+import { defaultHttpDeps } from '../../src/deliver/http.js';
+
+interface Delivered {
+  envelope: { from: string; to: string[] };
+  mail: ParsedMail;
+  secure: boolean;
+  user: string | undefined;
+}
+
+let server: SMTPServer | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+/** A real SMTP server on 127.0.0.1 (STARTTLS with smtp-server's built-in test certificate), collecting parsed messages. */
+async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<{ port: number; delivered: Delivered[] }> {
+  const delivered: Delivered[] = [];
+  server = new SMTPServer({
+    authOptional: true,
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'gd' && auth.password === 'correct horse') cb(null, { user: auth.username });
+      else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onData(stream, session, cb) {
+      simpleParser(stream)
+        .then((mail) => {
+          delivered.push({
+            envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+            mail,
+            secure: session.secure,
+            user: session.user as string | undefined,
+          });
+          cb();
+        })
+        .catch(cb);
+    },
+    ...options,
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { port: (server!.server.address() as AddressInfo).port, delivered };
+}
+
+function channel(port: number, smtp: Record<string, unknown> = {}): ChannelOf<'email'> {
+  return ChannelSchema.parse({
+    name: 'mail',
+    type: 'email',
+    smtp: { host: '127.0.0.1', port, user: 'gd', pass: 'correct horse', timeoutMs: 2000, ...smtp },
+    from: 'GuardDuty <guardduty@example.com>',
+    to: ['sec@example.com'],
+    cc: ['lead@example.com'],
+    bcc: ['audit@example.com'],
+    subjectPrefix: 'SECURITY',
+  }) as ChannelOf<'email'>;
+}
+
+const context = { http: { timeoutMs: 1000, attempts: 1, maxRetryAfterSeconds: 0 }, httpDeps: defaultHttpDeps, snsPublish: async () => '', sendMail };
+
+describe('email over a real SMTP server', () => {
+  it('sends multipart text + HTML over STARTTLS with auth to to/cc/bcc', async () => {
+    const smtp = await startSmtp();
+    const c = channel(smtp.port);
+    const finding = normalisedFixture('rds-brute-force');
+    await emailChannel.send(emailChannel.render(finding, c), c, context);
+    expect(smtp.delivered).toHaveLength(1);
+    const [got] = smtp.delivered;
+    expect(got!.secure).toBe(true);
+    expect(got!.user).toBe('gd');
+    expect(got!.envelope.to.sort()).toEqual(['audit@example.com', 'lead@example.com', 'sec@example.com']);
+    expect(got!.mail.headers.get('bcc')).toBeUndefined();
+    expect(got!.mail.subject).toMatch(/^\[SECURITY\] CRITICAL /);
+    expect(got!.mail.text).toContain(finding.title);
+    expect(got!.mail.html).toContain('<table');
+    expect(got!.mail.headers.get('x-guardduty-finding-id')).toBe(finding.id);
+  });
+
+  it('keeps hostile finding text out of the headers and the HTML markup', async () => {
+    const smtp = await startSmtp();
+    const c = channel(smtp.port);
+    await emailChannel.send(emailChannel.render(normalisedFixture('hostile'), c), c, context);
+    const [got] = smtp.delivered;
+    expect(got!.envelope.to).not.toContain('victim@example.com');
+    expect([...got!.mail.headers.keys()]).not.toContain('bcc');
+    expect(got!.mail.html).not.toMatch(/<(script|img|b)[\s>]/i);
+    expect(got!.mail.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
+  it('refuses to send in clear text when TLS is required and the server offers none', async () => {
+    const smtp = await startSmtp({ disabledCommands: ['STARTTLS'] });
+    const c = channel(smtp.port);
+    await expect(emailChannel.send(emailChannel.render(normalisedFixture('minimal'), c), c, context)).rejects.toMatchObject({ kind: 'config' });
+    expect(smtp.delivered).toHaveLength(0);
+  });
+
+  it('classifies wrong credentials as config, 4xx as retryable and 5xx as permanent', async () => {
+    let reply = 451;
+    const smtp = await startSmtp({
+      onRcptTo(_address, _session, cb) {
+        cb(Object.assign(new Error(reply === 451 ? 'Try again later' : 'Mailbox unavailable'), { responseCode: reply }));
+      },
+    });
+    const finding = normalisedFixture('minimal');
+    const wrongPass = channel(smtp.port, { pass: 'wrong' });
+    await expect(emailChannel.send(emailChannel.render(finding, wrongPass), wrongPass, context)).rejects.toMatchObject({ kind: 'config' });
+    const c = channel(smtp.port);
+    await expect(emailChannel.send(emailChannel.render(finding, c), c, context)).rejects.toMatchObject({ kind: 'retryable', details: { status: 451 } });
+    reply = 550;
+    await expect(emailChannel.send(emailChannel.render(finding, c), c, context)).rejects.toMatchObject({ kind: 'permanent' });
+  });
+
+  it('treats a closed port and a dropped connection as retryable, without the password in the error', async () => {
+    const port = await closedPort();
+    const c = channel(port);
+    const error = await emailChannel.send(emailChannel.render(normalisedFixture('minimal'), c), c, context).catch((e: Error) => e);
+    expect(error).toMatchObject({ kind: 'retryable' });
+    expect(String((error as Error).message)).not.toContain('correct horse');
+    const smtp = await startSmtp({
+      onData(stream) {
+        stream.resume();
+        stream.on('end', () => (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections.forEach((conn) => conn._socket.destroy()));
+      },
+    });
+    const d = channel(smtp.port);
+    await expect(emailChannel.send(emailChannel.render(normalisedFixture('minimal'), d), d, context)).rejects.toMatchObject({ kind: 'retryable' });
+  });
+});
