@@ -1,0 +1,456 @@
+import { z } from 'zod';
+import type { Field, NormalisedFinding } from '../finding/model.js';
+import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
+import type { Digest } from '../route/digest.js';
+import { DeliveryError } from '../deliver/errors.js';
+import { cleanLine, truncate } from '../text/clean.js';
+import { escapeHtml, htmlLines, htmlWithin } from '../text/html.js';
+import type { ChannelAdapter } from './types.js';
+
+/*
+ * Email: a multipart message with a plain-text part and an HTML part (table
+ * layout, inline CSS only, every value escaped). The plain-text view of a
+ * finding defined here is also the SNS message body, and the small
+ * channel-neutral helpers below are shared by every renderer.
+ */
+
+// ---------------------------------------------------------------------------
+// Channel-neutral view of a finding (shared with slack, googleChat and sns).
+// ---------------------------------------------------------------------------
+
+/** How much detail a renderer shows; renderers step down levels until a payload fits. */
+export interface DetailBudget {
+  /** Most fields shown per section (resource, action, actor). */
+  fields: number;
+  /** Longest field value, in characters after escaping. */
+  value: number;
+  /** Longest description, in characters after escaping. */
+  description: number;
+}
+
+/** "HIGH 8.0": band and score as every channel shows them. */
+export function severityLabel(finding: NormalisedFinding): string {
+  return `${finding.severity.band} ${finding.severity.score.toFixed(1)}`;
+}
+
+/** "prod-payments (111122223333)", or the bare id when the account has no name. */
+export function accountLabel(account: NormalisedFinding['account']): string {
+  return account.name ? `${account.name} (${account.id})` : account.id;
+}
+
+/** "EC2 instance i-0abc…", or the bare label when the resource has no id. */
+export function resourceLabel(finding: NormalisedFinding): string {
+  return finding.resource.id ? `${finding.resource.label} ${finding.resource.id}` : finding.resource.label;
+}
+
+/** Status markers shown beside the severity: SAMPLE, UPDATE, ARCHIVED. */
+export function findingMarkers(finding: NormalisedFinding): string[] {
+  const markers: string[] = [];
+  if (finding.isSample) markers.push('SAMPLE');
+  if (finding.isUpdate) markers.push('UPDATE');
+  if (finding.archived) markers.push('ARCHIVED');
+  return markers;
+}
+
+/** "17 (first seen …, last seen …)" from the occurrence counters. */
+export function occurrenceText(finding: NormalisedFinding): string {
+  const { count, firstSeen, lastSeen } = finding.occurrences;
+  const seen = [firstSeen ? `first seen ${firstSeen}` : null, lastSeen ? `last seen ${lastSeen}` : null].filter(Boolean);
+  return seen.length > 0 ? `${count} (${seen.join(', ')})` : String(count);
+}
+
+/** The headline facts every channel shows first, in order. */
+export function overviewFields(finding: NormalisedFinding): Field[] {
+  return [
+    { label: 'Finding type', value: finding.type.full },
+    { label: 'Account', value: accountLabel(finding.account) },
+    { label: 'Region', value: finding.region },
+    { label: 'Resource', value: resourceLabel(finding) },
+    { label: 'Occurrences', value: occurrenceText(finding) },
+  ];
+}
+
+/**
+ * Who acted, as fields. Values the resource or action fields already show
+ * (the action's "Remote IP", "User agent", …) are left out so nothing repeats.
+ */
+export function actorFields(finding: NormalisedFinding): Field[] {
+  const { ip, city, country, org, asn, caller, userAgent, domain } = finding.actor;
+  const shown = [...finding.resource.fields, ...finding.action.fields].map((f) => f.value);
+  const where = [city, country].filter(Boolean).join(', ');
+  const network = [org, asn ? `AS${asn}` : null].filter(Boolean).join(' ');
+  const candidates: Array<[string, string | null]> = [
+    ['IP address', ip],
+    ['Location', where || null],
+    ['Network', network || null],
+    ['Caller', caller],
+    ['User agent', userAgent],
+    ['Domain', domain],
+  ];
+  return candidates
+    .filter((entry): entry is [string, string] => entry[1] !== null && !shown.some((value) => value.includes(entry[1] as string)))
+    .map(([label, value]) => ({ label, value }));
+}
+
+/** The highest band with at least one finding in a digest (LOW for an empty one). */
+export function digestTopBand(digest: Digest): SeverityBand {
+  return [...SEVERITY_BANDS].reverse().find((band) => (digest.bySeverity[band] ?? 0) > 0) ?? 'LOW';
+}
+
+/** "1 CRITICAL, 3 HIGH": non-zero band counts, most severe first. */
+export function digestCountsText(digest: Digest): string {
+  const parts = [...SEVERITY_BANDS]
+    .reverse()
+    .filter((band) => (digest.bySeverity[band] ?? 0) > 0)
+    .map((band) => `${digest.bySeverity[band]} ${band}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** "12 findings" / "1 finding". */
+export function findingCount(n: number): string {
+  return `${n} ${n === 1 ? 'finding' : 'findings'}`;
+}
+
+// ---------------------------------------------------------------------------
+// Plain-text bodies (the email text part and the SNS message).
+// ---------------------------------------------------------------------------
+
+/** Detail levels for email and SNS, most detailed first. */
+export const TEXT_DETAIL_LEVELS: readonly DetailBudget[] = [
+  { fields: 100, value: 2_000, description: 20_000 },
+  { fields: 40, value: 500, description: 5_000 },
+  { fields: 15, value: 200, description: 1_500 },
+  { fields: 5, value: 100, description: 300 },
+];
+
+/** Wide enough for the longest normaliser label ("Availability zone:"); longer ones just get a space. */
+const TEXT_LABEL_WIDTH = 18;
+
+function textFact(label: string, value: string, max: number): string {
+  return `${`${label}:`.padEnd(TEXT_LABEL_WIDTH)} ${truncate(value, max)}`;
+}
+
+function textSection(heading: string, fields: readonly Field[], budget: DetailBudget): string[] {
+  if (fields.length === 0) return [];
+  const shown = fields.slice(0, budget.fields).map((f) => `  ${textFact(f.label, f.value, budget.value)}`);
+  const hidden = fields.length - shown.length;
+  return ['', heading.toUpperCase(), ...shown, ...(hidden > 0 ? [`  … ${hidden} more in the console`] : [])];
+}
+
+/** Indents every line so finding text cannot pass for one of our own lines. */
+function indent(text: string): string[] {
+  return text.split('\n').map((line) => `  ${line}`);
+}
+
+/**
+ * The plain-text view of a finding: the email text part and the SNS message.
+ * Finding text is shown as-is (plain text needs no escaping), one value per
+ * line, with the description indented under its heading.
+ *
+ * @example renderFindingText(finding, TEXT_DETAIL_LEVELS[0])
+ */
+export function renderFindingText(finding: NormalisedFinding, budget: DetailBudget): string {
+  const markers = findingMarkers(finding);
+  const lines = [
+    [severityLabel(finding), ...markers].join(' · '),
+    truncate(finding.title, budget.value),
+    '',
+    ...overviewFields(finding).map((f) => textFact(f.label, f.value, budget.value)),
+    ...textSection(`Resource · ${finding.resource.label}`, finding.resource.fields, budget),
+    ...textSection(`Action · ${finding.action.label}`, finding.action.fields, budget),
+    ...textSection('Actor', actorFields(finding), budget),
+  ];
+  if (budget.description > 0 && finding.description.trim() !== '') {
+    lines.push('', 'DESCRIPTION', ...indent(truncate(finding.description, budget.description)));
+  }
+  lines.push(
+    '',
+    finding.consoleUrl ? `Open in the GuardDuty console: ${finding.consoleUrl}` : 'No GuardDuty console link for this partition.',
+    `Finding ID: ${finding.id}`,
+    `Created ${finding.createdAt} · updated ${finding.updatedAt}`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/**
+ * The plain-text view of a digest: counts, top types, accounts, regions and
+ * the most severe findings with their console links.
+ *
+ * @example renderDigestText(buildDigest(findings), TEXT_DETAIL_LEVELS[0])
+ */
+export function renderDigestText(digest: Digest, budget: DetailBudget): string {
+  const lines = [
+    `GuardDuty digest: ${findingCount(digest.total)}`,
+    [...SEVERITY_BANDS].reverse().map((band) => `${band} ${digest.bySeverity[band] ?? 0}`).join(' · '),
+    '',
+    'TOP FINDING TYPES',
+    ...(digest.byType.length > 0
+      ? digest.byType.map((t) => `  ${String(t.count).padStart(4)}  ${truncate(t.type, budget.value)}`)
+      : ['  none']),
+    '',
+    textFact('Accounts', digest.accounts.join(', ') || 'none', budget.value),
+    textFact('Regions', digest.regions.join(', ') || 'none', budget.value),
+  ];
+  if (digest.top.length > 0) {
+    lines.push('', `MOST SEVERE (${digest.top.length} of ${digest.total})`);
+    digest.top.forEach((f, i) => {
+      lines.push(
+        `${String(i + 1).padStart(2)}. ${[severityLabel(f), ...findingMarkers(f)].join(' · ')} · ${truncate(f.title, budget.value)}`,
+        `    ${truncate(`${f.type.full} · ${accountLabel(f.account)} · ${f.region}`, budget.value)}`,
+        `    ${f.consoleUrl ?? 'No console link for this partition.'}`,
+      );
+    });
+  }
+  lines.push('', digest.consoleUrl ? `Open the findings list: ${digest.consoleUrl}` : 'Findings span several regions or partitions: open each region\'s GuardDuty console.', '');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------
+// Email payload.
+// ---------------------------------------------------------------------------
+
+/** Longest subject line (the brief's cap; clients show the first ~60–100 characters anyway). */
+export const EMAIL_SUBJECT_MAX = 200;
+/**
+ * Largest HTML part we produce. Gmail clips messages whose HTML exceeds about
+ * 102 KB behind a "View entire message" link (observed and widely reported,
+ * not documented by Google), so we stay below it.
+ */
+export const EMAIL_HTML_MAX_BYTES = 100_000;
+
+const NO_LINE_BREAKS = /^[^\r\n]*$/;
+
+/** The rendered email, without the envelope (from/to/cc/bcc come from the channel at send time). */
+export const EmailPayloadSchema = z.strictObject({
+  subject: z.string().min(1).max(EMAIL_SUBJECT_MAX).regex(NO_LINE_BREAKS),
+  text: z.string().min(1),
+  html: z.string().min(1),
+  headers: z.record(z.string().regex(/^X-GuardDuty-[A-Za-z-]+$/), z.string().max(256).regex(/^[\x20-\x7E]*$/)),
+});
+export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
+
+/** A header value: printable ASCII only (no CR/LF injection), at most 256 characters. */
+function headerValue(value: string): string {
+  const ascii = value.replace(/[^\x20-\x7E]+/g, ' ').trim();
+  return ascii.length > 256 ? `${ascii.slice(0, 253)}...` : ascii;
+}
+
+/** One subject line: CR/LF and controls removed, at most {@link EMAIL_SUBJECT_MAX} characters. */
+function subjectLine(prefix: string, lead: string, title: string, tail: string): string {
+  const head = `[${cleanLine(prefix, 40)}] ${lead} `;
+  const end = tail ? ` (${cleanLine(tail, 100)})` : '';
+  const room = Math.max(20, EMAIL_SUBJECT_MAX - head.length - end.length);
+  return truncate(cleanLine(`${head}${truncate(cleanLine(title), room)}${end}`), EMAIL_SUBJECT_MAX);
+}
+
+/** Text colour that reads on each band colour (dark on the light yellow and orange). */
+const BADGE_TEXT: Record<SeverityBand, string> = { LOW: '#FFFFFF', MEDIUM: '#1B1B1B', HIGH: '#1B1B1B', CRITICAL: '#FFFFFF' };
+
+const FONT = 'font-family:Arial,Helvetica,sans-serif;';
+const MUTED = '#5F6B7A';
+
+function badge(band: SeverityBand, text: string): string {
+  return `<span style="display:inline-block;padding:3px 8px;border-radius:3px;background-color:${BAND_COLOUR[band]};color:${BADGE_TEXT[band]};font-weight:bold;font-size:13px;">${escapeHtml(text)}</span>`;
+}
+
+function markerBadge(marker: string): string {
+  return ` <span style="display:inline-block;padding:3px 8px;border-radius:3px;border:1px solid ${MUTED};color:${MUTED};font-weight:bold;font-size:12px;">${escapeHtml(marker)}</span>`;
+}
+
+function row(content: string, padding = '8px 24px'): string {
+  return `<tr><td style="padding:${padding};${FONT}font-size:14px;line-height:1.5;color:#1B1B1B;">${content}</td></tr>`;
+}
+
+function heading(text: string): string {
+  return `<div style="margin:8px 0 6px;${FONT}font-size:12px;font-weight:bold;letter-spacing:0.5px;text-transform:uppercase;color:${MUTED};">${htmlWithin(text, 200)}</div>`;
+}
+
+function factTable(fields: readonly Field[], budget: DetailBudget): string {
+  const shown = fields.slice(0, budget.fields);
+  const rows = shown.map(
+    (f) =>
+      `<tr><td width="150" style="width:150px;padding:3px 16px 3px 0;vertical-align:top;color:${MUTED};${FONT}font-size:14px;">${htmlWithin(f.label, 100)}</td>` +
+      `<td style="padding:3px 0;vertical-align:top;word-break:break-word;${FONT}font-size:14px;">${htmlWithin(f.value, budget.value)}</td></tr>`,
+  );
+  const hidden = fields.length - shown.length;
+  if (hidden > 0) rows.push(`<tr><td colspan="2" style="padding:3px 0;color:${MUTED};${FONT}font-size:13px;">… ${hidden} more in the console</td></tr>`);
+  return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%">${rows.join('')}</table>`;
+}
+
+function section(title: string, fields: readonly Field[], budget: DetailBudget): string {
+  return fields.length > 0 ? row(`${heading(title)}${factTable(fields, budget)}`) : '';
+}
+
+function button(url: string, label: string): string {
+  // Only console URLs built from validated ids reach here; escaped anyway for the attribute.
+  return `<a href="${escapeHtml(url)}" style="display:inline-block;padding:10px 18px;border-radius:4px;background-color:#232F3E;color:#FFFFFF;text-decoration:none;font-weight:bold;${FONT}font-size:14px;">${escapeHtml(label)}</a>`;
+}
+
+function htmlDocument(title: string, colour: string, rows: readonly string[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    '</head>',
+    '<body style="margin:0;padding:0;background-color:#F4F5F7;">',
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#F4F5F7;">',
+    '<tr><td align="center" style="padding:24px 12px;">',
+    '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:100%;background-color:#FFFFFF;border:1px solid #DDE1E6;">',
+    // The severity colour bar.
+    `<tr><td style="height:6px;line-height:6px;font-size:6px;background-color:${colour};">&nbsp;</td></tr>`,
+    ...rows.filter((r) => r !== ''),
+    '</table>',
+    '</td></tr>',
+    '</table>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function footer(lines: readonly string[]): string {
+  return row(`<div style="color:${MUTED};font-size:12px;">${lines.join('<br>')}</div>`, '16px 24px 20px');
+}
+
+function findingHtml(finding: NormalisedFinding, subject: string, budget: DetailBudget): string {
+  const band = finding.severity.band;
+  const rows = [
+    row(`${badge(band, severityLabel(finding))}${findingMarkers(finding).map(markerBadge).join('')}`, '20px 24px 4px'),
+    row(`<div style="${FONT}font-size:20px;font-weight:bold;line-height:1.3;">${htmlWithin(finding.title, budget.value)}</div>`, '4px 24px 8px'),
+    row(factTable(overviewFields(finding), budget)),
+    section(`Resource · ${finding.resource.label}`, finding.resource.fields, budget),
+    section(`Action · ${finding.action.label}`, finding.action.fields, budget),
+    section('Actor', actorFields(finding), budget),
+    budget.description > 0 && finding.description.trim() !== ''
+      ? row(`${heading('Description')}<div>${htmlLines(finding.description, budget.description)}</div>`)
+      : '',
+    row(
+      finding.consoleUrl
+        ? button(finding.consoleUrl, 'Open in GuardDuty console')
+        : `<span style="color:${MUTED};">No GuardDuty console link for this partition.</span>`,
+      '16px 24px',
+    ),
+    footer([
+      `Finding ID: ${htmlWithin(finding.id, 300)}`,
+      `Created ${htmlWithin(finding.createdAt, 64)} · updated ${htmlWithin(finding.updatedAt, 64)}`,
+      'Sent by guardduty-notify.',
+    ]),
+  ];
+  return htmlDocument(subject, BAND_COLOUR[band], rows);
+}
+
+function digestHtml(digest: Digest, subject: string, budget: DetailBudget): string {
+  const counts = [...SEVERITY_BANDS]
+    .reverse()
+    .map((band) => `${badge(band, `${band} ${digest.bySeverity[band] ?? 0}`)}`)
+    .join(' ');
+  const types = digest.byType.map((t) => ({ label: String(t.count), value: t.type }));
+  const top = digest.top.map(
+    (f) =>
+      `<tr><td style="padding:8px 0;border-top:1px solid #EEF0F2;${FONT}font-size:14px;">` +
+      `${badge(f.severity.band, severityLabel(f))}${findingMarkers(f).map(markerBadge).join('')} ` +
+      `<strong>${htmlWithin(f.title, budget.value)}</strong><br>` +
+      `<span style="color:${MUTED};">${htmlWithin(`${f.type.full} · ${accountLabel(f.account)} · ${f.region}`, budget.value)}</span>` +
+      (f.consoleUrl ? `<br><a href="${escapeHtml(f.consoleUrl)}" style="color:#0B61A4;">Open in GuardDuty console</a>` : '') +
+      '</td></tr>',
+  );
+  const rows = [
+    row(`<div style="${FONT}font-size:20px;font-weight:bold;">GuardDuty digest: ${findingCount(digest.total)}</div>`, '20px 24px 8px'),
+    row(counts),
+    section('Top finding types', types, budget),
+    row(
+      factTable(
+        [
+          { label: 'Accounts', value: digest.accounts.join(', ') || 'none' },
+          { label: 'Regions', value: digest.regions.join(', ') || 'none' },
+        ],
+        budget,
+      ),
+    ),
+    top.length > 0
+      ? row(`${heading(`Most severe (${digest.top.length} of ${digest.total})`)}<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%">${top.join('')}</table>`)
+      : '',
+    row(
+      digest.consoleUrl
+        ? button(digest.consoleUrl, 'Open the findings list')
+        : `<span style="color:${MUTED};">Findings span several regions or partitions: open each region's GuardDuty console.</span>`,
+      '16px 24px',
+    ),
+    footer(['Sent by guardduty-notify.']),
+  ];
+  return htmlDocument(subject, BAND_COLOUR[digestTopBand(digest)], rows);
+}
+
+/** Renders at the most detailed level whose HTML fits {@link EMAIL_HTML_MAX_BYTES}. */
+function fitHtml(render: (budget: DetailBudget) => { text: string; html: string }): { text: string; html: string } {
+  let last: { text: string; html: string } | undefined;
+  for (const budget of TEXT_DETAIL_LEVELS) {
+    last = render(budget);
+    if (Buffer.byteLength(last.html, 'utf8') <= EMAIL_HTML_MAX_BYTES) return last;
+  }
+  return last as { text: string; html: string };
+}
+
+/**
+ * Renders one finding as an email: subject `[prefix] BAND [markers] title (account)`,
+ * a text part and an HTML part that show the same facts.
+ *
+ * @example renderEmail(finding, channel)
+ */
+export function renderEmail(finding: NormalisedFinding, channel: { subjectPrefix: string }): EmailPayload {
+  const lead = [finding.severity.band, ...findingMarkers(finding).map((m) => `[${m}]`)].join(' ');
+  const subject = subjectLine(channel.subjectPrefix, lead, finding.title, finding.account.name ?? finding.account.id);
+  const body = fitHtml((budget) => ({ text: renderFindingText(finding, budget), html: findingHtml(finding, subject, budget) }));
+  return {
+    subject,
+    ...body,
+    headers: {
+      'X-GuardDuty-Finding-Id': headerValue(finding.id),
+      'X-GuardDuty-Severity': finding.severity.band,
+    },
+  };
+}
+
+/**
+ * Renders a digest as one email: subject `[prefix] Digest: N findings (counts)`.
+ *
+ * @example renderEmailDigest(buildDigest(findings), channel)
+ */
+export function renderEmailDigest(digest: Digest, channel: { subjectPrefix: string }): EmailPayload {
+  const subject = subjectLine(channel.subjectPrefix, 'Digest:', `${findingCount(digest.total)} (${digestCountsText(digest)})`, '');
+  const body = fitHtml((budget) => ({ text: renderDigestText(digest, budget), html: digestHtml(digest, subject, budget) }));
+  return {
+    subject,
+    ...body,
+    headers: {
+      'X-GuardDuty-Severity': digestTopBand(digest),
+      'X-GuardDuty-Finding-Count': String(digest.total),
+    },
+  };
+}
+
+/** Wraps anything the mail seam throws that is not already a DeliveryError (the seam should classify SMTP codes). */
+function asDeliveryError(error: unknown, label: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
+  return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
+}
+
+/** Email through SMTP: the envelope comes from the channel, the content from the renderer. */
+export const emailChannel: ChannelAdapter<'email', EmailPayload> = {
+  type: 'email',
+  render: (finding, channel) => renderEmail(finding, channel),
+  renderDigest: (digest, channel) => renderEmailDigest(digest, channel),
+  async send(payload, channel, context) {
+    try {
+      await context.sendMail(channel.smtp, { from: channel.from, to: channel.to, cc: channel.cc, bcc: channel.bcc, ...payload });
+    } catch (error) {
+      throw asDeliveryError(error, `email "${channel.name}"`);
+    }
+    return { attempts: 1 };
+  },
+};

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import type { NormalisedFinding } from '../finding/model.js';
+import { DeliveryError } from '../deliver/errors.js';
+import type { Digest } from '../route/digest.js';
+import { cleanLine, truncateBytes } from '../text/clean.js';
+import {
+  TEXT_DETAIL_LEVELS,
+  digestCountsText,
+  digestTopBand,
+  findingCount,
+  findingMarkers,
+  renderDigestText,
+  renderFindingText,
+  severityLabel,
+  type DetailBudget,
+} from './email.js';
+import type { ChannelAdapter } from './types.js';
+
+/*
+ * Amazon SNS: a subject (used by email subscriptions), the plain-text body the
+ * email channel uses, and String message attributes for subscription filter
+ * policies.
+ *
+ * Limits (Amazon SNS API reference, Publish): the subject must be ASCII text
+ * that begins with a letter, number or punctuation mark, without line breaks or
+ * control characters, and less than 100 characters long; the message is at most
+ * 256 KB (262,144 bytes), and message attributes count toward that size. SQS
+ * subscribers receive at most 10 message attributes, so we send no more.
+ */
+
+/** Amazon SNS Publish limits (see the sources above). */
+export const SNS_LIMITS = {
+  /** "less than 100 characters". */
+  subject: 99,
+  /** Message plus attributes. */
+  messageBytes: 262_144,
+  /** SNS→SQS delivery carries at most 10 message attributes. */
+  attributes: 10,
+} as const;
+
+/** Starts with an ASCII letter, digit or punctuation mark; printable ASCII throughout. */
+const SUBJECT = /^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7E]*$/;
+
+/** What is published; `attributes` are all of DataType String. */
+export const SnsPayloadSchema = z
+  .strictObject({
+    subject: z.string().max(SNS_LIMITS.subject).regex(SUBJECT),
+    message: z.string().min(1),
+    attributes: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/), z.string().min(1)),
+  })
+  .refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, { error: `more than ${SNS_LIMITS.attributes} attributes` })
+  .refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` });
+export type SnsPayload = z.infer<typeof SnsPayloadSchema>;
+
+/** Bytes SNS counts against the 256 KB limit: message, attribute names, types and values. */
+export function snsPayloadBytes(payload: { message: string; attributes: Record<string, string> }): number {
+  let bytes = Buffer.byteLength(payload.message, 'utf8');
+  for (const [name, value] of Object.entries(payload.attributes)) {
+    bytes += Buffer.byteLength(name, 'utf8') + 'String'.length + Buffer.byteLength(value, 'utf8');
+  }
+  return bytes;
+}
+
+/**
+ * An SNS subject: whitespace runs (CR/LF included) collapsed, accents dropped
+ * (é → e), anything before the first ASCII letter, digit or punctuation mark
+ * removed, other non-ASCII replaced with `?`, at most 99 characters.
+ *
+ * @example snsSubject('GuardDuty HIGH 8.0: Ünusual\r\nBcc: x') // 'GuardDuty HIGH 8.0: Unusual Bcc: x'
+ */
+export function snsSubject(value: string): string {
+  const ascii = value
+    .replace(/\s+/g, ' ')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036F]/g, '')
+    .replace(/^[^A-Za-z0-9!-/:-@[-`{-~]+/, '')
+    .replace(/[^\x20-\x7E]/gu, '?')
+    .trim();
+  const subject = ascii.length > SNS_LIMITS.subject ? `${ascii.slice(0, SNS_LIMITS.subject - 3).trimEnd()}...` : ascii;
+  return subject || 'GuardDuty finding';
+}
+
+/** An attribute value: one clean line, never empty (SNS drops empty attributes). */
+function attribute(value: string): string {
+  return cleanLine(value, 256) || 'unknown';
+}
+
+/** Filter-policy attributes for one finding (9 of the 10 allowed). */
+export function findingAttributes(finding: NormalisedFinding): Record<string, string> {
+  return {
+    severity: finding.severity.band,
+    severityScore: finding.severity.score.toFixed(1),
+    findingType: attribute(finding.type.full),
+    threatPurpose: attribute(finding.type.threatPurpose),
+    accountId: attribute(finding.account.id),
+    region: attribute(finding.region),
+    // GuardDuty's resource.resourceType verbatim ("Instance", "AccessKey", …), as filter policies expect.
+    resourceType: attribute(finding.resource.type),
+    isSample: String(finding.isSample),
+    isUpdate: String(finding.isUpdate),
+  };
+}
+
+/**
+ * Filter-policy attributes for a digest: the highest band and score, `Digest`
+ * for the type fields, the single account/region or `multiple`, and the count.
+ */
+export function digestAttributes(digest: Digest): Record<string, string> {
+  const ids = [...new Set(digest.top.map((f) => f.account.id))];
+  const single = <T>(values: readonly T[]): T | undefined => (values.length === 1 ? values[0] : undefined);
+  const topScore = digest.top.reduce((max, f) => Math.max(max, f.severity.score), 0);
+  return {
+    severity: digestTopBand(digest),
+    severityScore: topScore.toFixed(1),
+    findingType: 'Digest',
+    threatPurpose: 'Digest',
+    accountId: attribute((digest.accounts.length === 1 ? single(ids) : undefined) ?? 'multiple'),
+    region: attribute(single(digest.regions) ?? 'multiple'),
+    resourceType: 'Digest',
+    isSample: String(digest.top.length > 0 && digest.top.every((f) => f.isSample)),
+    isUpdate: 'false',
+    findingCount: String(digest.total),
+  };
+}
+
+/** The first detail level whose message fits beside the attributes; the byte cut is the last resort. */
+function fitMessage(render: (budget: DetailBudget) => string, attributes: Record<string, string>): string {
+  const room = SNS_LIMITS.messageBytes - snsPayloadBytes({ message: '', attributes });
+  let last = '';
+  for (const budget of TEXT_DETAIL_LEVELS) {
+    last = render(budget);
+    if (Buffer.byteLength(last, 'utf8') <= room) return last;
+  }
+  return truncateBytes(last, room);
+}
+
+/**
+ * Renders one finding for SNS: subject `GuardDuty BAND score [markers]: title (account)`,
+ * the plain-text body and filter-policy attributes.
+ *
+ * @example renderSns(finding)
+ */
+export function renderSns(finding: NormalisedFinding): SnsPayload {
+  const attributes = findingAttributes(finding);
+  const lead = [severityLabel(finding), ...findingMarkers(finding)].join(' ');
+  return {
+    subject: snsSubject(`GuardDuty ${lead}: ${finding.title} (${finding.account.name ?? finding.account.id})`),
+    message: fitMessage((budget) => renderFindingText(finding, budget), attributes),
+    attributes,
+  };
+}
+
+/**
+ * Renders a digest for SNS: subject `GuardDuty digest: N findings (counts)`.
+ *
+ * @example renderSnsDigest(buildDigest(findings))
+ */
+export function renderSnsDigest(digest: Digest): SnsPayload {
+  const attributes = digestAttributes(digest);
+  return {
+    subject: snsSubject(`GuardDuty digest: ${findingCount(digest.total)} (${digestCountsText(digest)})`),
+    message: fitMessage((budget) => renderDigestText(digest, budget), attributes),
+    attributes,
+  };
+}
+
+/** Wraps anything the publish seam throws that is not already a DeliveryError. */
+function asDeliveryError(error: unknown, label: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
+  return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
+}
+
+/** Amazon SNS topic: one Publish per finding or digest. */
+export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
+  type: 'sns',
+  render: (finding) => renderSns(finding),
+  renderDigest: (digest) => renderSnsDigest(digest),
+  async send(payload, channel, context) {
+    try {
+      await context.snsPublish({ topicArn: channel.topicArn, ...payload });
+    } catch (error) {
+      throw asDeliveryError(error, `sns "${channel.name}"`);
+    }
+    return { attempts: 1 };
+  },
+};

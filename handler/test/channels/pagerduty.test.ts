@@ -1,0 +1,362 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PagerDutyChannelSchema } from '../../src/config/schema.js';
+import { DeliveryError } from '../../src/deliver/errors.js';
+import type { HttpPolicy } from '../../src/deliver/http.js';
+import type { NormalisedFinding } from '../../src/finding/model.js';
+import { buildDigest } from '../../src/route/digest.js';
+import type { SendContext } from '../../src/channels/types.js';
+import {
+  PD_MAX_BYTES,
+  PD_SUMMARY_MAX,
+  digestDedupKey,
+  pagerDutyBody,
+  pagerDutyChannel,
+  type PagerDutyPayload,
+  type PagerDutyTrigger,
+} from '../../src/channels/pagerduty.js';
+import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
+const channel = PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY });
+const keepArchived = PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY, resolveOnArchive: false });
+
+function trigger(payload: PagerDutyPayload): PagerDutyTrigger {
+  if (payload.event_action !== 'trigger') throw new Error(`expected a trigger, got ${payload.event_action}`);
+  return payload;
+}
+
+function bytes(value: unknown): number {
+  return Buffer.byteLength(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
+}
+
+describe.each(fixtureNames())('PagerDuty event for fixture %s', (name) => {
+  const finding = normalisedFixture(name);
+  const payload = pagerDutyChannel.render(finding, channel);
+
+  it('matches the golden file', () => {
+    expectGolden(`pagerduty/${name}.json`, payload);
+  });
+
+  it('uses the finding id as dedup key', () => {
+    expect(payload.dedup_key).toBe(finding.id);
+  });
+
+  it('resolves archived findings and triggers everything else', () => {
+    if (finding.archived) {
+      expect(payload).toEqual({ event_action: 'resolve', dedup_key: finding.id });
+      return;
+    }
+    const event = trigger(payload);
+    expect(event.payload.summary.length).toBeGreaterThan(0);
+    expect(event.payload.summary.length).toBeLessThanOrEqual(PD_SUMMARY_MAX);
+    expect(event.payload.source.length).toBeGreaterThan(0);
+    expect(event.payload.timestamp).toBe(finding.updatedAt);
+    expect(event.payload.class).toBe(finding.type.full);
+    expect(event.payload.component).toBe(finding.resource.label);
+    expect(event.payload.group).toBe(finding.account.id);
+    expect(event.links.map((l) => l.href)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
+    expect(event.client).toBe('GuardDuty Notify');
+    expect(event.client_url).toBe(finding.consoleUrl ?? undefined);
+  });
+
+  it('never carries the routing key in the rendered event', () => {
+    expect(JSON.stringify(payload)).not.toContain(ROUTING_KEY);
+    expect(JSON.parse(pagerDutyBody(payload, ROUTING_KEY))).toEqual({ routing_key: ROUTING_KEY, ...payload });
+  });
+
+  it('stays within the Events API size limit', () => {
+    expect(bytes(pagerDutyBody(payload, ROUTING_KEY))).toBeLessThanOrEqual(PD_MAX_BYTES + 100);
+  });
+});
+
+describe('PagerDuty mapping', () => {
+  const base = normalisedFixture('ec2-ssh-bruteforce');
+
+  it.each([
+    ['CRITICAL', 'critical'],
+    ['HIGH', 'error'],
+    ['MEDIUM', 'warning'],
+    ['LOW', 'info'],
+  ] as const)('maps band %s to severity %s', (band, severity) => {
+    const event = trigger(pagerDutyChannel.render({ ...base, severity: { score: 5, band } }, channel));
+    expect(event.payload.severity).toBe(severity);
+  });
+
+  it('triggers an archived finding, marked, when resolveOnArchive is off', () => {
+    const archived = normalisedFixture('archived-finding');
+    const event = trigger(pagerDutyChannel.render(archived, keepArchived));
+    expect(event.dedup_key).toBe(archived.id);
+    expect(event.payload.summary).toContain('[ARCHIVED]');
+  });
+
+  it('marks samples and updates in the summary', () => {
+    expect(trigger(pagerDutyChannel.render(normalisedFixture('sample-finding'), channel)).payload.summary).toMatch(/^\[SAMPLE\]/);
+    const update = normalisedFixture('update-finding');
+    expect(trigger(pagerDutyChannel.render(update, channel)).payload.summary).toContain(`[UPDATE ×${update.occurrences.count}]`);
+  });
+
+  it('omits a timestamp that is not ISO 8601 instead of sending one PagerDuty rejects', () => {
+    const event = trigger(pagerDutyChannel.render({ ...base, updatedAt: 'yesterday' }, channel));
+    expect(event.payload).not.toHaveProperty('timestamp');
+  });
+
+  it('hashes an id longer than the 255-character dedup key limit', () => {
+    const event = pagerDutyChannel.render({ ...base, id: 'x'.repeat(300) }, channel);
+    expect(event.dedup_key).toMatch(/^guardduty-finding-[0-9a-f]{64}$/);
+  });
+
+  it('keeps hostile text as plain text (PagerDuty renders no markup), one line, within limits', () => {
+    const hostile = normalisedFixture('hostile');
+    const event = trigger(pagerDutyChannel.render(hostile, channel));
+    expect(event.payload.summary).not.toMatch(/[\r\n]/);
+    expect(event.payload.summary.length).toBeLessThanOrEqual(PD_SUMMARY_MAX);
+    expect(event.links).toEqual([{ href: hostile.consoleUrl, text: 'Open in GuardDuty console' }]);
+    expect(event.client_url).toBe(hostile.consoleUrl);
+  });
+});
+
+/** A finding whose every attacker-sized part is as long as the normaliser allows, in 4-byte characters. */
+function hugeFinding(): NormalisedFinding {
+  const base = normalisedFixture('iam-api-tor');
+  const big = '💀'.repeat(1_000);
+  const fields = Array.from({ length: 400 }, (_, i) => ({ label: `Field ${i}`, value: big }));
+  return {
+    ...base,
+    title: big.slice(0, 500),
+    description: big,
+    resource: { ...base.resource, id: big, fields },
+    action: { ...base.action, fields },
+    actor: { ...base.actor, userAgent: big, caller: big, domain: big },
+  };
+}
+
+describe('PagerDuty size limits', () => {
+  it('truncates the summary to 1024 characters and shrinks custom_details under 512 KB', () => {
+    const finding = hugeFinding();
+    expect(bytes(finding)).toBeGreaterThan(2 * PD_MAX_BYTES);
+    const event = trigger(pagerDutyChannel.render(finding, channel));
+    expect(event.payload.summary.length).toBeLessThanOrEqual(PD_SUMMARY_MAX);
+    expect(event.payload.summary.endsWith('…')).toBe(true);
+    expect(bytes(pagerDutyBody(event, ROUTING_KEY))).toBeLessThanOrEqual(512 * 1024);
+    expect(event.payload.custom_details).toMatchObject({ finding_id: finding.id });
+  });
+});
+
+describe('PagerDuty digest', () => {
+  const findings = fixtureNames().map(normalisedFixture);
+  const digest = buildDigest(findings);
+  const event = pagerDutyChannel.renderDigest(digest, channel);
+
+  it('matches the golden file', () => {
+    expectGolden('pagerduty/digest-all-fixtures.json', event);
+  });
+
+  it('is one trigger at the most severe band present, with counts and console links', () => {
+    const t = trigger(event);
+    expect(t.payload.severity).toBe('critical');
+    expect(t.payload.summary).toContain(`GuardDuty digest: ${findings.length} findings`);
+    expect(t.payload.custom_details).toMatchObject({ total: findings.length, by_severity: digest.bySeverity });
+    const hrefs = t.links.map((l) => l.href);
+    expect(hrefs).toEqual([...(digest.consoleUrl ? [digest.consoleUrl] : []), ...digest.top.flatMap((f) => (f.consoleUrl ? [f.consoleUrl] : []))]);
+  });
+
+  it('derives the dedup key from the findings, so a re-delivered digest hits the same incident', () => {
+    const again = pagerDutyChannel.renderDigest(buildDigest([...findings].reverse()), channel);
+    expect(again.dedup_key).toBe(event.dedup_key);
+    expect(event.dedup_key).toBe(digestDedupKey(digest));
+    expect(event.dedup_key).toMatch(/^guardduty-digest-[0-9a-f]{64}$/);
+    const other = pagerDutyChannel.renderDigest(buildDigest(findings.slice(1)), channel);
+    expect(other.dedup_key).not.toBe(event.dedup_key);
+  });
+
+  it('renders a digest of one minimal finding', () => {
+    expectGolden('pagerduty/digest-minimal.json', pagerDutyChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel));
+  });
+
+  it('fits a digest of huge findings', () => {
+    const huge = Array.from({ length: 50 }, (_, i) => ({ ...hugeFinding(), id: `huge${i}` }));
+    const t = trigger(pagerDutyChannel.renderDigest(buildDigest(huge), channel));
+    expect(t.payload.summary.length).toBeLessThanOrEqual(PD_SUMMARY_MAX);
+    expect(bytes(pagerDutyBody(t, ROUTING_KEY))).toBeLessThanOrEqual(512 * 1024);
+  });
+});
+
+/*
+ * A local stand-in for events.pagerduty.com/v2/enqueue that validates like the
+ * Events API v2: JSON body ≤ 512 KB, a 32-character routing_key,
+ * event_action trigger/acknowledge/resolve, dedup_key ≤ 255 (required to
+ * resolve), and for triggers a payload with summary (1–1024 characters),
+ * source and a known severity. 202 {status, message, dedup_key} on success,
+ * 400 {status: "invalid event", errors} otherwise; scripted statuses (429 with
+ * Retry-After, 404, 500) are answered first when queued.
+ */
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+function validationErrors(event: Record<string, unknown>): string[] {
+  const errors: string[] = [];
+  const { routing_key: key, event_action: action, dedup_key: dedup, payload } = event;
+  if (typeof key !== 'string' || key.length !== 32) errors.push("'routing_key' must be a 32 character string");
+  if (action !== 'trigger' && action !== 'acknowledge' && action !== 'resolve') errors.push("'event_action' is invalid");
+  if (dedup !== undefined && (typeof dedup !== 'string' || dedup.length > 255)) errors.push("'dedup_key' is too long");
+  if (action !== 'trigger' && typeof dedup !== 'string') errors.push("'dedup_key' is required for " + String(action));
+  if (action === 'trigger') {
+    const p = (payload ?? {}) as Record<string, unknown>;
+    if (typeof p.summary !== 'string' || p.summary.length === 0 || p.summary.length > 1024) errors.push("'payload.summary' must be 1-1024 characters");
+    if (typeof p.source !== 'string' || p.source.length === 0) errors.push("'payload.source' is missing");
+    if (!['critical', 'error', 'warning', 'info'].includes(p.severity as string)) errors.push("'payload.severity' is invalid");
+  }
+  return errors;
+}
+
+let server: Server;
+let eventsUrl: string;
+const received: Received[] = [];
+const scripted: Array<{ status: number; headers?: Record<string, string> }> = [];
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks);
+    received.push({ headers: req.headers, body: raw.toString('utf8') });
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    };
+    const next = scripted.shift();
+    if (next?.status === 429) return json(429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.' }, next.headers);
+    if (next) return json(next.status, { status: 'error', message: 'scripted' }, next.headers);
+    if (req.url !== '/v2/enqueue' || req.method !== 'POST') return json(404, { status: 'not found' });
+    if (raw.length > 512 * 1024) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['payload too large'] });
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid JSON'] });
+    }
+    const errors = validationErrors(event);
+    if (errors.length > 0) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors });
+    json(202, { status: 'success', message: 'Event processed', dedup_key: event.dedup_key ?? 'generated' });
+  });
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/enqueue`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  received.length = 0;
+  scripted.length = 0;
+});
+
+const policy: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
+
+function context(sleeps: number[] = []): SendContext {
+  return {
+    http: policy,
+    httpDeps: {
+      fetch: (...args) => fetch(...args),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+    snsPublish: () => Promise.reject(new Error('not used')),
+    sendMail: () => Promise.reject(new Error('not used')),
+  };
+}
+
+async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DeliveryError);
+  return error as DeliveryError;
+}
+
+describe('PagerDuty delivery to a local Events API v2 receiver', () => {
+  const live = () => PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl });
+
+  it('sends a trigger with the routing key and gets 202 Accepted', async () => {
+    const payload = pagerDutyChannel.render(normalisedFixture('hostile'), live());
+    await expect(pagerDutyChannel.send(payload, live(), context())).resolves.toEqual({ attempts: 1 });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(received[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, ...payload });
+  });
+
+  it('sends a resolve for an archived finding', async () => {
+    const payload = pagerDutyChannel.render(normalisedFixture('archived-finding'), live());
+    await pagerDutyChannel.send(payload, live(), context());
+    expect(JSON.parse(received[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: normalisedFixture('archived-finding').id });
+  });
+
+  it('every fixture and the digest are accepted', async () => {
+    for (const name of fixtureNames()) await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture(name), live()), live(), context());
+    await pagerDutyChannel.send(pagerDutyChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), context());
+    expect(received).toHaveLength(fixtureNames().length + 1);
+  });
+
+  it('treats 400 (invalid event) as permanent, without retrying, and keeps the routing key out of the error', async () => {
+    const event = trigger(pagerDutyChannel.render(normalisedFixture('minimal'), live()));
+    const invalid: PagerDutyTrigger = { ...event, payload: { ...event.payload, summary: 'x'.repeat(1_025) } };
+    const error = await deliveryError(pagerDutyChannel.send(invalid, live(), context()));
+    expect(error.kind).toBe('permanent');
+    expect(error.details).toMatchObject({ status: 400, attempts: 1 });
+    expect(error.message).toContain('pagerduty "oncall"');
+    expect(error.message).not.toContain(ROUTING_KEY);
+    expect(received).toHaveLength(1);
+  });
+
+  it('treats 404 as a config problem', async () => {
+    scripted.push({ status: 404 });
+    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    expect(error.kind).toBe('config');
+  });
+
+  it('waits the Retry-After of a 429 rate limit, then delivers', async () => {
+    scripted.push({ status: 429, headers: { 'retry-after': '3' } });
+    const sleeps: number[] = [];
+    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    expect(result).toEqual({ attempts: 2 });
+    expect(sleeps).toEqual([3_000]);
+  });
+
+  it('backs off on a 429 without Retry-After, within the policy', async () => {
+    scripted.push({ status: 429 }, { status: 429 });
+    const sleeps: number[] = [];
+    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    expect(result).toEqual({ attempts: 3 });
+    expect(sleeps).toHaveLength(2);
+    for (const ms of sleeps) expect(ms).toBeLessThanOrEqual(4_000);
+  });
+
+  it('re-queues (retryable, with the delay) when Retry-After exceeds the policy', async () => {
+    scripted.push({ status: 429, headers: { 'retry-after': '120' } });
+    const sleeps: number[] = [];
+    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps)));
+    expect(error.kind).toBe('retryable');
+    expect(error.details).toMatchObject({ status: 429, retryAfterSeconds: 120, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries 5xx up to the policy, then reports retryable', async () => {
+    scripted.push({ status: 500 }, { status: 500 }, { status: 500 });
+    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    expect(error.kind).toBe('retryable');
+    expect(error.details).toMatchObject({ status: 500, attempts: 3 });
+    expect(received).toHaveLength(3);
+  });
+});

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { SNS_LIMITS, SnsPayloadSchema, snsChannel, snsPayloadBytes, snsSubject } from '../../src/channels/sns.js';
+import type { SendContext } from '../../src/channels/types.js';
+import { SnsChannelSchema } from '../../src/config/schema.js';
+import { DeliveryError } from '../../src/deliver/errors.js';
+import type { NormalisedFinding } from '../../src/finding/model.js';
+import { buildDigest } from '../../src/route/digest.js';
+import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const channel = SnsChannelSchema.parse({ name: 'audit', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings' });
+const ATTRIBUTE_NAMES = ['accountId', 'findingType', 'isSample', 'isUpdate', 'region', 'resourceType', 'severity', 'severityScore', 'threatPurpose'];
+
+function hugeFinding(): NormalisedFinding {
+  const base = normalisedFixture('iam-api-tor');
+  // 4-byte characters: 200 fields × 2,000 UTF-16 units ≈ 400 KB of UTF-8 per section.
+  const field = (i: number) => ({ label: `Field ${i}`, value: '🔥'.repeat(1000) });
+  return {
+    ...base,
+    title: 'Ünusual 🔥 title\r\n'.repeat(100),
+    description: '💀'.repeat(50_000),
+    resource: { ...base.resource, fields: Array.from({ length: 200 }, (_, i) => field(i)) },
+    action: { ...base.action, fields: Array.from({ length: 200 }, (_, i) => field(i)) },
+  };
+}
+
+describe.each(fixtureNames())('render %s', (name) => {
+  it('matches its golden file and SNS’s subject, size and attribute rules', () => {
+    const finding = normalisedFixture(name);
+    const payload = snsChannel.render(finding, channel);
+    SnsPayloadSchema.parse(payload);
+    expectGolden(`sns/${name}.json`, payload);
+    expect(Object.keys(payload.attributes).sort()).toEqual(ATTRIBUTE_NAMES);
+    expect(payload.attributes.severity).toBe(finding.severity.band);
+    expect(payload.attributes.findingType).toBe(finding.type.full);
+  });
+});
+
+describe('sns render', () => {
+  it('sets the filter-policy attributes as strings', () => {
+    expect(snsChannel.render(normalisedFixture('ec2-port-probe'), channel).attributes).toEqual({
+      severity: 'MEDIUM',
+      severityScore: '5.0',
+      findingType: 'Recon:EC2/PortProbeUnprotectedPort',
+      threatPurpose: 'Recon',
+      accountId: '444455556666',
+      region: 'eu-west-1',
+      resourceType: 'Instance',
+      isSample: 'false',
+      isUpdate: 'false',
+    });
+    expect(snsChannel.render(normalisedFixture('sample-finding'), channel).attributes.isSample).toBe('true');
+    expect(snsChannel.render(normalisedFixture('update-finding'), channel).attributes.isUpdate).toBe('true');
+  });
+
+  it('makes an ASCII one-line subject under 100 characters starting with a letter', () => {
+    const payload = snsChannel.render(normalisedFixture('hostile'), channel);
+    expect(payload.subject).toMatch(/^[A-Za-z][\x20-\x7E]*$/);
+    expect(payload.subject.length).toBeLessThanOrEqual(SNS_LIMITS.subject);
+    expect(payload.subject.startsWith('GuardDuty HIGH 8.0: API <!channel> was invoked')).toBe(true);
+    expect(payload.subject.endsWith('...')).toBe(true);
+  });
+
+  it('transliterates accents, replaces other non-ASCII and drops line breaks', () => {
+    expect(snsSubject('Ünusual café\r\nBcc: x 🔥 ✓')).toBe('Unusual cafe Bcc: x ? ?');
+    expect(snsSubject(' \t🔥 -> starts oddly')).toBe('-> starts oddly');
+    expect(snsSubject('🔥🔥')).toBe('GuardDuty finding');
+    expect(snsSubject('x'.repeat(500))).toHaveLength(SNS_LIMITS.subject);
+  });
+
+  it('uses the email text body as the message', () => {
+    const message = snsChannel.render(normalisedFixture('ec2-ssh-bruteforce'), channel).message;
+    expect(message).toMatch(/^LOW 2\.0\n198\.51\.100\.23 is performing SSH brute force attacks/);
+    expect(message).toContain('Open in the GuardDuty console: https://us-east-1.console.aws.amazon.com/');
+  });
+
+  it('keeps a huge finding within 256 KB including the attributes', () => {
+    const payload = snsChannel.render(hugeFinding(), channel);
+    SnsPayloadSchema.parse(payload);
+    expect(snsPayloadBytes(payload)).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
+    expect(payload.subject).toMatch(/^GuardDuty MEDIUM 5\.0: Unusual \? title Unusual/);
+    expect(payload.message).toMatch(/… \d+ more in the console/);
+  });
+});
+
+describe('sns digest', () => {
+  const all = fixtureNames().map(normalisedFixture);
+
+  it('matches its golden file over every fixture', () => {
+    const payload = snsChannel.renderDigest(buildDigest(all), channel);
+    SnsPayloadSchema.parse(payload);
+    expectGolden('sns/digest.json', payload);
+    expect(payload.attributes).toMatchObject({ severity: 'CRITICAL', findingType: 'Digest', accountId: 'multiple', region: 'multiple', findingCount: String(all.length) });
+    expect(Object.keys(payload.attributes)).toHaveLength(SNS_LIMITS.attributes);
+  });
+
+  it('names the single account and region when the digest has one of each', () => {
+    const findings = all.filter((f) => f.account.id === '111122223333' && f.region === 'eu-west-1');
+    expect(findings.length).toBeGreaterThan(1);
+    expect(snsChannel.renderDigest(buildDigest(findings), channel).attributes).toMatchObject({ accountId: '111122223333', region: 'eu-west-1' });
+  });
+
+  it('renders empty and huge digests within the limits', () => {
+    SnsPayloadSchema.parse(snsChannel.renderDigest(buildDigest([]), channel));
+    SnsPayloadSchema.parse(snsChannel.renderDigest(buildDigest(Array.from({ length: 20 }, hugeFinding)), channel));
+  });
+});
+
+describe('sns send', () => {
+  function recordingContext(snsPublish: SendContext['snsPublish']): SendContext {
+    return {
+      http: { timeoutMs: 1_000, attempts: 1, maxRetryAfterSeconds: 0 },
+      httpDeps: { fetch: () => Promise.reject(new Error('not used')), sleep: async () => {} },
+      snsPublish,
+      sendMail: () => Promise.reject(new Error('not used')),
+    };
+  }
+  const payload = snsChannel.render(normalisedFixture('rds-brute-force'), channel);
+
+  it('publishes subject, message and attributes to the channel topic', async () => {
+    const calls: Array<Parameters<SendContext['snsPublish']>[0]> = [];
+    const result = await snsChannel.send(payload, channel, recordingContext(async (input) => (calls.push(input), 'message-id-1')));
+    expect(result).toEqual({ attempts: 1 });
+    expect(calls).toEqual([{ topicArn: channel.topicArn, subject: payload.subject, message: payload.message, attributes: payload.attributes }]);
+  });
+
+  it('passes DeliveryErrors through and wraps anything else as retryable', async () => {
+    const notFound = new DeliveryError('sns: NotFound', 'config');
+    await expect(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(notFound)))).rejects.toBe(notFound);
+    const error = await snsChannel.send(payload, channel, recordingContext(() => Promise.reject(new TypeError('boom')))).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'retryable', message: 'sns "audit": TypeError: boom' });
+  });
+});

@@ -1,0 +1,391 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TeamsChannelSchema } from '../../src/config/schema.js';
+import { DeliveryError } from '../../src/deliver/errors.js';
+import type { HttpPolicy } from '../../src/deliver/http.js';
+import type { NormalisedFinding } from '../../src/finding/model.js';
+import { buildDigest } from '../../src/route/digest.js';
+import type { SendContext } from '../../src/channels/types.js';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  TEAMS_MAX_BYTES,
+  teamsChannel,
+  teamsPayloadBytes,
+  type CardElement,
+  type TeamsPayload,
+} from '../../src/channels/teams.js';
+import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const channel = TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: 'https://example.invalid/workflows/abc' });
+
+/** Every string a Teams client renders as Markdown (TextBlock text, fact titles and values). */
+function renderedTexts(elements: readonly CardElement[]): string[] {
+  return elements.flatMap((el): string[] => {
+    switch (el.type) {
+      case 'TextBlock':
+        return [el.text];
+      case 'FactSet':
+        return el.facts.flatMap((f) => [f.title, f.value]);
+      case 'Container':
+        return renderedTexts(el.items);
+      case 'ActionSet':
+        return [];
+    }
+  });
+}
+
+/** Every URL a user can open from the card. */
+function cardUrls(payload: TeamsPayload): string[] {
+  const card = payload.attachments[0].content;
+  const nested = (elements: readonly CardElement[]): string[] =>
+    elements.flatMap((el) => (el.type === 'ActionSet' ? el.actions.map((a) => a.url) : el.type === 'Container' ? nested(el.items) : []));
+  return [...card.actions.map((a) => a.url), ...nested(card.body)];
+}
+
+/** `_` between two ASCII letters/digits cannot open or close emphasis. */
+function intraword(text: string, i: number): boolean {
+  return /[A-Za-z0-9]/.test(text[i - 1] ?? '') && /[A-Za-z0-9]/.test(text[i + 1] ?? '');
+}
+
+/**
+ * Markup a Teams client could act on in finding text: markup characters, `](`
+ * and character references not behind an escaping backslash, block markers at
+ * a line start. `*` is left out: the card's own labels use `**bold**`.
+ */
+function unescapedMarkup(text: string): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (ch === '\\') i++;
+    else if ('[]<>`~|@{}'.includes(ch) || (ch === '_' && !intraword(text, i))) found.push(ch);
+    else if (ch === '&' && /^&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(text.slice(i))) found.push('&entity;');
+  }
+  if (text.includes('](')) found.push('](');
+  for (const line of text.split('\n')) {
+    if (/^\s*([-+=#](\s|$|[-+=#])|\d+[.)](\s|$))/.test(line)) found.push(`line start: ${line.slice(0, 10)}`);
+  }
+  return found;
+}
+
+function allFixtures(): NormalisedFinding[] {
+  return fixtureNames().map(normalisedFixture);
+}
+
+describe.each(fixtureNames())('Teams card for fixture %s', (name) => {
+  const finding = normalisedFixture(name);
+  const payload = teamsChannel.render(finding, channel);
+
+  it('matches the golden file', () => {
+    expectGolden(`teams/${name}.json`, payload);
+  });
+
+  it('is a Workflows message with one Adaptive Card 1.4 attachment, full width', () => {
+    expect(payload.type).toBe('message');
+    expect(payload.attachments).toHaveLength(1);
+    const [attachment] = payload.attachments;
+    expect(attachment.contentType).toBe(ADAPTIVE_CARD_CONTENT_TYPE);
+    expect(attachment.contentUrl).toBeNull();
+    expect(attachment.content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', msteams: { width: 'Full' } });
+    expect(attachment.content.$schema).toMatch(/^https?:\/\/adaptivecards\.io\/schemas\/adaptive-card\.json$/);
+  });
+
+  it('fits the Teams size budget', () => {
+    expect(teamsPayloadBytes(payload)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
+  });
+
+  it('links only to the console deep link', () => {
+    expect(cardUrls(payload)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
+  });
+
+  it('shows severity, title, account, region and resource', () => {
+    const texts = renderedTexts(payload.attachments[0].content.body).join('\n');
+    expect(texts).toContain(`${finding.severity.band} ${finding.severity.score.toFixed(1)}`);
+    expect(texts).toContain(finding.account.id);
+    expect(texts).toContain(finding.region);
+    expect(texts).toContain(finding.resource.label);
+  });
+
+  it('leaves no finding text able to form links, mentions or HTML', () => {
+    for (const text of renderedTexts(payload.attachments[0].content.body)) {
+      expect(unescapedMarkup(text)).toEqual([]);
+    }
+  });
+
+  it('is pure: rendering twice gives the same payload', () => {
+    expect(teamsChannel.render(finding, channel)).toEqual(payload);
+  });
+});
+
+describe('Teams card content', () => {
+  it('marks samples, updates and archived findings in the header', () => {
+    const header = (f: NormalisedFinding): string => JSON.stringify(teamsChannel.render(f, channel).attachments[0].content.body[0]);
+    expect(header(normalisedFixture('sample-finding'))).toContain('SAMPLE');
+    expect(header(normalisedFixture('archived-finding'))).toContain('ARCHIVED');
+    expect(header(normalisedFixture('update-finding'))).toContain('Updated finding');
+    expect(header(normalisedFixture('minimal'))).toContain('New finding');
+  });
+
+  it('colours the header by band', () => {
+    const base = normalisedFixture('minimal');
+    const style = (band: NormalisedFinding['severity']['band']): unknown =>
+      teamsChannel.render({ ...base, severity: { score: 5, band } }, channel).attachments[0].content.body[0];
+    expect(style('CRITICAL')).toMatchObject({ type: 'Container', style: 'attention' });
+    expect(style('HIGH')).toMatchObject({ style: 'warning' });
+    expect(style('MEDIUM')).toMatchObject({ style: 'emphasis' });
+    expect(style('LOW')).toMatchObject({ style: 'accent' });
+  });
+
+  it('renders hostile finding text inert', () => {
+    const payload = teamsChannel.render(normalisedFixture('hostile'), channel);
+    const json = JSON.stringify(payload);
+    // Strings as the JSON carries them: each markup character sits behind a backslash (doubled in JSON).
+    expect(json).not.toMatch(/[^\\]\[click\]\(https/);
+    expect(json).not.toContain('<at>');
+    expect(json).not.toContain('<script>');
+    expect(json).toContain('\\\\[click\\\\]\\\\(https:\\\\/\\\\/evil.example)');
+    expect(json).not.toContain('msteams":{"entities');
+    expect(cardUrls(payload)).toEqual([normalisedFixture('hostile').consoleUrl]);
+    // Fact values and the title carry only finding text, so not even `*` may stay unescaped there.
+    const body = payload.attachments[0].content.body;
+    const facts = body.flatMap((el) => (el.type === 'FactSet' ? el.facts.map((f) => f.value) : []));
+    const header = body[0]?.type === 'Container' ? body[0].items : [];
+    const title = header[1]?.type === 'TextBlock' ? header[1].text : '';
+    for (const text of [...facts, title]) expect(text).not.toMatch(/(^|[^\\])(\\\\)*\*/);
+  });
+});
+
+/** A finding whose every attacker-sized part is as long as the normaliser allows, in 4-byte characters. */
+function hugeFinding(): NormalisedFinding {
+  const base = normalisedFixture('ec2-ssh-bruteforce');
+  const big = '💀[x](https://evil.example)'.repeat(80).slice(0, 2_000);
+  const fields = Array.from({ length: 200 }, (_, i) => ({ label: `Field ${i}`, value: big }));
+  return {
+    ...base,
+    title: big.slice(0, 500),
+    description: `${big}\n${big}`.slice(0, 2_000),
+    resource: { ...base.resource, id: big, fields },
+    action: { ...base.action, fields },
+    actor: { ...base.actor, userAgent: big, caller: big, domain: big },
+  };
+}
+
+describe('Teams size limits', () => {
+  it('shrinks a finding with huge fields to fit, keeping the header and the console button', () => {
+    const finding = hugeFinding();
+    const payload = teamsChannel.render(finding, channel);
+    expect(teamsPayloadBytes(payload)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
+    const card = payload.attachments[0].content;
+    expect(JSON.stringify(card.body[0])).toContain(finding.severity.band);
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in GuardDuty console', url: finding.consoleUrl }]);
+    expect(JSON.stringify(card)).toContain('more'); // facts beyond the budget are counted, not silently dropped
+    for (const text of renderedTexts(card.body)) expect(unescapedMarkup(text)).toEqual([]);
+  });
+
+  it('shrinks a digest of huge findings across many accounts to fit', () => {
+    const findings = Array.from({ length: 300 }, (_, i) => {
+      const f = hugeFinding();
+      return { ...f, id: `${f.id}${i}`, type: { ...f.type, full: `${'Recon:EC2/'.padEnd(400, 'x')}${i % 12}` }, account: { id: String(100000000000 + i), name: `account-${'n'.repeat(100)}-${i}` } };
+    });
+    const payload = teamsChannel.renderDigest(buildDigest(findings), channel);
+    expect(teamsPayloadBytes(payload)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
+    expect(JSON.stringify(payload)).toContain('GuardDuty digest: 300 findings');
+  });
+});
+
+describe('Teams digest', () => {
+  const findings = allFixtures();
+  const digest = buildDigest(findings);
+  const payload = teamsChannel.renderDigest(digest, channel);
+
+  it('matches the golden file', () => {
+    expectGolden('teams/digest-all-fixtures.json', payload);
+  });
+
+  it('shows counts by band, top types and the most severe findings with their links', () => {
+    const texts = renderedTexts(payload.attachments[0].content.body).join('\n');
+    expect(texts).toContain(`GuardDuty digest: ${findings.length} findings`);
+    for (const band of ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const) expect(texts).toContain(band);
+    expect(texts).toContain('Top finding types');
+    const top = digest.top.map((f) => f.consoleUrl).filter((u): u is string => u !== null);
+    expect(cardUrls(payload)).toEqual([...(digest.consoleUrl ? [digest.consoleUrl] : []), ...top]);
+  });
+
+  it('fits and escapes', () => {
+    expect(teamsPayloadBytes(payload)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
+    for (const text of renderedTexts(payload.attachments[0].content.body)) expect(unescapedMarkup(text)).toEqual([]);
+  });
+
+  it('renders a digest of one minimal finding', () => {
+    expectGolden('teams/digest-minimal.json', teamsChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel));
+  });
+});
+
+/*
+ * A local stand-in for a Teams Workflows webhook: 202 Accepted for a message
+ * with an Adaptive Card attachment, 400 for anything else, 413 over 28 KB;
+ * scripted statuses (404, 429 + Retry-After, 500) come first when queued.
+ */
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+const TEAMS_LIMIT_BYTES = 28 * 1024;
+
+function isValidWorkflowsMessage(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const message = body as { type?: unknown; attachments?: unknown };
+  if (message.type !== 'message' || !Array.isArray(message.attachments) || message.attachments.length === 0) return false;
+  return message.attachments.every((a: { contentType?: unknown; content?: { type?: unknown; version?: unknown; body?: unknown } }) => {
+    return a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && a.content?.type === 'AdaptiveCard' && typeof a.content.version === 'string' && Array.isArray(a.content.body);
+  });
+}
+
+let server: Server;
+let url: string;
+const received: Received[] = [];
+const scripted: Array<{ status: number; headers?: Record<string, string> }> = [];
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks);
+    received.push({ headers: req.headers, body: raw.toString('utf8') });
+    const next = scripted.shift();
+    if (next) {
+      res.writeHead(next.status, next.headers).end(next.status === 429 ? 'Rate limit is exceeded.' : 'error');
+      return;
+    }
+    if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json')) {
+      res.writeHead(400).end('Bad request');
+      return;
+    }
+    if (raw.length > TEAMS_LIMIT_BYTES) {
+      res.writeHead(413).end('Request Entity too large');
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString('utf8'));
+    } catch {
+      res.writeHead(400).end('Invalid JSON');
+      return;
+    }
+    if (!isValidWorkflowsMessage(parsed)) {
+      res.writeHead(400).end('{"error":{"code":"InvalidRequestContent","message":"The request content is not valid"}}');
+      return;
+    }
+    res.writeHead(202).end();
+  });
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/workflows/7f3a/triggers/manual/paths/invoke?sig=SECRET-SIG`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  received.length = 0;
+  scripted.length = 0;
+});
+
+const policy: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
+
+function context(sleeps: number[] = []): SendContext {
+  return {
+    http: policy,
+    httpDeps: {
+      fetch: (...args) => fetch(...args),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+    snsPublish: () => Promise.reject(new Error('not used')),
+    sendMail: () => Promise.reject(new Error('not used')),
+  };
+}
+
+async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DeliveryError);
+  return error as DeliveryError;
+}
+
+describe('Teams delivery to a local Workflows receiver', () => {
+  const liveChannel = () => TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: url });
+
+  it('posts the card as UTF-8 JSON and succeeds on 202 Accepted', async () => {
+    const payload = teamsChannel.render(normalisedFixture('hostile'), liveChannel());
+    const result = await teamsChannel.send(payload, liveChannel(), context());
+    expect(result).toEqual({ attempts: 1 });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(received[0]?.body ?? '')).toEqual(payload);
+  });
+
+  it('delivers a digest', async () => {
+    const payload = teamsChannel.renderDigest(buildDigest(allFixtures()), liveChannel());
+    await expect(teamsChannel.send(payload, liveChannel(), context())).resolves.toEqual({ attempts: 1 });
+  });
+
+  it('treats a refused (malformed) card as permanent and does not retry', async () => {
+    const malformed = { type: 'message', attachments: [] } as unknown as TeamsPayload;
+    const error = await deliveryError(teamsChannel.send(malformed, liveChannel(), context()));
+    expect(error.kind).toBe('permanent');
+    expect(error.details).toMatchObject({ status: 400, attempts: 1 });
+    expect(received).toHaveLength(1);
+  });
+
+  it('treats 404 (workflow deleted) as a config problem and keeps the URL out of the message', async () => {
+    scripted.push({ status: 404 });
+    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context()));
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain('teams "sec-teams"');
+    expect(error.message).not.toContain('SECRET-SIG');
+    expect(error.message).not.toContain('127.0.0.1');
+  });
+
+  it('waits the Retry-After of a 429, then delivers', async () => {
+    scripted.push({ status: 429, headers: { 'retry-after': '2' } });
+    const sleeps: number[] = [];
+    const result = await teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context(sleeps));
+    expect(result).toEqual({ attempts: 2 });
+    expect(sleeps).toEqual([2_000]);
+    expect(received).toHaveLength(2);
+  });
+
+  it('gives up at once when Retry-After exceeds the policy, so the pair is re-queued with that delay', async () => {
+    scripted.push({ status: 429, headers: { 'retry-after': '60' } });
+    const sleeps: number[] = [];
+    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context(sleeps)));
+    expect(error.kind).toBe('retryable');
+    expect(error.details).toMatchObject({ status: 429, retryAfterSeconds: 60, attempts: 1 });
+    expect(sleeps).toEqual([]);
+  });
+
+  it('retries 5xx up to the policy, then reports retryable', async () => {
+    scripted.push({ status: 500 }, { status: 502 }, { status: 503 });
+    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context()));
+    expect(error.kind).toBe('retryable');
+    expect(error.details).toMatchObject({ status: 503, attempts: 3 });
+    expect(received).toHaveLength(3);
+  });
+
+  it('every fixture card is accepted by the receiver', async () => {
+    for (const finding of allFixtures()) {
+      await teamsChannel.send(teamsChannel.render(finding, channel), liveChannel(), context());
+    }
+    expect(received).toHaveLength(fixtureNames().length);
+  });
+});

@@ -1,0 +1,303 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebhookChannelSchema } from '../../src/config/schema.js';
+import { DeliveryError } from '../../src/deliver/errors.js';
+import type { HttpPolicy } from '../../src/deliver/http.js';
+import { NormalisedFindingSchema } from '../../src/finding/model.js';
+import { DigestSchema, buildDigest } from '../../src/route/digest.js';
+import type { SendContext } from '../../src/channels/types.js';
+import {
+  SIGNATURE_HEADER,
+  isReservedHeader,
+  signWebhookBody,
+  webhookChannel,
+  webhookRequestHeaders,
+  type WebhookPayload,
+} from '../../src/channels/webhook.js';
+import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const SECRET = 'whsec-0123456789abcdef-test-only';
+const signed = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook', hmacSecret: SECRET });
+const unsigned = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook' });
+
+/** What a receiver verifies: HMAC-SHA256 over the raw body bytes, compared in constant time. */
+function verify(rawBody: Buffer, header: string | undefined, secret: string): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(rawBody).digest('hex'), 'utf8');
+  const given = Buffer.from(header.slice('sha256='.length), 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+describe.each(fixtureNames())('webhook body for fixture %s', (name) => {
+  const finding = normalisedFixture(name);
+  const payload = webhookChannel.render(finding, signed);
+
+  it('matches the golden file', () => {
+    expectGolden(`webhook/${name}.json`, { headers: payload.headers, body: JSON.parse(payload.body) as unknown });
+  });
+
+  it('is the versioned envelope around the normalised finding, unchanged', () => {
+    const body = JSON.parse(payload.body) as { version: number; kind: string; finding: unknown };
+    expect(body).toEqual({ version: 1, kind: 'finding', finding });
+    expect(NormalisedFindingSchema.parse(body.finding)).toEqual(finding);
+  });
+
+  it('is signed over the exact body bytes', () => {
+    expect(payload.headers[SIGNATURE_HEADER]).toBe(signWebhookBody(payload.body, SECRET));
+    expect(verify(Buffer.from(payload.body, 'utf8'), payload.headers[SIGNATURE_HEADER], SECRET)).toBe(true);
+  });
+
+  it('is pure: rendering twice gives the same bytes and signature', () => {
+    expect(webhookChannel.render(finding, signed)).toEqual(payload);
+  });
+});
+
+describe('webhook signing and headers', () => {
+  const finding = normalisedFixture('hostile');
+
+  it('signs with sha256=<64 hex> and carries updatedAt inside the signed body instead of a timestamp header', () => {
+    const payload = webhookChannel.render(finding, signed);
+    expect(payload.headers[SIGNATURE_HEADER]).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(Object.keys(payload.headers).map((h) => h.toLowerCase())).not.toContain('x-guardduty-notify-timestamp');
+    expect(JSON.parse(payload.body)).toMatchObject({ finding: { updatedAt: finding.updatedAt } });
+  });
+
+  it('changes the signature when a single byte of the body changes', () => {
+    const payload = webhookChannel.render(finding, signed);
+    const tampered = Buffer.from(payload.body.replace('"HIGH"', '"LOW"'), 'utf8');
+    expect(verify(tampered, payload.headers[SIGNATURE_HEADER], SECRET)).toBe(false);
+    expect(verify(Buffer.from(payload.body, 'utf8'), payload.headers[SIGNATURE_HEADER], 'another-secret-value')).toBe(false);
+  });
+
+  it('does not sign without a secret', () => {
+    expect(webhookChannel.render(finding, unsigned).headers).toEqual({ 'content-type': 'application/json' });
+  });
+
+  it('keeps static headers but never lets them replace the content type or the signature', () => {
+    const channel = WebhookChannelSchema.parse({
+      name: 'siem',
+      type: 'webhook',
+      url: 'https://siem.example.invalid/hook',
+      hmacSecret: SECRET,
+      headers: {
+        Authorization: 'Bearer token-from-secret',
+        'X-Tenant': 'security',
+        'Content-Type': 'text/plain',
+        'X-GuardDuty-Notify-Signature': 'sha256=forged',
+        'x-guardduty-notify-timestamp': '0',
+        Host: 'evil.example',
+        'Content-Length': '1',
+      },
+    });
+    const payload = webhookChannel.render(finding, channel);
+    const headers = webhookRequestHeaders(payload, channel);
+    expect(headers).toEqual({
+      Authorization: 'Bearer token-from-secret',
+      'X-Tenant': 'security',
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER]: signWebhookBody(payload.body, SECRET),
+    });
+    expect(isReservedHeader('CONTENT-TYPE')).toBe(true);
+    expect(isReservedHeader('Authorization')).toBe(false);
+  });
+
+  it('keeps secret static headers out of the rendered payload', () => {
+    const channel = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook', headers: { Authorization: 'Bearer s3cr3t' } });
+    expect(JSON.stringify(webhookChannel.render(finding, channel))).not.toContain('s3cr3t');
+  });
+});
+
+describe('webhook digest', () => {
+  const digest = buildDigest(fixtureNames().map(normalisedFixture));
+  const payload = webhookChannel.renderDigest(digest, signed);
+
+  it('matches the golden file', () => {
+    expectGolden('webhook/digest-all-fixtures.json', { headers: payload.headers, body: JSON.parse(payload.body) as unknown });
+  });
+
+  it('is the versioned envelope around the digest, signed', () => {
+    const body = JSON.parse(payload.body) as { version: number; kind: string; digest: unknown };
+    expect(body).toEqual({ version: 1, kind: 'digest', digest });
+    expect(DigestSchema.parse(body.digest)).toEqual(digest);
+    expect(verify(Buffer.from(payload.body, 'utf8'), payload.headers[SIGNATURE_HEADER], SECRET)).toBe(true);
+  });
+});
+
+/*
+ * A local receiver that does what the docs tell integrators to do: read the
+ * raw body, verify X-GuardDuty-Notify-Signature with timingSafeEqual before
+ * parsing (401 on mismatch), require JSON (415/400), then answer 204.
+ * Scripted statuses (404, 429 + Retry-After, 500) are answered first.
+ */
+interface Received {
+  headers: IncomingMessage['headers'];
+  raw: Buffer;
+  verified: boolean;
+}
+
+let server: Server;
+let url: string;
+const received: Received[] = [];
+const scripted: Array<{ status: number; headers?: Record<string, string> }> = [];
+let receiverSecret: string | null = SECRET;
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks);
+    const signature = req.headers['x-guardduty-notify-signature'];
+    const verified = receiverSecret !== null && verify(raw, typeof signature === 'string' ? signature : undefined, receiverSecret);
+    received.push({ headers: req.headers, raw, verified });
+    const next = scripted.shift();
+    if (next) {
+      res.writeHead(next.status, next.headers).end('scripted');
+      return;
+    }
+    if (receiverSecret !== null && !verified) {
+      res.writeHead(401).end('invalid signature');
+      return;
+    }
+    if (req.headers['content-type'] !== 'application/json') {
+      res.writeHead(415).end('expected application/json');
+      return;
+    }
+    try {
+      const body = JSON.parse(raw.toString('utf8')) as { version?: unknown; kind?: unknown };
+      if (body.version !== 1 || (body.kind !== 'finding' && body.kind !== 'digest')) throw new Error('unknown envelope');
+    } catch {
+      res.writeHead(400).end('bad body');
+      return;
+    }
+    res.writeHead(204).end();
+  });
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/guardduty`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  received.length = 0;
+  scripted.length = 0;
+  receiverSecret = SECRET;
+});
+
+const policy: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
+
+function context(sleeps: number[] = []): SendContext {
+  return {
+    http: policy,
+    httpDeps: {
+      fetch: (...args) => fetch(...args),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+    snsPublish: () => Promise.reject(new Error('not used')),
+    sendMail: () => Promise.reject(new Error('not used')),
+  };
+}
+
+async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DeliveryError);
+  return error as DeliveryError;
+}
+
+describe('webhook delivery to a local verifying receiver', () => {
+  const live = (extra: Record<string, unknown> = {}) =>
+    WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url, hmacSecret: SECRET, headers: { Authorization: 'Bearer token-from-secret' }, ...extra });
+
+  it('delivers a signed body the receiver verifies, byte for byte, with the static headers', async () => {
+    const payload = webhookChannel.render(normalisedFixture('hostile'), live());
+    await expect(webhookChannel.send(payload, live(), context())).resolves.toEqual({ attempts: 1 });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.verified).toBe(true);
+    expect(received[0]?.raw.toString('utf8')).toBe(payload.body);
+    expect(received[0]?.headers.authorization).toBe('Bearer token-from-secret');
+    expect(received[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('delivers every fixture and a digest', async () => {
+    for (const name of fixtureNames()) await webhookChannel.send(webhookChannel.render(normalisedFixture(name), live()), live(), context());
+    await webhookChannel.send(webhookChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), context());
+    expect(received.every((r) => r.verified)).toBe(true);
+    expect(received).toHaveLength(fixtureNames().length + 1);
+  });
+
+  it('is refused when the secrets differ (401 → config problem, not retried)', async () => {
+    const wrong = live({ hmacSecret: 'a-different-secret-value' });
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), wrong), wrong, context()));
+    expect(error.kind).toBe('config');
+    expect(error.details).toMatchObject({ status: 401, attempts: 1 });
+    expect(error.message).toContain('webhook "siem"');
+    expect(error.message).not.toContain('token-from-secret');
+  });
+
+  it('cannot be forged through configured headers', async () => {
+    const forging = live({ headers: { 'X-GuardDuty-Notify-Signature': 'sha256=forged', 'Content-Type': 'text/plain' } });
+    await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), forging), forging, context());
+    expect(received[0]?.verified).toBe(true);
+    expect(received[0]?.headers['content-type']).toBe('application/json');
+  });
+
+  it('treats 400 as permanent', async () => {
+    scripted.push({ status: 400 });
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    expect(error.kind).toBe('permanent');
+    expect(received).toHaveLength(1);
+  });
+
+  it('treats 404 as a config problem', async () => {
+    scripted.push({ status: 404 });
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    expect(error.kind).toBe('config');
+  });
+
+  it('waits the Retry-After of a 429, then delivers', async () => {
+    scripted.push({ status: 429, headers: { 'retry-after': '1' } });
+    const sleeps: number[] = [];
+    const result = await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    expect(result).toEqual({ attempts: 2 });
+    expect(sleeps).toEqual([1_000]);
+    expect(received[1]?.verified).toBe(true);
+  });
+
+  it('honours an HTTP-date Retry-After within the policy', async () => {
+    scripted.push({ status: 503, headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() } });
+    const sleeps: number[] = [];
+    await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(1_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(3_000);
+  });
+
+  it('retries 500 up to the policy, then reports retryable', async () => {
+    scripted.push({ status: 500 }, { status: 500 }, { status: 500 });
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    expect(error.kind).toBe('retryable');
+    expect(error.details).toMatchObject({ status: 500, attempts: 3 });
+  });
+
+  it('delivers unsigned bodies to a receiver that does not verify', async () => {
+    receiverSecret = null;
+    const plain = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url });
+    const payload: WebhookPayload = webhookChannel.render(normalisedFixture('minimal'), plain);
+    await webhookChannel.send(payload, plain, context());
+    expect(received[0]?.headers['x-guardduty-notify-signature']).toBeUndefined();
+  });
+});
