@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FindingEventSchema, GUARDDUTY_DETAIL_TYPE, type FindingEvent } from '../finding/schema.js';
 import { cleanLine } from '../text/clean.js';
 import { formatIssues } from '../config/errors.js';
@@ -11,9 +11,9 @@ import { formatIssues } from '../config/errors.js';
 
 export const RetryEnvelopeSchema = z.object({
   guarddutyNotify: z.literal('retry'),
-  channels: z.array(z.string()).min(1),
-  attempt: z.number().int().min(1),
-  lastError: z.string().optional(),
+  channels: z.array(z.string()).check(z.minLength(1)),
+  attempt: z.int().check(z.gte(1)),
+  lastError: z.optional(z.string()),
   event: z.unknown(),
 });
 export type RetryEnvelope = z.infer<typeof RetryEnvelopeSchema>;
@@ -21,12 +21,12 @@ export type RetryEnvelope = z.infer<typeof RetryEnvelopeSchema>;
 export const DeadLetterSchema = z.object({
   guarddutyNotify: z.literal('dead-letter'),
   /** The channel that could not be served, or null for a message that is not a usable finding. */
-  channel: z.string().nullable(),
+  channel: z.nullable(z.string()),
   reason: z.string(),
-  attempts: z.number().int(),
+  attempts: z.int(),
   /** The original event when it parsed, else the raw body. */
-  event: z.unknown().optional(),
-  body: z.string().optional(),
+  event: z.optional(z.unknown()),
+  body: z.optional(z.string()),
 });
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
@@ -41,23 +41,28 @@ export interface WorkItem {
 
 export type ParsedRecord = { ok: true; item: WorkItem } | { ok: false; messageId: string; reason: string; body: string };
 
-function parseEvent(messageId: string, event: unknown, body: string, channels: readonly string[] | null, attempt: number): ParsedRecord {
-  const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+/**
+ * Validates a GuardDuty EventBridge event. For an event of another kind (a
+ * mis-wired rule) the reason says what it is rather than which finding fields it lacks.
+ */
+export function parseFindingEvent(value: unknown): { ok: true; event: FindingEvent } | { ok: false; reason: string } {
+  const envelope = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (envelope['detail-type'] !== GUARDDUTY_DETAIL_TYPE || envelope.source !== 'aws.guardduty') {
-    // Another event on the queue (a mis-wired rule): say what it is, not which finding fields it lacks.
     const describe = (v: unknown) => (typeof v === 'string' ? `"${cleanLine(v, 100)}"` : 'missing');
     return {
       ok: false,
-      messageId,
-      body,
       reason: `not a GuardDuty finding event: detail-type ${describe(envelope['detail-type'])}, source ${describe(envelope.source)} (expected "${GUARDDUTY_DETAIL_TYPE}" from "aws.guardduty")`,
     };
   }
-  const parsed = FindingEventSchema.safeParse(event);
-  if (!parsed.success) {
-    return { ok: false, messageId, body, reason: `not a GuardDuty finding event: ${formatIssues(parsed.error, 5).join('; ')}` };
-  }
-  return { ok: true, item: { messageId, event: parsed.data, channels, attempt } };
+  const parsed = FindingEventSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, reason: `not a GuardDuty finding event: ${formatIssues(parsed.error, 5).join('; ')}` };
+  return { ok: true, event: parsed.data };
+}
+
+function parseEvent(messageId: string, event: unknown, body: string, channels: readonly string[] | null, attempt: number): ParsedRecord {
+  const parsed = parseFindingEvent(event);
+  if (!parsed.ok) return { ok: false, messageId, body, reason: parsed.reason };
+  return { ok: true, item: { messageId, event: parsed.event, channels, attempt } };
 }
 
 /** Classifies one SQS message body. Pure. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import type { Digest } from '../route/digest.js';
@@ -223,10 +223,10 @@ const NO_LINE_BREAKS = /^[^\r\n]*$/;
 
 /** The rendered email, without the envelope (from/to/cc/bcc come from the channel at send time). */
 export const EmailPayloadSchema = z.strictObject({
-  subject: z.string().min(1).max(EMAIL_SUBJECT_MAX).regex(NO_LINE_BREAKS),
-  text: z.string().min(1),
-  html: z.string().min(1),
-  headers: z.record(z.string().regex(/^X-GuardDuty-[A-Za-z-]+$/), z.string().max(256).regex(/^[\x20-\x7E]*$/)),
+  subject: z.string().check(z.minLength(1)).check(z.maxLength(EMAIL_SUBJECT_MAX)).check(z.regex(NO_LINE_BREAKS)),
+  text: z.string().check(z.minLength(1)),
+  html: z.string().check(z.minLength(1)),
+  headers: z.record(z.string().check(z.regex(/^X-GuardDuty-[A-Za-z-]+$/)), z.string().check(z.maxLength(256)).check(z.regex(/^[\x20-\x7E]*$/))),
 });
 export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ChannelOf } from '../config/schema.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
@@ -51,51 +51,48 @@ export const GOOGLE_CHAT_LIMITS = {
 export const REPLY_OPTION = 'messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD';
 
 const ChatButtonSchema = z.strictObject({
-  text: z.string().min(1),
+  text: z.string().check(z.minLength(1)),
   onClick: z.strictObject({ openLink: z.strictObject({ url: z.url() }) }),
 });
 const WidgetSchema = z.union([
   z.strictObject({
     decoratedText: z.strictObject({
-      topLabel: z.string().optional(),
-      text: z.string().min(1),
-      bottomLabel: z.string().optional(),
+      topLabel: z.optional(z.string()),
+      text: z.string().check(z.minLength(1)),
+      bottomLabel: z.optional(z.string()),
       wrapText: z.literal(true),
-      button: ChatButtonSchema.optional(),
+      button: z.optional(ChatButtonSchema),
     }),
   }),
-  z.strictObject({ textParagraph: z.strictObject({ text: z.string().min(1) }) }),
-  z.strictObject({ buttonList: z.strictObject({ buttons: z.array(ChatButtonSchema).min(1) }) }),
+  z.strictObject({ textParagraph: z.strictObject({ text: z.string().check(z.minLength(1)) }) }),
+  z.strictObject({ buttonList: z.strictObject({ buttons: z.array(ChatButtonSchema).check(z.minLength(1)) }) }),
 ]);
 const SectionSchema = z.strictObject({
-  header: z.string().min(1).optional(),
-  collapsible: z.boolean().optional(),
-  uncollapsibleWidgetsCount: z.number().int().min(1).optional(),
-  widgets: z.array(WidgetSchema).min(1),
+  header: z.optional(z.string().check(z.minLength(1))),
+  collapsible: z.optional(z.boolean()),
+  uncollapsibleWidgetsCount: z.optional(z.int().check(z.gte(1))),
+  widgets: z.array(WidgetSchema).check(z.minLength(1)),
 });
 
 /** The JSON body posted to a Google Chat webhook; the schema encodes Chat's limits. */
-export const GoogleChatPayloadSchema = z
-  .strictObject({
-    text: z.string().min(1).max(GOOGLE_CHAT_LIMITS.text),
+export const GoogleChatPayloadSchema = z.strictObject({
+    text: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.text)),
     cardsV2: z.tuple([
       z.strictObject({
-        cardId: z.string().min(1),
+        cardId: z.string().check(z.minLength(1)),
         card: z.strictObject({
           header: z.strictObject({
-            title: z.string().min(1).max(GOOGLE_CHAT_LIMITS.headerText),
-            subtitle: z.string().min(1).max(GOOGLE_CHAT_LIMITS.headerText).optional(),
+            title: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.headerText)),
+            subtitle: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.headerText))),
           }),
-          sections: z.array(SectionSchema).min(1),
+          sections: z.array(SectionSchema).check(z.minLength(1)),
         }),
       }),
     ]),
-    thread: z.strictObject({ threadKey: z.string().min(1).max(GOOGLE_CHAT_LIMITS.threadKey) }).optional(),
-  })
-  .refine((p) => payloadBytes(p) <= GOOGLE_CHAT_LIMITS.messageBytes, { error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes` })
-  .refine((p) => p.cardsV2[0].card.sections.reduce((n, s) => n + s.widgets.length, 0) <= GOOGLE_CHAT_LIMITS.widgetsPerCard, {
+    thread: z.optional(z.strictObject({ threadKey: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.threadKey)) })),
+  }).check(z.refine((p) => payloadBytes(p) <= GOOGLE_CHAT_LIMITS.messageBytes, { error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes` })).check(z.refine((p) => p.cardsV2[0].card.sections.reduce((n, s) => n + s.widgets.length, 0) <= GOOGLE_CHAT_LIMITS.widgetsPerCard, {
     error: `more than ${GOOGLE_CHAT_LIMITS.widgetsPerCard} widgets`,
-  });
+  }));
 export type GoogleChatPayload = z.infer<typeof GoogleChatPayloadSchema>;
 type Section = z.infer<typeof SectionSchema>;
 type Widget = z.infer<typeof WidgetSchema>;

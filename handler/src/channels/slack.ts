@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ChannelOf } from '../config/schema.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, bandRank } from '../finding/severity.js';
@@ -46,34 +46,32 @@ export const SLACK_LIMITS = {
 } as const;
 
 const PlainText = (max: number) =>
-  z.strictObject({ type: z.literal('plain_text'), text: z.string().min(1).max(max), emoji: z.literal(false) });
+  z.strictObject({ type: z.literal('plain_text'), text: z.string().check(z.minLength(1)).check(z.maxLength(max)), emoji: z.literal(false) });
 const Mrkdwn = (max: number) =>
-  z.strictObject({ type: z.literal('mrkdwn'), text: z.string().min(1).max(max), verbatim: z.literal(true) });
+  z.strictObject({ type: z.literal('mrkdwn'), text: z.string().check(z.minLength(1)).check(z.maxLength(max)), verbatim: z.literal(true) });
 const ButtonSchema = z.strictObject({
   type: z.literal('button'),
   text: PlainText(SLACK_LIMITS.buttonText),
-  url: z.url().max(SLACK_LIMITS.buttonUrl),
-  action_id: z.string().max(255),
+  url: z.url().check(z.maxLength(SLACK_LIMITS.buttonUrl)),
+  action_id: z.string().check(z.maxLength(255)),
 });
 const BlockSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('header'), text: PlainText(SLACK_LIMITS.headerText) }),
-  z
-    .strictObject({
+  z.strictObject({
       type: z.literal('section'),
-      text: Mrkdwn(SLACK_LIMITS.sectionText).optional(),
-      fields: z.array(Mrkdwn(SLACK_LIMITS.fieldText)).min(1).max(SLACK_LIMITS.sectionFields).optional(),
-      accessory: ButtonSchema.optional(),
-    })
-    .refine((s) => s.text !== undefined || s.fields !== undefined, { error: 'a section needs text or fields' }),
-  z.strictObject({ type: z.literal('context'), elements: z.array(Mrkdwn(SLACK_LIMITS.sectionText)).min(1).max(SLACK_LIMITS.contextElements) }),
-  z.strictObject({ type: z.literal('actions'), elements: z.array(ButtonSchema).min(1).max(SLACK_LIMITS.actionElements) }),
+      text: z.optional(Mrkdwn(SLACK_LIMITS.sectionText)),
+      fields: z.optional(z.array(Mrkdwn(SLACK_LIMITS.fieldText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.sectionFields))),
+      accessory: z.optional(ButtonSchema),
+    }).check(z.refine((s) => s.text !== undefined || s.fields !== undefined, { error: 'a section needs text or fields' })),
+  z.strictObject({ type: z.literal('context'), elements: z.array(Mrkdwn(SLACK_LIMITS.sectionText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.contextElements)) }),
+  z.strictObject({ type: z.literal('actions'), elements: z.array(ButtonSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.actionElements)) }),
   z.strictObject({ type: z.literal('divider') }),
 ]);
 
 /** The JSON body posted to a Slack incoming webhook; the schema encodes Slack's limits. */
 export const SlackPayloadSchema = z.strictObject({
-  text: z.string().min(1).max(SLACK_LIMITS.text),
-  attachments: z.tuple([z.strictObject({ color: z.string().regex(/^#[0-9A-Fa-f]{6}$/), blocks: z.array(BlockSchema).min(1).max(SLACK_LIMITS.blocks) })]),
+  text: z.string().check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.text)),
+  attachments: z.tuple([z.strictObject({ color: z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/)), blocks: z.array(BlockSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.blocks)) })]),
   unfurl_links: z.literal(false),
   unfurl_media: z.literal(false),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { NormalisedFinding } from '../finding/model.js';
 import { DeliveryError } from '../deliver/errors.js';
 import type { Digest } from '../route/digest.js';
@@ -42,14 +42,11 @@ export const SNS_LIMITS = {
 const SUBJECT = /^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7E]*$/;
 
 /** What is published; `attributes` are all of DataType String. */
-export const SnsPayloadSchema = z
-  .strictObject({
-    subject: z.string().max(SNS_LIMITS.subject).regex(SUBJECT),
-    message: z.string().min(1),
-    attributes: z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/), z.string().min(1)),
-  })
-  .refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, { error: `more than ${SNS_LIMITS.attributes} attributes` })
-  .refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` });
+export const SnsPayloadSchema = z.strictObject({
+    subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
+    message: z.string().check(z.minLength(1)),
+    attributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), z.string().check(z.minLength(1))),
+  }).check(z.refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, { error: `more than ${SNS_LIMITS.attributes} attributes` })).check(z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` }));
 export type SnsPayload = z.infer<typeof SnsPayloadSchema>;
 
 /** Bytes SNS counts against the 256 KB limit: message, attribute names, types and values. */

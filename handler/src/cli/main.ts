@@ -5,8 +5,7 @@ import { ConfigError } from '../config/errors.js';
 import { configJsonSchema } from '../config/jsonSchema.js';
 import { parseConfig } from '../config/parse.js';
 import { ChannelSchema, type Channel, type ChannelType, type Config } from '../config/schema.js';
-import { formatIssues } from '../config/errors.js';
-import { FindingEventSchema } from '../finding/schema.js';
+import { parseFindingEvent } from '../batch/envelope.js';
 import { normaliseFinding } from '../finding/normalise.js';
 
 const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, PagerDuty and webhooks
@@ -65,10 +64,10 @@ function render(args: string[]): string {
   } catch {
     throw new UsageError(`${positionals[0] ?? 'stdin'} is not JSON`);
   }
-  const parsed = FindingEventSchema.safeParse(json);
-  if (!parsed.success) throw new UsageError(`not a GuardDuty finding event:\n${formatIssues(parsed.error).map((l) => `  - ${l}`).join('\n')}`);
-  const accountId = parsed.data.detail.accountId;
-  const finding = normaliseFinding(parsed.data, config?.accountNames[accountId] ?? null);
+  const parsed = parseFindingEvent(json);
+  if (!parsed.ok) throw new UsageError(`${positionals[0] ?? 'stdin'}: ${parsed.reason}`);
+  const accountId = parsed.event.detail.accountId;
+  const finding = normaliseFinding(parsed.event, config?.accountNames[accountId] ?? null);
   const adapter = CHANNEL_ADAPTERS[channel.type] as unknown as { render(f: typeof finding, c: Channel): unknown };
   return `${JSON.stringify(adapter.render(finding, channel), null, 2)}\n`;
 }

@@ -1,4 +1,8 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+
+// zod/mini ships without messages; every parse whose issues we report goes
+// through this module, so English is configured here once.
+z.config(z.locales.en());
 
 /**
  * The config secret is missing, unreadable, not JSON or fails the schema. The
@@ -26,7 +30,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** One line per issue: the path, then zod's message (which never echoes the value). */
-export function formatIssues(error: z.ZodError, max = 20): string[] {
+export function formatIssues(error: z.core.$ZodError, max = 20): string[] {
   const lines = error.issues.slice(0, max).map((issue) => {
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SeverityBandSchema } from '../finding/severity.js';
 
 /*
@@ -10,130 +10,106 @@ import { SeverityBandSchema } from '../finding/severity.js';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** An https URL; plain http only to loopback (local receivers, tests, sidecar proxies). */
-const endpointUrl = z.url({ error: 'expected an absolute URL' }).refine(
+const endpointUrl = z.url({ error: 'expected an absolute URL' }).check(z.refine(
   (value) => {
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
   },
   { error: 'expected an https:// URL (http:// is accepted only for 127.0.0.1/localhost)' },
-);
+));
 
-const AccountId = z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' });
-const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: 'expected an AWS region such as us-east-1' });
+const AccountId = z.string().check(z.regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account id' }));
+const Region = z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: 'expected an AWS region such as us-east-1' }));
 /** Finding-type pattern: exact, prefix with `*` anywhere as a wildcard ("Recon:*", "*:EC2/*"). */
-const TypePattern = z.string().min(1).max(256);
+const TypePattern = z.string().check(z.minLength(1)).check(z.maxLength(256));
 
-export const NotifyOnSchema = z
-  .enum(['new', 'escalations', 'all'])
-  .describe('Which occurrences notify: `new` only first sightings, `escalations` first sightings and updates whose severity rose, `all` every update.');
+export const NotifyOnSchema = z.enum(['new', 'escalations', 'all']).check(z.describe('Which occurrences notify: `new` only first sightings, `escalations` first sightings and updates whose severity rose, `all` every update.'));
 
-const Filter = z
-  .strictObject({
-    types: z.array(TypePattern).optional().describe('Finding types; `*` matches any run of characters (e.g. "Recon:*").'),
-    accounts: z.array(AccountId).optional(),
-    regions: z.array(Region).optional(),
-  })
-  .describe('Findings to match: a finding matches when every listed dimension matches.');
+const Filter = z.strictObject({
+    types: z.optional(z.array(TypePattern)).check(z.describe('Finding types; `*` matches any run of characters (e.g. "Recon:*").')),
+    accounts: z.optional(z.array(AccountId)),
+    regions: z.optional(z.array(Region)),
+  }).check(z.describe('Findings to match: a finding matches when every listed dimension matches.'));
 
 /** Routing rules shared by `defaults` and every channel (a channel's own value wins). */
 const RoutingFields = {
-  minSeverity: SeverityBandSchema.optional().describe('Lowest severity band that notifies.'),
-  notifyOn: NotifyOnSchema.optional(),
-  includeSamples: z.boolean().optional().describe('Whether GuardDuty sample findings notify.'),
-  includeArchived: z.boolean().optional().describe('Whether updates of archived findings notify.'),
-  include: Filter.optional(),
-  exclude: Filter.optional(),
-  digestThreshold: z
-    .number()
-    .int()
-    .min(2)
-    .max(10_000)
-    .nullable()
-    .optional()
-    .describe('When more findings than this reach the channel in one batch, send one digest instead; null turns digests off.'),
+  minSeverity: z.optional(SeverityBandSchema).check(z.describe('Lowest severity band that notifies.')),
+  notifyOn: z.optional(NotifyOnSchema),
+  includeSamples: z.optional(z.boolean()).check(z.describe('Whether GuardDuty sample findings notify.')),
+  includeArchived: z.optional(z.boolean()).check(z.describe('Whether updates of archived findings notify.')),
+  include: z.optional(Filter),
+  exclude: z.optional(Filter),
+  digestThreshold: z.optional(z.nullable(z.int().check(z.gte(2)).check(z.lte(10_000)))).check(z.describe('When more findings than this reach the channel in one batch, send one digest instead; null turns digests off.')),
 };
 
 const ChannelBase = {
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: 'expected 1-64 letters, digits, ".", "_" or "-"' })
-    .describe('Unique channel name, used in logs, metrics and retries.'),
-  enabled: z.boolean().default(true),
-  minIntervalMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .optional()
-    .describe('Least time between two messages to this channel (default: 1000 for Slack and Google Chat, whose webhooks allow about one per second; 0 otherwise).'),
+  name: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: 'expected 1-64 letters, digits, ".", "_" or "-"' })).check(z.describe('Unique channel name, used in logs, metrics and retries.')),
+  enabled: z._default(z.boolean(), true),
+  minIntervalMs: z.optional(z.int().check(z.gte(0)).check(z.lte(60_000))).check(z.describe('Least time between two messages to this channel (default: 1000 for Slack and Google Chat, whose webhooks allow about one per second; 0 otherwise).')),
   ...RoutingFields,
 };
 
 export const SlackChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('slack'),
-  webhookUrl: endpointUrl.describe('Slack incoming-webhook URL.'),
-  mention: z
-    .string()
-    .regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, { error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>' })
-    .optional()
-    .describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).'),
+  webhookUrl: endpointUrl.check(z.describe('Slack incoming-webhook URL.')),
+  mention: z.optional(z.string().check(z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, { error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>' }))).check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
 });
 
 export const GoogleChatChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('googleChat'),
-  webhookUrl: endpointUrl.describe('Google Chat space webhook URL (with key and token).'),
-  threadByFinding: z.boolean().default(true).describe('Reply to one thread per finding, so updates stay together.'),
+  webhookUrl: endpointUrl.check(z.describe('Google Chat space webhook URL (with key and token).')),
+  threadByFinding: z._default(z.boolean(), true).check(z.describe('Reply to one thread per finding, so updates stay together.')),
 });
 
 export const EmailChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('email'),
   smtp: z.strictObject({
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65_535).default(587),
-    secure: z.boolean().default(false).describe('Implicit TLS from the first byte (port 465). Otherwise STARTTLS is used when offered.'),
-    requireTls: z.boolean().default(true).describe('Refuse to send unless the connection is encrypted (STARTTLS or implicit TLS).'),
-    user: z.string().optional(),
-    pass: z.string().optional(),
-    timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+    host: z.string().check(z.minLength(1)),
+    port: z._default(z.int().check(z.gte(1)).check(z.lte(65_535)), 587),
+    secure: z._default(z.boolean(), false).check(z.describe('Implicit TLS from the first byte (port 465). Otherwise STARTTLS is used when offered.')),
+    requireTls: z._default(z.boolean(), true).check(z.describe('Refuse to send unless the connection is encrypted (STARTTLS or implicit TLS).')),
+    user: z.optional(z.string()),
+    pass: z.optional(z.string()),
+    timeoutMs: z._default(z.int().check(z.gte(100)).check(z.lte(60_000)), 10_000),
   }),
-  from: z.string().min(3),
-  to: z.array(z.email()).min(1),
-  cc: z.array(z.email()).default([]),
-  bcc: z.array(z.email()).default([]),
-  subjectPrefix: z.string().max(40).default('GuardDuty'),
+  from: z.string().check(z.minLength(3)),
+  to: z.array(z.email()).check(z.minLength(1)),
+  cc: z._default(z.array(z.email()), []),
+  bcc: z._default(z.array(z.email()), []),
+  subjectPrefix: z._default(z.string().check(z.maxLength(40)), 'GuardDuty'),
 });
 
 export const SnsChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('sns'),
-  topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+  topicArn: z.string().check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
     error: 'expected an SNS topic ARN',
-  }),
+  })),
 });
 
 export const TeamsChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('teams'),
-  webhookUrl: endpointUrl.describe('Teams Workflows "When a Teams webhook request is received" URL.'),
+  webhookUrl: endpointUrl.check(z.describe('Teams Workflows "When a Teams webhook request is received" URL.')),
 });
 
 export const PagerDutyChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('pagerduty'),
-  routingKey: z.string().regex(/^[A-Za-z0-9]{32}$/, { error: 'expected a 32-character Events API v2 integration (routing) key' }),
-  eventsUrl: endpointUrl.default('https://events.pagerduty.com/v2/enqueue').describe('Events API v2 endpoint (EU: https://events.eu.pagerduty.com/v2/enqueue).'),
-  resolveOnArchive: z.boolean().default(true).describe('Resolve the incident when GuardDuty reports the finding archived.'),
+  routingKey: z.string().check(z.regex(/^[A-Za-z0-9]{32}$/, { error: 'expected a 32-character Events API v2 integration (routing) key' })),
+  eventsUrl: z._default(endpointUrl, 'https://events.pagerduty.com/v2/enqueue').check(z.describe('Events API v2 endpoint (EU: https://events.eu.pagerduty.com/v2/enqueue).')),
+  resolveOnArchive: z._default(z.boolean(), true).check(z.describe('Resolve the incident when GuardDuty reports the finding archived.')),
 });
 
 export const WebhookChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('webhook'),
   url: endpointUrl,
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(4096)).default({}),
-  hmacSecret: z.string().min(16).optional().describe('Signs the body: header `X-GuardDuty-Notify-Signature: sha256=<hex HMAC-SHA256>`.'),
+  headers: z._default(z.record(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), z.string().check(z.maxLength(4096))), {}),
+  hmacSecret: z.optional(z.string().check(z.minLength(16))).check(z.describe('Signs the body: header `X-GuardDuty-Notify-Signature: sha256=<hex HMAC-SHA256>`.')),
 });
 
 export const ChannelSchema = z.discriminatedUnion('type', [
@@ -149,22 +125,18 @@ export type Channel = z.infer<typeof ChannelSchema>;
 export type ChannelType = Channel['type'];
 export type ChannelOf<T extends ChannelType> = Extract<Channel, { type: T }>;
 
-export const ConfigSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    defaults: z.strictObject(RoutingFields).default({}),
-    accountNames: z.record(AccountId, z.string().min(1).max(128)).default({}).describe('Account id → display name; others are looked up in AWS Organizations.'),
-    lookupAccountNames: z.boolean().default(true).describe('Ask AWS Organizations for names missing from accountNames.'),
-    delivery: z
-      .strictObject({
-        timeoutMs: z.number().int().min(100).max(30_000).default(5_000),
-        attempts: z.number().int().min(1).max(10).default(3).describe('Tries per delivery within one invocation before re-queueing.'),
-        maxRetryAfterSeconds: z.number().int().min(0).max(900).default(10).describe('Longest Retry-After waited in-process; longer ones are re-queued with that delay.'),
-      })
-      .default({ timeoutMs: 5_000, attempts: 3, maxRetryAfterSeconds: 10 }),
-    channels: z.array(ChannelSchema).min(1, { error: 'configure at least one channel' }),
-  })
-  .superRefine((config, ctx) => {
+export const ConfigSchema = z.strictObject({
+    $schema: z.optional(z.string()),
+    defaults: z._default(z.strictObject(RoutingFields), {}),
+    accountNames: z._default(z.record(AccountId, z.string().check(z.minLength(1)).check(z.maxLength(128))), {}).check(z.describe('Account id → display name; others are looked up in AWS Organizations.')),
+    lookupAccountNames: z._default(z.boolean(), true).check(z.describe('Ask AWS Organizations for names missing from accountNames.')),
+    delivery: z._default(z.strictObject({
+        timeoutMs: z._default(z.int().check(z.gte(100)).check(z.lte(30_000)), 5_000),
+        attempts: z._default(z.int().check(z.gte(1)).check(z.lte(10)), 3).check(z.describe('Tries per delivery within one invocation before re-queueing.')),
+        maxRetryAfterSeconds: z._default(z.int().check(z.gte(0)).check(z.lte(900)), 10).check(z.describe('Longest Retry-After waited in-process; longer ones are re-queued with that delay.')),
+      }), { timeoutMs: 5_000, attempts: 3, maxRetryAfterSeconds: 10 }),
+    channels: z.array(ChannelSchema).check(z.minLength(1, { error: 'configure at least one channel' })),
+  }).check(z.superRefine((config, ctx) => {
     const seen = new Map<string, number>();
     config.channels.forEach((channel, index) => {
       const first = seen.get(channel.name);
@@ -176,6 +148,6 @@ export const ConfigSchema = z
         });
       } else seen.set(channel.name, index);
     });
-  });
+  }));
 export type Config = z.infer<typeof ConfigSchema>;
 export type RoutingRules = z.infer<typeof ConfigSchema>['defaults'];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SeverityBandSchema } from './severity.js';
 
 /*
@@ -28,7 +28,7 @@ export type ResourceKind = z.infer<typeof ResourceKindSchema>;
 
 export const NormalisedFindingSchema = z.object({
   id: z.string(),
-  arn: z.string().nullable(),
+  arn: z.nullable(z.string()),
   eventId: z.string(),
   title: z.string(),
   description: z.string(),
@@ -41,12 +41,12 @@ export const NormalisedFindingSchema = z.object({
     /** e.g. "SSHBruteForce", "BitcoinTool". */
     family: z.string(),
     /** What follows the family: detection mechanism / variant ("B", "OutsideAWS"). */
-    variant: z.string().nullable(),
+    variant: z.nullable(z.string()),
     /** The artefact after "!" ("DNS"), when present. */
-    artifact: z.string().nullable(),
+    artifact: z.nullable(z.string()),
   }),
   severity: z.object({ score: z.number(), band: SeverityBandSchema }),
-  account: z.object({ id: z.string(), name: z.string().nullable() }),
+  account: z.object({ id: z.string(), name: z.nullable(z.string()) }),
   region: z.string(),
   partition: z.string(),
   resource: z.object({
@@ -56,29 +56,29 @@ export const NormalisedFindingSchema = z.object({
     /** Human label of the kind ("EC2 instance"). */
     label: z.string(),
     /** The primary identifier shown in headlines (instance id, bucket name, …). */
-    id: z.string().nullable(),
+    id: z.nullable(z.string()),
     fields: z.array(FieldSchema),
   }),
   action: z.object({
     /** GuardDuty's actionType ("NETWORK_CONNECTION", …) or null (runtime and malware findings). */
-    type: z.string().nullable(),
+    type: z.nullable(z.string()),
     label: z.string(),
     fields: z.array(FieldSchema),
   }),
   actor: z.object({
-    ip: z.string().nullable(),
-    country: z.string().nullable(),
-    city: z.string().nullable(),
-    org: z.string().nullable(),
-    asn: z.string().nullable(),
-    caller: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    domain: z.string().nullable(),
+    ip: z.nullable(z.string()),
+    country: z.nullable(z.string()),
+    city: z.nullable(z.string()),
+    org: z.nullable(z.string()),
+    asn: z.nullable(z.string()),
+    caller: z.nullable(z.string()),
+    userAgent: z.nullable(z.string()),
+    domain: z.nullable(z.string()),
   }),
   occurrences: z.object({
     count: z.number(),
-    firstSeen: z.string().nullable(),
-    lastSeen: z.string().nullable(),
+    firstSeen: z.nullable(z.string()),
+    lastSeen: z.nullable(z.string()),
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -88,6 +88,6 @@ export const NormalisedFindingSchema = z.object({
   isSample: z.boolean(),
   archived: z.boolean(),
   /** Deep link to the finding in the GuardDuty console, null for partitions without a public console. */
-  consoleUrl: z.string().nullable(),
+  consoleUrl: z.nullable(z.string()),
 });
 export type NormalisedFinding = z.infer<typeof NormalisedFindingSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /*
  * The EventBridge "GuardDuty Finding" envelope and the finding inside it.
@@ -8,47 +8,45 @@ import { z } from 'zod';
  * The normaliser reads the optional, type-specific parts defensively.
  */
 
-const isoTimestamp = z.string().min(1);
+const isoTimestamp = z.string().check(z.minLength(1));
 
 export const FindingSchema = z.looseObject({
-  schemaVersion: z.string().optional(),
-  accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1'),
-  partition: z.string().default('aws'),
-  id: z.string().min(1).max(256),
-  arn: z.string().optional(),
-  type: z.string().min(1).max(512),
-  severity: z.number().min(0).max(10),
-  title: z.string().default(''),
-  description: z.string().default(''),
+  schemaVersion: z.optional(z.string()),
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit AWS account id')),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region such as us-east-1')),
+  partition: z._default(z.string(), 'aws'),
+  id: z.string().check(z.minLength(1)).check(z.maxLength(256)),
+  arn: z.optional(z.string()),
+  type: z.string().check(z.minLength(1)).check(z.maxLength(512)),
+  severity: z.number().check(z.gte(0)).check(z.lte(10)),
+  title: z._default(z.string(), ''),
+  description: z._default(z.string(), ''),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
-  resource: z.looseObject({ resourceType: z.string().default('Unknown') }).default({ resourceType: 'Unknown' }),
-  service: z
-    .looseObject({
-      count: z.number().int().nonnegative().optional(),
-      archived: z.boolean().optional(),
-      eventFirstSeen: z.string().optional(),
-      eventLastSeen: z.string().optional(),
-      action: z.looseObject({ actionType: z.string().optional() }).optional(),
-      additionalInfo: z.looseObject({}).optional(),
-    })
-    .default({}),
+  resource: z._default(z.looseObject({ resourceType: z._default(z.string(), 'Unknown') }), { resourceType: 'Unknown' }),
+  service: z._default(z.looseObject({
+      count: z.optional(z.int().check(z.nonnegative())),
+      archived: z.optional(z.boolean()),
+      eventFirstSeen: z.optional(z.string()),
+      eventLastSeen: z.optional(z.string()),
+      action: z.optional(z.looseObject({ actionType: z.optional(z.string()) })),
+      additionalInfo: z.optional(z.looseObject({})),
+    }), {}),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 
 export const GUARDDUTY_DETAIL_TYPE = 'GuardDuty Finding';
 
 export const FindingEventSchema = z.looseObject({
-  version: z.string().optional(),
-  id: z.string().default('unknown'),
+  version: z.optional(z.string()),
+  id: z._default(z.string(), 'unknown'),
   'detail-type': z.literal(GUARDDUTY_DETAIL_TYPE, {
     error: `expected detail-type "${GUARDDUTY_DETAIL_TYPE}"`,
   }),
   source: z.literal('aws.guardduty', { error: 'expected source "aws.guardduty"' }),
-  account: z.string().optional(),
-  time: z.string().optional(),
-  region: z.string().optional(),
+  account: z.optional(z.string()),
+  time: z.optional(z.string()),
+  region: z.optional(z.string()),
   detail: FindingSchema,
 });
 export type FindingEvent = z.infer<typeof FindingEventSchema>;

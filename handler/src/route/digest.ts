@@ -1,20 +1,20 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NormalisedFindingSchema, type NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, SeverityBandSchema, bandRank } from '../finding/severity.js';
 import { guardDutyFindingsUrl } from '../finding/console.js';
 
 /** One summary message standing for many findings that reached a channel in one batch. */
 export const DigestSchema = z.object({
-  total: z.number().int(),
-  bySeverity: z.record(SeverityBandSchema, z.number().int()),
+  total: z.int(),
+  bySeverity: z.record(SeverityBandSchema, z.int()),
   /** Finding types with counts, most frequent first. */
-  byType: z.array(z.object({ type: z.string(), count: z.number().int() })),
+  byType: z.array(z.object({ type: z.string(), count: z.int() })),
   accounts: z.array(z.string()),
   regions: z.array(z.string()),
   /** The most severe findings, shown in full. */
   top: z.array(NormalisedFindingSchema),
   /** Link to the GuardDuty findings list, when all findings share one partition and region. */
-  consoleUrl: z.string().nullable(),
+  consoleUrl: z.nullable(z.string()),
 });
 export type Digest = z.infer<typeof DigestSchema>;
 
