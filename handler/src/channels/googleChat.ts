@@ -6,17 +6,8 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { escapeHtml, htmlLines, htmlWithin } from '../text/html.js';
-import {
-  accountLabel,
-  actorFields,
-  digestCountsText,
-  findingCount,
-  findingMarkers,
-  overviewFields,
-  severityLabel,
-  type DetailBudget,
-} from './email.js';
-import type { ChannelAdapter } from './types.js';
+import { accountLabel, actorFields, digestCountsText, findingCount, findingMarkers, overviewFields, severityLabel } from './facts.js';
+import type { ChannelAdapter, DetailBudget } from './types.js';
 
 /*
  * Google Chat space webhook: a `cardsV2` message with one card plus a `text`

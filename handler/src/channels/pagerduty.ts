@@ -5,6 +5,7 @@ import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
+import { accountLabel, digestCountsText, digestTopBand, findingCount, resourceLabel, severityLabel } from './facts.js';
 import type { ChannelAdapter } from './types.js';
 
 /*
@@ -92,35 +93,22 @@ export function findingDedupKey(finding: NormalisedFinding): string {
 }
 
 /**
- * The dedup key of a digest, derived only from its content: the ids of the
- * findings it shows (sorted), its total and its counts. A digest delivered
- * again (retry, re-queue) therefore updates the same alert instead of opening
- * a second incident.
+ * The dedup key of a digest, derived only from its content: the ids of every
+ * finding in it (not just the ones it shows), its total and its counts. A
+ * digest delivered again (retry, re-queue) therefore updates the same alert
+ * instead of opening a second incident, and digests that differ in any
+ * finding open their own.
  *
  * @example digestDedupKey(digest) // 'guardduty-digest-3f1c…' (81 characters)
  */
 export function digestDedupKey(digest: Digest): string {
-  const ids = digest.top.map((f) => f.id).sort();
   const counts = SEVERITY_BANDS.map((band) => `${band}=${digest.bySeverity[band] ?? 0}`);
-  return `guardduty-digest-${sha256([`total=${digest.total}`, ...counts, ...ids].join('\n'))}`;
+  return `guardduty-digest-${sha256([`total=${digest.total}`, ...counts, ...digest.findingIds].join('\n'))}`;
 }
 
 /** ISO 8601 timestamps pass through; anything else is left out (PagerDuty then stamps the event itself). */
 function timestamp(value: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
-}
-
-/** "HIGH 8.0". */
-function severityText(finding: NormalisedFinding): string {
-  return `${finding.severity.band} ${finding.severity.score.toFixed(1)}`;
-}
-
-function accountText(account: NormalisedFinding['account']): string {
-  return account.name ? `${account.name} (${account.id})` : account.id;
-}
-
-function resourceText(resource: NormalisedFinding['resource']): string {
-  return resource.id ? `${resource.label} ${resource.id}` : resource.label;
 }
 
 /** A one-line summary ≤ 1024 characters: markers, band and score, title, where. */
@@ -130,8 +118,8 @@ export function findingSummary(finding: NormalisedFinding): string {
     finding.archived ? '[ARCHIVED]' : null,
     finding.isUpdate ? `[UPDATE ×${finding.occurrences.count}]` : null,
   ];
-  const head = [...markers.filter(Boolean), `${severityText(finding)}:`].join(' ');
-  const where = [accountText(finding.account), finding.region, resourceText(finding.resource)].join(' · ');
+  const head = [...markers.filter(Boolean), `${severityLabel(finding)}:`].join(' ');
+  const where = [accountLabel(finding.account), finding.region, resourceLabel(finding)].join(' · ');
   return truncate(`${head} ${finding.title} · ${where}`.replace(/\s+/g, ' '), PD_SUMMARY_MAX);
 }
 
@@ -168,10 +156,10 @@ function findingDetails(finding: NormalisedFinding, level: DetailLevel): Details
   const details: Details = {
     title: truncate(finding.title, level.value),
     type: truncate(finding.type.full, level.value),
-    severity: severityText(finding),
-    account: accountText(finding.account),
+    severity: severityLabel(finding),
+    account: accountLabel(finding.account),
     region: finding.region,
-    resource: truncate(resourceText(finding.resource), level.value),
+    resource: truncate(resourceLabel(finding), level.value),
     action: finding.action.label,
     occurrences: finding.occurrences.count,
     ...(finding.occurrences.firstSeen ? { first_seen: finding.occurrences.firstSeen } : {}),
@@ -251,36 +239,29 @@ export function renderPagerDutyFinding(finding: NormalisedFinding, channel: Pick
   return fitTrigger((level) => findingTrigger(finding, level));
 }
 
-function topBand(digest: Digest): SeverityBand {
-  return [...SEVERITY_BANDS].reverse().find((band) => (digest.bySeverity[band] ?? 0) > 0) ?? 'LOW';
-}
-
 function digestSummary(digest: Digest): string {
-  const counts = [...SEVERITY_BANDS]
-    .reverse()
-    .filter((band) => (digest.bySeverity[band] ?? 0) > 0)
-    .map((band) => `${digest.bySeverity[band]} ${band.toLowerCase()}`)
-    .join(', ');
+  // " (1 critical, 3 high)"; total > 0 exactly when some band count is.
+  const counts = digest.total > 0 ? ` (${digestCountsText(digest).toLowerCase()})` : '';
   const top = digest.top[0];
-  const lead = `GuardDuty digest: ${digest.total} ${digest.total === 1 ? 'finding' : 'findings'}${counts ? ` (${counts})` : ''}`;
+  const lead = `GuardDuty digest: ${findingCount(digest.total)}${counts}`;
   return truncate((top ? `${lead} · most severe: ${top.title}` : lead).replace(/\s+/g, ' '), PD_SUMMARY_MAX);
 }
 
 function digestTrigger(digest: Digest, level: DetailLevel): PagerDutyTrigger {
-  const band = topBand(digest);
+  const band = digestTopBand(digest);
   const top = digest.top.map((f) => ({
     title: truncate(f.title, level.value),
-    severity: severityText(f),
+    severity: severityLabel(f),
     type: truncate(f.type.full, level.value),
-    account: accountText(f.account),
+    account: accountLabel(f.account),
     region: f.region,
-    resource: truncate(resourceText(f.resource), level.value),
+    resource: truncate(resourceLabel(f), level.value),
     finding_id: f.id,
     ...(f.consoleUrl ? { console_url: f.consoleUrl } : {}),
   }));
   const links = [
     ...(digest.consoleUrl ? [{ href: digest.consoleUrl, text: 'Open GuardDuty findings' }] : []),
-    ...digest.top.flatMap((f) => (f.consoleUrl ? [{ href: f.consoleUrl, text: truncate(`${severityText(f)}: ${f.title}`, 200) }] : [])),
+    ...digest.top.flatMap((f) => (f.consoleUrl ? [{ href: f.consoleUrl, text: truncate(`${severityLabel(f)}: ${f.title}`, 200) }] : [])),
   ];
   return {
     event_action: 'trigger',

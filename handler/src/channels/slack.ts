@@ -6,17 +6,8 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { escapeMrkdwn, mrkdwnCode, mrkdwnProse, slackPlain } from '../text/slackMrkdwn.js';
-import {
-  accountLabel,
-  actorFields,
-  digestCountsText,
-  digestTopBand,
-  findingCount,
-  findingMarkers,
-  severityLabel,
-  type DetailBudget,
-} from './email.js';
-import type { ChannelAdapter } from './types.js';
+import { accountLabel, actorFields, digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
+import type { ChannelAdapter, DetailBudget } from './types.js';
 
 /*
  * Slack incoming webhook. The Block Kit blocks sit in one legacy attachment,

@@ -1,31 +1,29 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import type { ChannelOf } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import { DeliveryError } from '../deliver/errors.js';
 import type { Digest } from '../route/digest.js';
 import { cleanLine, truncateBytes } from '../text/clean.js';
-import {
-  TEXT_DETAIL_LEVELS,
-  digestCountsText,
-  digestTopBand,
-  findingCount,
-  findingMarkers,
-  renderDigestText,
-  renderFindingText,
-  severityLabel,
-  type DetailBudget,
-} from './email.js';
-import type { ChannelAdapter } from './types.js';
+import { digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
+import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
+import type { ChannelAdapter, DetailBudget } from './types.js';
 
 /*
- * Amazon SNS: a subject (used by email subscriptions), the plain-text body the
- * email channel uses, and String message attributes for subscription filter
- * policies.
+ * Amazon SNS: a subject (used by email subscriptions), the plain-text body
+ * (shared with the email channel), and String message attributes for
+ * subscription filter policies.
  *
  * Limits (Amazon SNS API reference, Publish): the subject must be ASCII text
  * that begins with a letter, number or punctuation mark, without line breaks or
  * control characters, and less than 100 characters long; the message is at most
  * 256 KB (262,144 bytes), and message attributes count toward that size. SQS
  * subscribers receive at most 10 message attributes, so we send no more.
+ *
+ * FIFO topics (name ending `.fifo`) also need a message group id and, unless
+ * the topic has content-based deduplication, a deduplication id: each at most
+ * 128 ASCII letters, digits and punctuation marks. We always send both; an
+ * explicit deduplication id takes precedence over a content-based one.
  */
 
 /** Amazon SNS Publish limits (see the sources above). */
@@ -40,12 +38,16 @@ export const SNS_LIMITS = {
 
 /** Starts with an ASCII letter, digit or punctuation mark; printable ASCII throughout. */
 const SUBJECT = /^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7E]*$/;
+/** A FIFO message group or deduplication id: 1–128 ASCII letters, digits and punctuation marks. */
+const FIFO_ID = /^[!-~]{1,128}$/;
 
 /** What is published; `attributes` are all of DataType String. */
 export const SnsPayloadSchema = z.strictObject({
     subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
     message: z.string().check(z.minLength(1)),
     attributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), z.string().check(z.minLength(1))),
+    messageGroupId: z.optional(z.string().check(z.regex(FIFO_ID))),
+    deduplicationId: z.optional(z.string().check(z.regex(FIFO_ID))),
   }).check(z.refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, { error: `more than ${SNS_LIMITS.attributes} attributes` })).check(z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` }));
 export type SnsPayload = z.infer<typeof SnsPayloadSchema>;
 
@@ -120,6 +122,34 @@ export function digestAttributes(digest: Digest): Record<string, string> {
   };
 }
 
+/** True for a FIFO topic, whose messages need a group id and a deduplication id. */
+function isFifoTopic(topicArn: string): boolean {
+  return topicArn.endsWith('.fifo');
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+type FifoFields = Pick<SnsPayload, 'messageGroupId' | 'deduplicationId'>;
+
+/**
+ * FIFO fields for one finding: grouped by account, so one account's findings
+ * stay in order; deduplicated per finding version (id and updatedAt), so a
+ * re-delivery within SNS's 5-minute window is dropped but an update is not.
+ */
+function findingFifo(finding: NormalisedFinding): FifoFields {
+  return { messageGroupId: finding.account.id, deduplicationId: sha256(`${finding.id}\n${finding.updatedAt}`) };
+}
+
+/** FIFO fields for a digest: the single account's group (else `multiple`), deduplicated by the findings it covers. */
+function digestFifo(digest: Digest, attributes: Record<string, string>): FifoFields {
+  return {
+    messageGroupId: attributes.accountId ?? 'multiple',
+    deduplicationId: sha256(['digest', `total=${digest.total}`, ...digest.findingIds].join('\n')),
+  };
+}
+
 /** The first detail level whose message fits beside the attributes; the byte cut is the last resort. */
 function fitMessage(render: (budget: DetailBudget) => string, attributes: Record<string, string>): string {
   const room = SNS_LIMITS.messageBytes - snsPayloadBytes({ message: '', attributes });
@@ -133,31 +163,35 @@ function fitMessage(render: (budget: DetailBudget) => string, attributes: Record
 
 /**
  * Renders one finding for SNS: subject `GuardDuty BAND score [markers]: title (account)`,
- * the plain-text body and filter-policy attributes.
+ * the plain-text body and filter-policy attributes; for a FIFO topic also the
+ * message group and deduplication ids.
  *
- * @example renderSns(finding)
+ * @example renderSns(finding, channel)
  */
-export function renderSns(finding: NormalisedFinding): SnsPayload {
+export function renderSns(finding: NormalisedFinding, channel: Pick<ChannelOf<'sns'>, 'topicArn'>): SnsPayload {
   const attributes = findingAttributes(finding);
   const lead = [severityLabel(finding), ...findingMarkers(finding)].join(' ');
   return {
     subject: snsSubject(`GuardDuty ${lead}: ${finding.title} (${finding.account.name ?? finding.account.id})`),
     message: fitMessage((budget) => renderFindingText(finding, budget), attributes),
     attributes,
+    ...(isFifoTopic(channel.topicArn) ? findingFifo(finding) : {}),
   };
 }
 
 /**
- * Renders a digest for SNS: subject `GuardDuty digest: N findings (counts)`.
+ * Renders a digest for SNS: subject `GuardDuty digest: N findings (counts)`;
+ * for a FIFO topic also the message group and deduplication ids.
  *
- * @example renderSnsDigest(buildDigest(findings))
+ * @example renderSnsDigest(buildDigest(findings), channel)
  */
-export function renderSnsDigest(digest: Digest): SnsPayload {
+export function renderSnsDigest(digest: Digest, channel: Pick<ChannelOf<'sns'>, 'topicArn'>): SnsPayload {
   const attributes = digestAttributes(digest);
   return {
     subject: snsSubject(`GuardDuty digest: ${findingCount(digest.total)} (${digestCountsText(digest)})`),
     message: fitMessage((budget) => renderDigestText(digest, budget), attributes),
     attributes,
+    ...(isFifoTopic(channel.topicArn) ? digestFifo(digest, attributes) : {}),
   };
 }
 
@@ -171,8 +205,8 @@ function asDeliveryError(error: unknown, label: string): DeliveryError {
 /** Amazon SNS topic: one Publish per finding or digest. */
 export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
   type: 'sns',
-  render: (finding) => renderSns(finding),
-  renderDigest: (digest) => renderSnsDigest(digest),
+  render: (finding, channel) => renderSns(finding, channel),
+  renderDigest: (digest, channel) => renderSnsDigest(digest, channel),
   async send(payload, channel, context) {
     try {
       await context.snsPublish({ topicArn: channel.topicArn, ...payload });

@@ -5,6 +5,7 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { markdownLine, markdownParagraphs } from '../text/markdown.js';
 import { truncate } from '../text/clean.js';
+import { accountLabel, actorFields, digestTopBand, findingCount, severityLabel } from './facts.js';
 import type { ChannelAdapter } from './types.js';
 
 /*
@@ -150,15 +151,6 @@ function factSet(fields: readonly Field[], budget: Budget): FactSet {
   return { type: 'FactSet', facts };
 }
 
-function score(value: number): string {
-  return value.toFixed(1);
-}
-
-/** "prod-payments (111122223333)" or the bare id. */
-function accountText(account: NormalisedFinding['account']): string {
-  return account.name ? `${account.name} (${account.id})` : account.id;
-}
-
 /** "EC2 instance: i-0abc…" or the bare label. */
 function resourceText(resource: NormalisedFinding['resource']): string {
   return resource.id ? `${resource.label}: ${resource.id}` : resource.label;
@@ -174,28 +166,19 @@ export function findingStatus(finding: NormalisedFinding): string {
   return parts.filter((p): p is string => p !== null).join(' · ');
 }
 
+/** Actor labels in the action's fact set, where a bare "IP address" would read as the action's own. */
+const ACTOR_LABELS: Readonly<Record<string, string>> = { 'IP address': 'Actor IP', Location: 'Actor location', Network: 'Actor network' };
+
 /** Actor details not already shown among the action's fields (GuardDuty repeats the remote IP there). */
-function actorFields(finding: NormalisedFinding): Field[] {
-  const { actor } = finding;
-  const candidates: Array<[string, string | null]> = [
-    ['Actor IP', actor.ip],
-    ['Actor location', [actor.city, actor.country].filter(Boolean).join(', ') || null],
-    ['Actor network', [actor.org, actor.asn ? `AS${actor.asn}` : null].filter(Boolean).join(' ') || null],
-    ['Caller', actor.caller],
-    ['User agent', actor.userAgent],
-    ['Domain', actor.domain],
-  ];
-  const shown = finding.action.fields.map((f) => f.value);
-  return candidates
-    .filter((c): c is [string, string] => c[1] !== null && !shown.some((value) => value.includes(c[1] as string)))
-    .map(([label, value]) => ({ label, value }));
+function actorFacts(finding: NormalisedFinding): Field[] {
+  return actorFields(finding, finding.action.fields).map((f) => ({ label: ACTOR_LABELS[f.label] ?? f.label, value: f.value }));
 }
 
 /** The facts block: where and on what, then occurrences. */
 function contextFields(finding: NormalisedFinding): Field[] {
   const { resource, occurrences } = finding;
   const fields: Field[] = [
-    { label: 'Account', value: accountText(finding.account) },
+    { label: 'Account', value: accountLabel(finding.account) },
     { label: 'Region', value: finding.region },
     { label: 'Resource', value: resourceText(resource) },
     { label: 'Occurrences', value: String(occurrences.count) },
@@ -207,8 +190,8 @@ function contextFields(finding: NormalisedFinding): Field[] {
 
 function findingCard(finding: NormalisedFinding, budget: Budget): AdaptiveCard {
   const look = BAND_LOOK[finding.severity.band];
-  const headline = `${look.marker} **${finding.severity.band} ${score(finding.severity.score)}** · ${findingStatus(finding)}`;
-  const actionFields = [...finding.action.fields, ...actorFields(finding)];
+  const headline = `${look.marker} **${severityLabel(finding)}** · ${findingStatus(finding)}`;
+  const actionFields = [...finding.action.fields, ...actorFacts(finding)];
   const body: CardElement[] = [
     {
       type: 'Container',
@@ -244,7 +227,7 @@ function minimalFindingCard(finding: NormalisedFinding): AdaptiveCard {
   const look = BAND_LOOK[finding.severity.band];
   return card(
     [
-      text(`${look.marker} **${finding.severity.band} ${score(finding.severity.score)}** · GuardDuty finding`, { color: look.color, weight: 'Bolder' }),
+      text(`${look.marker} **${severityLabel(finding)}** · GuardDuty finding`, { color: look.color, weight: 'Bolder' }),
       text(markdownLine(truncate(finding.title, 200)), { weight: 'Bolder' }),
       text(markdownLine(`${truncate(finding.type.full, 200)} · ${finding.account.id} · ${truncate(finding.region, 32)}`), { isSubtle: true }),
     ],
@@ -270,17 +253,8 @@ export function renderTeamsFinding(finding: NormalisedFinding): TeamsPayload {
   );
 }
 
-function findingCount(total: number): string {
-  return `${total} ${total === 1 ? 'finding' : 'findings'}`;
-}
-
-/** The most severe band with at least one finding in the digest. */
-function topBand(digest: Digest): SeverityBand {
-  return [...SEVERITY_BANDS].reverse().find((band) => (digest.bySeverity[band] ?? 0) > 0) ?? 'LOW';
-}
-
 function digestHeader(digest: Digest, budget: Budget): Container {
-  const look = BAND_LOOK[topBand(digest)];
+  const look = BAND_LOOK[digestTopBand(digest)];
   const scope = `Accounts: ${digest.accounts.join(', ') || '–'} · Regions: ${digest.regions.join(', ') || '–'}`;
   return {
     type: 'Container',
@@ -295,9 +269,9 @@ function digestHeader(digest: Digest, budget: Budget): Container {
 
 function digestTopFinding(finding: NormalisedFinding, budget: Budget): Container {
   const look = BAND_LOOK[finding.severity.band];
-  const where = [finding.type.full, accountText(finding.account), finding.region, resourceText(finding.resource)];
+  const where = [finding.type.full, accountLabel(finding.account), finding.region, resourceText(finding.resource)];
   const items: CardElement[] = [
-    text(`${look.marker} **${finding.severity.band} ${score(finding.severity.score)}** ${markdownLine(truncate(finding.title, budget.title))}`),
+    text(`${look.marker} **${severityLabel(finding)}** ${markdownLine(truncate(finding.title, budget.title))}`),
     text(markdownLine(truncate(where.join(' · '), budget.line)), { isSubtle: true, spacing: 'None' }),
   ];
   if (finding.consoleUrl) items.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open finding', url: finding.consoleUrl }] });
@@ -320,7 +294,7 @@ function digestCard(digest: Digest, budget: Budget): AdaptiveCard {
 }
 
 function minimalDigestCard(digest: Digest): AdaptiveCard {
-  const look = BAND_LOOK[topBand(digest)];
+  const look = BAND_LOOK[digestTopBand(digest)];
   const counts = [...SEVERITY_BANDS].reverse().map((band) => `${band} ${digest.bySeverity[band] ?? 0}`).join(' · ');
   return card(
     [text(`${look.marker} **GuardDuty digest: ${findingCount(digest.total)}**`, { color: look.color, weight: 'Bolder' }), text(counts, { isSubtle: true })],

@@ -17,6 +17,10 @@ export interface SendContext {
     subject: string;
     message: string;
     attributes: Record<string, string>;
+    /** FIFO topics only: messages with one group id are delivered in order. */
+    messageGroupId?: string;
+    /** FIFO topics only: SNS drops a message whose id it has seen in the last 5 minutes. */
+    deduplicationId?: string;
   }) => Promise<string>;
   /** Sends one email through the channel's SMTP settings. Resolves to the message id. */
   sendMail: (smtp: ChannelOf<'email'>['smtp'], mail: OutgoingMail) => Promise<string>;
@@ -31,6 +35,16 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers: Record<string, string>;
+}
+
+/** How much detail a renderer shows; renderers step down levels until a payload fits. */
+export interface DetailBudget {
+  /** Most fields shown per section (resource, action, actor). */
+  fields: number;
+  /** Longest field value, in characters after escaping. */
+  value: number;
+  /** Longest description, in characters after escaping. */
+  description: number;
 }
 
 /** Result of one delivery, for metrics and logs. */

@@ -4,6 +4,7 @@ import type { NormalisedFinding } from '../finding/model.js';
 import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import type { ChannelAdapter } from './types.js';
+import { isReservedHeader } from './webhookHeaders.js';
 
 /*
  * Generic webhook: the normalised finding (or digest) as JSON, for SIEMs,
@@ -29,15 +30,6 @@ import type { ChannelAdapter } from './types.js';
 export const WEBHOOK_BODY_VERSION = 1;
 export const SIGNATURE_HEADER = 'X-GuardDuty-Notify-Signature';
 
-/**
- * Header names configured `headers` may not set (compared case-insensitively):
- * the body's content type, the signature (and anything else in our
- * `X-GuardDuty-Notify-` namespace), and hop-by-hop/framing headers that fetch
- * computes itself.
- */
-const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'host', 'connection']);
-const RESERVED_PREFIX = 'x-guardduty-notify-';
-
 export type WebhookEnvelope = { version: 1; kind: 'finding'; finding: NormalisedFinding } | { version: 1; kind: 'digest'; digest: Digest };
 
 /** A rendered webhook request: the exact body string that is sent (and signed) and the headers that belong to it. */
@@ -57,12 +49,6 @@ export function signWebhookBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-/** True when a configured header name would clash with one this channel owns. */
-export function isReservedHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_PREFIX);
-}
-
 /**
  * Serialises an envelope and, when the channel has an `hmacSecret`, signs it.
  *
@@ -78,7 +64,8 @@ export function renderWebhookEnvelope(envelope: WebhookEnvelope, channel: Pick<C
 /**
  * The headers actually sent: the channel's static headers (minus reserved
  * names, so config can never replace the content type or forge the
- * signature), then the payload's own.
+ * signature; the config schema already rejects them, this is the second line
+ * of defence), then the payload's own.
  *
  * @example webhookRequestHeaders(payload, channel) // { Authorization: 'Bearer …', 'content-type': 'application/json', … }
  */

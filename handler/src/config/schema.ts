@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, isReservedHeader } from '../channels/webhookHeaders.js';
 import { SeverityBandSchema } from '../finding/severity.js';
 
 /*
@@ -104,11 +105,22 @@ export const PagerDutyChannelSchema = z.strictObject({
   resolveOnArchive: z._default(z.boolean(), true).check(z.describe('Resolve the incident when GuardDuty reports the finding archived.')),
 });
 
+/** Static request headers; names the channel sets itself are refused, each named in the error. */
+const WebhookHeaders = z.record(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), z.string().check(z.maxLength(4096))).check(z.superRefine((headers, ctx) => {
+  for (const name of Object.keys(headers).filter(isReservedHeader)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: `"${name}" is a reserved header name (guardduty-notify sets it itself); remove it from headers`,
+    });
+  }
+})).check(z.describe(`Static request headers (e.g. Authorization). Reserved, any case: ${[...RESERVED_HEADERS].join(', ')}, ${RESERVED_HEADER_PREFIX}*.`));
+
 export const WebhookChannelSchema = z.strictObject({
   ...ChannelBase,
   type: z.literal('webhook'),
   url: endpointUrl,
-  headers: z._default(z.record(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), z.string().check(z.maxLength(4096))), {}),
+  headers: z._default(WebhookHeaders, {}),
   hmacSecret: z.optional(z.string().check(z.minLength(16))).check(z.describe('Signs the body: header `X-GuardDuty-Notify-Signature: sha256=<hex HMAC-SHA256>`.')),
 });
 

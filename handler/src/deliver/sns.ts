@@ -7,10 +7,10 @@ const clients = new Map<string, import('@aws-sdk/client-sns').SNSClient>();
 
 /** SNS errors that a config change (topic, policy, key) cures, versus transient ones. */
 const CONFIG_ERRORS = new Set(['NotFoundException', 'NotFound', 'AuthorizationErrorException', 'AccessDeniedException', 'KMSAccessDeniedException', 'KMSDisabledException', 'KMSNotFoundException', 'InvalidSecurityException']);
-const PERMANENT_ERRORS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'ValidationException']);
+const PERMANENT_ERRORS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'ValidationException', 'MissingParameter', 'MissingParameterException']);
 
 /** Publishes with a client for the topic's own region (topics may live anywhere). */
-export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, subject, message, attributes }) => {
+export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, subject, message, attributes, messageGroupId, deduplicationId }) => {
   snsModule ??= import('@aws-sdk/client-sns');
   const mod = await snsModule;
   const region = topicArn.split(':')[3] ?? process.env.AWS_REGION;
@@ -26,6 +26,8 @@ export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, subject,
         Subject: subject,
         Message: message,
         MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+        ...(messageGroupId ? { MessageGroupId: messageGroupId } : {}),
+        ...(deduplicationId ? { MessageDeduplicationId: deduplicationId } : {}),
       }),
     );
     return result.MessageId ?? '';

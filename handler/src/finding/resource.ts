@@ -1,3 +1,4 @@
+import { cleanLine } from '../text/clean.js';
 import type { Finding } from './schema.js';
 import type { NormalisedFinding } from './model.js';
 import { at, fields, joinSome, list, text, type Json } from './read.js';
@@ -245,10 +246,19 @@ const BY_RESOURCE_TYPE: Record<string, (resource: Json, service: Json, type: str
   AttackSequence: (_r, s) => attackSequence(s),
 };
 
-/** Summarises the affected resource of any GuardDuty resource type. */
+/** Longest resource type kept from an unknown one (known types are short constants). */
+const RESOURCE_TYPE_MAX = 128;
+
+/**
+ * Summarises the affected resource of any GuardDuty resource type. An unknown
+ * type is shown by name, so it is cleaned like any other finding text.
+ */
 export function summariseResource(finding: Finding): Resource {
-  const type = finding.resource.resourceType;
-  const build = BY_RESOURCE_TYPE[type] ?? ((r: Json) => other(r, type));
+  const raw = finding.resource.resourceType;
+  // Own keys only: "constructor" or "__proto__" must not reach Object.prototype.
+  const known = Object.hasOwn(BY_RESOURCE_TYPE, raw) ? BY_RESOURCE_TYPE[raw] : undefined;
+  const type = known ? raw : cleanLine(raw, RESOURCE_TYPE_MAX).trim() || 'Unknown';
+  const build = known ?? ((r: Json) => other(r, type));
   const summary = build(finding.resource, finding.service, type);
   const runtime = fields(runtimeFields(finding.service));
   return { type, ...summary, fields: [...summary.fields, ...runtime] };

@@ -11,6 +11,8 @@ export const DigestSchema = z.object({
   byType: z.array(z.object({ type: z.string(), count: z.int() })),
   accounts: z.array(z.string()),
   regions: z.array(z.string()),
+  /** The id of every finding in the digest, sorted and unique (an update and its original count once). */
+  findingIds: z.array(z.string()),
   /** The most severe findings, shown in full. */
   top: z.array(NormalisedFindingSchema),
   /** Link to the GuardDuty findings list, when all findings share one partition and region. */
@@ -24,8 +26,8 @@ export const DIGEST_TOP = 5;
 export const DIGEST_TYPES = 10;
 
 /**
- * Summarises findings into a digest: counts by severity and type, the most
- * severe few in full (ties: most recently updated first).
+ * Summarises findings into a digest: counts by severity and type, the ids of
+ * all of them, the most severe few in full (ties: most recently updated first).
  */
 export function buildDigest(findings: readonly NormalisedFinding[]): Digest {
   const bySeverity = Object.fromEntries(SEVERITY_BANDS.map((b) => [b, 0])) as Digest['bySeverity'];
@@ -48,10 +50,11 @@ export function buildDigest(findings: readonly NormalisedFinding[]): Digest {
     .slice(0, DIGEST_TOP);
   const accounts = [...new Set(findings.map((f) => f.account.name ?? f.account.id))].sort();
   const regions = [...new Set(findings.map((f) => f.region))].sort();
+  const findingIds = [...new Set(findings.map((f) => f.id))].sort();
   const partitions = new Set(findings.map((f) => f.partition));
   const [partition] = partitions;
   const [region] = regions;
   const consoleUrl =
     partitions.size === 1 && regions.length === 1 && partition && region ? guardDutyFindingsUrl(partition, region) : null;
-  return { total: findings.length, bySeverity, byType, accounts, regions, top, consoleUrl };
+  return { total: findings.length, bySeverity, byType, accounts, regions, findingIds, top, consoleUrl };
 }

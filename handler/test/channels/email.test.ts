@@ -5,6 +5,7 @@ import { EmailChannelSchema, type ChannelOf } from '../../src/config/schema.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
 
@@ -149,14 +150,7 @@ describe('email digest', () => {
 });
 
 describe('email send', () => {
-  function recordingContext(sendMail: SendContext['sendMail']): SendContext {
-    return {
-      http: { timeoutMs: 1_000, attempts: 1, maxRetryAfterSeconds: 0 },
-      httpDeps: { fetch: () => Promise.reject(new Error('not used')), sleep: async () => {} },
-      snsPublish: () => Promise.reject(new Error('not used')),
-      sendMail,
-    };
-  }
+  const recordingContext = (sendMail: SendContext['sendMail']): SendContext => ({ ...sendContext(), sendMail });
   const payload = emailChannel.render(normalisedFixture('ec2-dns-bitcoin'), channel);
 
   it('hands the envelope from config and the rendered content to sendMail', async () => {
@@ -186,8 +180,7 @@ describe('email send', () => {
   });
 
   it('wraps anything else as a retryable DeliveryError naming the channel', async () => {
-    const error = await emailChannel.send(payload, channel, recordingContext(() => Promise.reject(new Error('socket hang up')))).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeliveryError);
+    const error = await deliveryError(emailChannel.send(payload, channel, recordingContext(() => Promise.reject(new Error('socket hang up')))));
     expect(error).toMatchObject({ kind: 'retryable', message: 'email "sec-email": Error: socket hang up' });
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   GOOGLE_CHAT_LIMITS,
   GoogleChatPayloadSchema,
@@ -8,14 +8,13 @@ import {
   withReplyOption,
   type GoogleChatPayload,
 } from '../../src/channels/googleChat.js';
-import type { SendContext } from '../../src/channels/types.js';
 import { GoogleChatChannelSchema } from '../../src/config/schema.js';
-import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { useReceiver } from '../helpers/receiver.js';
 
 const WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEY&token=TOKEN%3D';
 const channel = GoogleChatChannelSchema.parse({ name: 'sec-chat', type: 'googleChat', webhookUrl: WEBHOOK });
@@ -185,21 +184,11 @@ describe('withReplyOption', () => {
 });
 
 describe('google chat send', () => {
-  let receiver: Receiver;
+  const receiver = useReceiver(() => ({ status: 200, body: '{"name":"spaces/AAAA/messages/1"}', headers: { 'content-type': 'application/json' } }));
   const finding = normalisedFixture('ec2-dns-bitcoin');
-  const context: SendContext = {
-    http: { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 1 },
-    httpDeps: { fetch: (...args) => fetch(...args), sleep: async () => {} },
-    snsPublish: () => Promise.reject(new Error('not used')),
-    sendMail: () => Promise.reject(new Error('not used')),
-  };
+  const context = sendContext();
   const space = (path: string, threadByFinding = true) =>
     GoogleChatChannelSchema.parse({ name: 'sec-chat', type: 'googleChat', webhookUrl: receiver.url(path), threadByFinding });
-
-  beforeAll(async () => {
-    receiver = await startReceiver(() => ({ status: 200, body: '{"name":"spaces/AAAA/messages/1"}', headers: { 'content-type': 'application/json' } }));
-  });
-  afterAll(() => receiver.close());
 
   it('POSTs a threaded message with the reply option added to the key and token', async () => {
     const target = space('/v1/spaces/AAAA/messages?key=K-1&token=T%3D%3D');
@@ -232,11 +221,10 @@ describe('google chat send', () => {
     receiver.script(path, [{ status, body }]);
     const target = space(`${path}?key=SECRETKEY&token=SECRETTOKEN`);
     const before = receiver.requests.length;
-    const error = await googleChatChannel.send(googleChatChannel.render(finding, target), target, context).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeliveryError);
+    const error = await deliveryError(googleChatChannel.send(googleChatChannel.render(finding, target), target, context));
     expect(error).toMatchObject({ kind, details: { status, attempts: 1 } });
-    expect((error as DeliveryError).message).toContain('googleChat "sec-chat"');
-    expect((error as DeliveryError).message).not.toMatch(/SECRET/);
+    expect(error.message).toContain('googleChat "sec-chat"');
+    expect(error.message).not.toMatch(/SECRET/);
     expect(receiver.requests.length - before).toBe(1);
   });
 
@@ -245,7 +233,7 @@ describe('google chat send', () => {
     receiver.script(path, [{ status: 500 }, { status: 503 }, { status: 500 }]);
     const target = space(`${path}?key=K&token=T`);
     const before = receiver.requests.length;
-    const error = await googleChatChannel.send(googleChatChannel.render(finding, target), target, context).catch((e: unknown) => e);
+    const error = await deliveryError(googleChatChannel.send(googleChatChannel.render(finding, target), target, context));
     expect(error).toMatchObject({ kind: 'retryable', details: { status: 500, attempts: 3 } });
     expect(receiver.requests.length - before).toBe(3);
   });

@@ -1,12 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PagerDutyChannelSchema } from '../../src/config/schema.js';
-import { DeliveryError } from '../../src/deliver/errors.js';
-import type { HttpPolicy } from '../../src/deliver/http.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
-import type { SendContext } from '../../src/channels/types.js';
 import {
   PD_MAX_BYTES,
   PD_SUMMARY_MAX,
@@ -16,8 +11,10 @@ import {
   type PagerDutyPayload,
   type PagerDutyTrigger,
 } from '../../src/channels/pagerduty.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
+import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 const channel = PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY });
@@ -172,6 +169,17 @@ describe('PagerDuty digest', () => {
     expect(other.dedup_key).not.toBe(event.dedup_key);
   });
 
+  it('covers every finding in the dedup key, not only the most severe ones it shows', () => {
+    const shown = new Set(digest.top.map((f) => f.id));
+    const index = findings.findIndex((f) => !shown.has(f.id));
+    expect(index).toBeGreaterThanOrEqual(0);
+    const swapped = findings.map((f, i) => (i === index ? { ...f, id: 'f'.repeat(32) } : f));
+    const other = buildDigest(swapped);
+    expect(other.top).toEqual(digest.top);
+    expect(other.bySeverity).toEqual(digest.bySeverity);
+    expect(pagerDutyChannel.renderDigest(other, channel).dedup_key).not.toBe(event.dedup_key);
+  });
+
   it('renders a digest of one minimal finding', () => {
     expectGolden('pagerduty/digest-minimal.json', pagerDutyChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel));
   });
@@ -193,11 +201,6 @@ describe('PagerDuty digest', () => {
  * 400 {status: "invalid event", errors} otherwise; scripted statuses (429 with
  * Retry-After, 404, 500) are answered first when queued.
  */
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
 function validationErrors(event: Record<string, unknown>): string[] {
   const errors: string[] = [];
   const { routing_key: key, event_action: action, dedup_key: dedup, payload } = event;
@@ -214,149 +217,107 @@ function validationErrors(event: Record<string, unknown>): string[] {
   return errors;
 }
 
-let server: Server;
-let eventsUrl: string;
-const received: Received[] = [];
-const scripted: Array<{ status: number; headers?: Record<string, string> }> = [];
+const ENQUEUE_PATH = '/v2/enqueue';
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const raw = Buffer.concat(chunks);
-    received.push({ headers: req.headers, body: raw.toString('utf8') });
-    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-    };
-    const next = scripted.shift();
-    if (next?.status === 429) return json(429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.' }, next.headers);
-    if (next) return json(next.status, { status: 'error', message: 'scripted' }, next.headers);
-    if (req.url !== '/v2/enqueue' || req.method !== 'POST') return json(404, { status: 'not found' });
-    if (raw.length > 512 * 1024) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['payload too large'] });
-    let event: Record<string, unknown>;
-    try {
-      event = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid JSON'] });
-    }
-    const errors = validationErrors(event);
-    if (errors.length > 0) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors });
-    json(202, { status: 'success', message: 'Event processed', dedup_key: event.dedup_key ?? 'generated' });
-  });
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
 }
 
-beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  eventsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/enqueue`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-beforeEach(() => {
-  received.length = 0;
-  scripted.length = 0;
-});
-
-const policy: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
-
-function context(sleeps: number[] = []): SendContext {
-  return {
-    http: policy,
-    httpDeps: {
-      fetch: (...args) => fetch(...args),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    },
-    snsPublish: () => Promise.reject(new Error('not used')),
-    sendMail: () => Promise.reject(new Error('not used')),
-  };
+/** What the Events API answers a request nothing is scripted for. */
+function eventsApiReply(request: Received): Reply {
+  if (request.path !== ENQUEUE_PATH || request.method !== 'POST') return json(404, { status: 'not found' });
+  if (request.raw.length > 512 * 1024) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['payload too large'] });
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(request.body) as Record<string, unknown>;
+  } catch {
+    return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid JSON'] });
+  }
+  const errors = validationErrors(event);
+  if (errors.length > 0) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors });
+  return json(202, { status: 'success', message: 'Event processed', dedup_key: event.dedup_key ?? 'generated' });
 }
 
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
+/** A scripted failure, with PagerDuty's throttle body for a 429. */
+function failure(status: number, headers: Record<string, string> = {}): Reply {
+  return status === 429
+    ? json(429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.' }, headers)
+    : json(status, { status: 'error', message: 'scripted' }, headers);
 }
+
+const receiver = useReceiver(eventsApiReply);
 
 describe('PagerDuty delivery to a local Events API v2 receiver', () => {
-  const live = () => PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl });
+  const live = () => PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl: receiver.url(ENQUEUE_PATH) });
 
   it('sends a trigger with the routing key and gets 202 Accepted', async () => {
     const payload = pagerDutyChannel.render(normalisedFixture('hostile'), live());
-    await expect(pagerDutyChannel.send(payload, live(), context())).resolves.toEqual({ attempts: 1 });
-    expect(received).toHaveLength(1);
-    expect(received[0]?.headers['content-type']).toBe('application/json');
-    expect(JSON.parse(received[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, ...payload });
+    await expect(pagerDutyChannel.send(payload, live(), sendContext())).resolves.toEqual({ attempts: 1 });
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, ...payload });
   });
 
   it('sends a resolve for an archived finding', async () => {
     const payload = pagerDutyChannel.render(normalisedFixture('archived-finding'), live());
-    await pagerDutyChannel.send(payload, live(), context());
-    expect(JSON.parse(received[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: normalisedFixture('archived-finding').id });
+    await pagerDutyChannel.send(payload, live(), sendContext());
+    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: normalisedFixture('archived-finding').id });
   });
 
   it('every fixture and the digest are accepted', async () => {
-    for (const name of fixtureNames()) await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture(name), live()), live(), context());
-    await pagerDutyChannel.send(pagerDutyChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), context());
-    expect(received).toHaveLength(fixtureNames().length + 1);
+    for (const name of fixtureNames()) await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture(name), live()), live(), sendContext());
+    await pagerDutyChannel.send(pagerDutyChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), sendContext());
+    expect(receiver.requests).toHaveLength(fixtureNames().length + 1);
   });
 
   it('treats 400 (invalid event) as permanent, without retrying, and keeps the routing key out of the error', async () => {
     const event = trigger(pagerDutyChannel.render(normalisedFixture('minimal'), live()));
     const invalid: PagerDutyTrigger = { ...event, payload: { ...event.payload, summary: 'x'.repeat(1_025) } };
-    const error = await deliveryError(pagerDutyChannel.send(invalid, live(), context()));
+    const error = await deliveryError(pagerDutyChannel.send(invalid, live(), sendContext()));
     expect(error.kind).toBe('permanent');
     expect(error.details).toMatchObject({ status: 400, attempts: 1 });
     expect(error.message).toContain('pagerduty "oncall"');
     expect(error.message).not.toContain(ROUTING_KEY);
-    expect(received).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('treats 404 as a config problem', async () => {
-    scripted.push({ status: 404 });
-    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    receiver.script(ENQUEUE_PATH, [failure(404)]);
+    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
     expect(error.kind).toBe('config');
   });
 
   it('waits the Retry-After of a 429 rate limit, then delivers', async () => {
-    scripted.push({ status: 429, headers: { 'retry-after': '3' } });
+    receiver.script(ENQUEUE_PATH, [failure(429, { 'retry-after': '3' })]);
     const sleeps: number[] = [];
-    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
     expect(result).toEqual({ attempts: 2 });
     expect(sleeps).toEqual([3_000]);
   });
 
   it('backs off on a 429 without Retry-After, within the policy', async () => {
-    scripted.push({ status: 429 }, { status: 429 });
+    receiver.script(ENQUEUE_PATH, [failure(429), failure(429)]);
     const sleeps: number[] = [];
-    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
     expect(result).toEqual({ attempts: 3 });
     expect(sleeps).toHaveLength(2);
     for (const ms of sleeps) expect(ms).toBeLessThanOrEqual(4_000);
   });
 
   it('re-queues (retryable, with the delay) when Retry-After exceeds the policy', async () => {
-    scripted.push({ status: 429, headers: { 'retry-after': '120' } });
+    receiver.script(ENQUEUE_PATH, [failure(429, { 'retry-after': '120' })]);
     const sleeps: number[] = [];
-    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps)));
+    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps)));
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 429, retryAfterSeconds: 120, attempts: 1 });
     expect(sleeps).toEqual([]);
   });
 
   it('retries 5xx up to the policy, then reports retryable', async () => {
-    scripted.push({ status: 500 }, { status: 500 }, { status: 500 });
-    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    receiver.script(ENQUEUE_PATH, [failure(500), failure(500), failure(500)]);
+    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 500, attempts: 3 });
-    expect(received).toHaveLength(3);
+    expect(receiver.requests).toHaveLength(3);
   });
 });

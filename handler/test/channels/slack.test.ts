@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SLACK_LIMITS, SlackPayloadSchema, slackChannel, type SlackBlock, type SlackPayload } from '../../src/channels/slack.js';
-import type { SendContext } from '../../src/channels/types.js';
 import { SlackChannelSchema } from '../../src/config/schema.js';
-import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { useReceiver } from '../helpers/receiver.js';
 
 const MENTION = '<!subteam^S0123ABC>';
 const channel = SlackChannelSchema.parse({
@@ -183,20 +182,10 @@ describe('slack digest', () => {
 });
 
 describe('slack send', () => {
-  let receiver: Receiver;
+  const receiver = useReceiver();
   const payload = slackChannel.render(normalisedFixture('ec2-dns-bitcoin'), channel);
-  const context: SendContext = {
-    http: { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 1 },
-    httpDeps: { fetch: (...args) => fetch(...args), sleep: async () => {} },
-    snsPublish: () => Promise.reject(new Error('not used')),
-    sendMail: () => Promise.reject(new Error('not used')),
-  };
+  const context = sendContext();
   const hook = (path: string) => SlackChannelSchema.parse({ name: 'sec-slack', type: 'slack', webhookUrl: receiver.url(path) });
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-  });
-  afterAll(() => receiver.close());
 
   it('POSTs the payload as JSON and succeeds on 200 "ok"', async () => {
     const result = await slackChannel.send(payload, hook('/services/T1/B1/ok'), context);
@@ -216,12 +205,11 @@ describe('slack send', () => {
     const path = `/services/T1/B1/secret-${status}`;
     receiver.script(path, [{ status, body }]);
     const before = receiver.requests.length;
-    const error = await slackChannel.send(payload, hook(path), context).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeliveryError);
+    const error = await deliveryError(slackChannel.send(payload, hook(path), context));
     expect(error).toMatchObject({ kind, details: { status, attempts: 1 } });
-    expect((error as DeliveryError).message).toContain(body);
-    expect((error as DeliveryError).message).toContain('slack "sec-slack"');
-    expect((error as DeliveryError).message).not.toContain('secret');
+    expect(error.message).toContain(body);
+    expect(error.message).toContain('slack "sec-slack"');
+    expect(error.message).not.toContain('secret');
     expect(receiver.requests.length - before).toBe(1);
   });
 
@@ -229,7 +217,7 @@ describe('slack send', () => {
     const path = '/services/T1/B1/down';
     receiver.script(path, [{ status: 500, body: 'boom' }, { status: 500, body: 'boom' }, { status: 500, body: 'boom' }]);
     const before = receiver.requests.length;
-    const error = await slackChannel.send(payload, hook(path), context).catch((e: unknown) => e);
+    const error = await deliveryError(slackChannel.send(payload, hook(path), context));
     expect(error).toMatchObject({ kind: 'retryable', details: { status: 500, attempts: 3 } });
     expect(receiver.requests.length - before).toBe(3);
   });

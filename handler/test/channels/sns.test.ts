@@ -5,6 +5,7 @@ import { SnsChannelSchema } from '../../src/config/schema.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
 
@@ -106,15 +107,62 @@ describe('sns digest', () => {
   });
 });
 
+describe('sns render for a FIFO topic', () => {
+  const fifo = SnsChannelSchema.parse({ name: 'audit-fifo', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings.fifo' });
+  const all = fixtureNames().map(normalisedFixture);
+
+  it('groups a finding by its account and deduplicates it per finding version', () => {
+    const original = normalisedFixture('ec2-ssh-bruteforce');
+    const payload = snsChannel.render(original, fifo);
+    SnsPayloadSchema.parse(payload);
+    expect(payload.messageGroupId).toBe(original.account.id);
+    expect(payload.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(snsChannel.render(original, fifo)).toEqual(payload);
+    const { messageGroupId, deduplicationId, ...rest } = payload;
+    expect(rest).toEqual(snsChannel.render(original, channel));
+    // An update keeps the finding id but not the deduplication id, so SNS does not drop it.
+    const update = normalisedFixture('update-finding');
+    expect(update.id).toBe(original.id);
+    expect(snsChannel.render(update, fifo).deduplicationId).not.toBe(deduplicationId);
+    expect(snsChannel.render({ ...original, updatedAt: '2099-01-01T00:00:00.000Z' }, fifo).deduplicationId).not.toBe(deduplicationId);
+    expect(snsChannel.render({ ...original, id: 'f'.repeat(32) }, fifo).deduplicationId).not.toBe(deduplicationId);
+    expect(messageGroupId).toBe(snsChannel.render({ ...original, id: 'f'.repeat(32) }, fifo).messageGroupId);
+  });
+
+  it('keeps every fixture within the FIFO id rules', () => {
+    for (const finding of all) {
+      const payload = snsChannel.render(finding, fifo);
+      SnsPayloadSchema.parse(payload);
+      expect(payload.messageGroupId).toMatch(/^\d{12}$/);
+      expect(payload.deduplicationId?.length).toBeLessThanOrEqual(128);
+    }
+  });
+
+  it('groups a digest by its single account, else as multiple, and deduplicates it by every finding it covers', () => {
+    const single = all.filter((f) => f.account.id === '111122223333');
+    expect(snsChannel.renderDigest(buildDigest(single), fifo).messageGroupId).toBe('111122223333');
+    const digest = buildDigest(all);
+    const payload = snsChannel.renderDigest(digest, fifo);
+    SnsPayloadSchema.parse(payload);
+    expect(payload.messageGroupId).toBe('multiple');
+    expect(payload.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
+    expect(snsChannel.renderDigest(buildDigest([...all].reverse()), fifo).deduplicationId).toBe(payload.deduplicationId);
+    const shown = new Set(digest.top.map((f) => f.id));
+    const hidden = all.findIndex((f) => !shown.has(f.id));
+    const swapped = all.map((f, i) => (i === hidden ? { ...f, id: 'f'.repeat(32) } : f));
+    expect(snsChannel.renderDigest(buildDigest(swapped), fifo).deduplicationId).not.toBe(payload.deduplicationId);
+  });
+
+  it('leaves both ids out for a standard topic', () => {
+    const payload = snsChannel.render(normalisedFixture('minimal'), channel);
+    expect(payload).not.toHaveProperty('messageGroupId');
+    expect(payload).not.toHaveProperty('deduplicationId');
+    expect(snsChannel.renderDigest(buildDigest(all), channel)).not.toHaveProperty('messageGroupId');
+  });
+});
+
 describe('sns send', () => {
-  function recordingContext(snsPublish: SendContext['snsPublish']): SendContext {
-    return {
-      http: { timeoutMs: 1_000, attempts: 1, maxRetryAfterSeconds: 0 },
-      httpDeps: { fetch: () => Promise.reject(new Error('not used')), sleep: async () => {} },
-      snsPublish,
-      sendMail: () => Promise.reject(new Error('not used')),
-    };
-  }
+  const recordingContext = (snsPublish: SendContext['snsPublish']): SendContext => ({ ...sendContext(), snsPublish });
   const payload = snsChannel.render(normalisedFixture('rds-brute-force'), channel);
 
   it('publishes subject, message and attributes to the channel topic', async () => {
@@ -124,10 +172,19 @@ describe('sns send', () => {
     expect(calls).toEqual([{ topicArn: channel.topicArn, subject: payload.subject, message: payload.message, attributes: payload.attributes }]);
   });
 
+  it('publishes the FIFO group and deduplication ids with the message', async () => {
+    const fifo = SnsChannelSchema.parse({ name: 'audit-fifo', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings.fifo' });
+    const fifoPayload = snsChannel.render(normalisedFixture('rds-brute-force'), fifo);
+    const calls: Array<Parameters<SendContext['snsPublish']>[0]> = [];
+    await snsChannel.send(fifoPayload, fifo, recordingContext(async (input) => (calls.push(input), 'message-id-2')));
+    expect(calls).toEqual([{ topicArn: fifo.topicArn, ...fifoPayload }]);
+    expect(calls[0]).toMatchObject({ messageGroupId: expect.any(String), deduplicationId: expect.any(String) });
+  });
+
   it('passes DeliveryErrors through and wraps anything else as retryable', async () => {
     const notFound = new DeliveryError('sns: NotFound', 'config');
     await expect(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(notFound)))).rejects.toBe(notFound);
-    const error = await snsChannel.send(payload, channel, recordingContext(() => Promise.reject(new TypeError('boom')))).catch((e: unknown) => e);
+    const error = await deliveryError(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(new TypeError('boom')))));
     expect(error).toMatchObject({ kind: 'retryable', message: 'sns "audit": TypeError: boom' });
   });
 });

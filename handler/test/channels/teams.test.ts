@@ -1,12 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TeamsChannelSchema } from '../../src/config/schema.js';
-import { DeliveryError } from '../../src/deliver/errors.js';
-import type { HttpPolicy } from '../../src/deliver/http.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
-import type { SendContext } from '../../src/channels/types.js';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   TEAMS_MAX_BYTES,
@@ -15,8 +10,10 @@ import {
   type CardElement,
   type TeamsPayload,
 } from '../../src/channels/teams.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
+import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
 const channel = TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: 'https://example.invalid/workflows/abc' });
 
@@ -227,11 +224,8 @@ describe('Teams digest', () => {
  * with an Adaptive Card attachment, 400 for anything else, 413 over 28 KB;
  * scripted statuses (404, 429 + Retry-After, 500) come first when queued.
  */
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
 const TEAMS_LIMIT_BYTES = 28 * 1024;
+const WORKFLOW_PATH = '/workflows/7f3a/triggers/manual/paths/invoke';
 
 function isValidWorkflowsMessage(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
@@ -242,114 +236,55 @@ function isValidWorkflowsMessage(body: unknown): boolean {
   });
 }
 
-let server: Server;
-let url: string;
-const received: Received[] = [];
-const scripted: Array<{ status: number; headers?: Record<string, string> }> = [];
-
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const raw = Buffer.concat(chunks);
-    received.push({ headers: req.headers, body: raw.toString('utf8') });
-    const next = scripted.shift();
-    if (next) {
-      res.writeHead(next.status, next.headers).end(next.status === 429 ? 'Rate limit is exceeded.' : 'error');
-      return;
-    }
-    if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json')) {
-      res.writeHead(400).end('Bad request');
-      return;
-    }
-    if (raw.length > TEAMS_LIMIT_BYTES) {
-      res.writeHead(413).end('Request Entity too large');
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString('utf8'));
-    } catch {
-      res.writeHead(400).end('Invalid JSON');
-      return;
-    }
-    if (!isValidWorkflowsMessage(parsed)) {
-      res.writeHead(400).end('{"error":{"code":"InvalidRequestContent","message":"The request content is not valid"}}');
-      return;
-    }
-    res.writeHead(202).end();
-  });
+/** What Workflows answer a request nothing is scripted for. */
+function workflowsReply(request: Received): Reply {
+  if (request.method !== 'POST' || !String(request.headers['content-type']).startsWith('application/json')) return { status: 400, body: 'Bad request' };
+  if (request.raw.length > TEAMS_LIMIT_BYTES) return { status: 413, body: 'Request Entity too large' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(request.body);
+  } catch {
+    return { status: 400, body: 'Invalid JSON' };
+  }
+  if (!isValidWorkflowsMessage(parsed)) return { status: 400, body: '{"error":{"code":"InvalidRequestContent","message":"The request content is not valid"}}' };
+  return { status: 202 };
 }
 
-beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/workflows/7f3a/triggers/manual/paths/invoke?sig=SECRET-SIG`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-beforeEach(() => {
-  received.length = 0;
-  scripted.length = 0;
-});
-
-const policy: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
-
-function context(sleeps: number[] = []): SendContext {
-  return {
-    http: policy,
-    httpDeps: {
-      fetch: (...args) => fetch(...args),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    },
-    snsPublish: () => Promise.reject(new Error('not used')),
-    sendMail: () => Promise.reject(new Error('not used')),
-  };
+/** A scripted failure, with the body Workflows send for a rate limit. */
+function failure(status: number, headers: Record<string, string> = {}): Reply {
+  return { status, headers, body: status === 429 ? 'Rate limit is exceeded.' : 'error' };
 }
 
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
+const receiver = useReceiver(workflowsReply);
 
 describe('Teams delivery to a local Workflows receiver', () => {
-  const liveChannel = () => TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: url });
+  const liveChannel = () => TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: receiver.url(`${WORKFLOW_PATH}?sig=SECRET-SIG`) });
 
   it('posts the card as UTF-8 JSON and succeeds on 202 Accepted', async () => {
     const payload = teamsChannel.render(normalisedFixture('hostile'), liveChannel());
-    const result = await teamsChannel.send(payload, liveChannel(), context());
+    const result = await teamsChannel.send(payload, liveChannel(), sendContext());
     expect(result).toEqual({ attempts: 1 });
-    expect(received).toHaveLength(1);
-    expect(received[0]?.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(received[0]?.body ?? '')).toEqual(payload);
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]?.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual(payload);
   });
 
   it('delivers a digest', async () => {
     const payload = teamsChannel.renderDigest(buildDigest(allFixtures()), liveChannel());
-    await expect(teamsChannel.send(payload, liveChannel(), context())).resolves.toEqual({ attempts: 1 });
+    await expect(teamsChannel.send(payload, liveChannel(), sendContext())).resolves.toEqual({ attempts: 1 });
   });
 
   it('treats a refused (malformed) card as permanent and does not retry', async () => {
     const malformed = { type: 'message', attachments: [] } as unknown as TeamsPayload;
-    const error = await deliveryError(teamsChannel.send(malformed, liveChannel(), context()));
+    const error = await deliveryError(teamsChannel.send(malformed, liveChannel(), sendContext()));
     expect(error.kind).toBe('permanent');
     expect(error.details).toMatchObject({ status: 400, attempts: 1 });
-    expect(received).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('treats 404 (workflow deleted) as a config problem and keeps the URL out of the message', async () => {
-    scripted.push({ status: 404 });
-    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context()));
+    receiver.script(WORKFLOW_PATH, [failure(404)]);
+    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext()));
     expect(error.kind).toBe('config');
     expect(error.message).toContain('teams "sec-teams"');
     expect(error.message).not.toContain('SECRET-SIG');
@@ -357,35 +292,35 @@ describe('Teams delivery to a local Workflows receiver', () => {
   });
 
   it('waits the Retry-After of a 429, then delivers', async () => {
-    scripted.push({ status: 429, headers: { 'retry-after': '2' } });
+    receiver.script(WORKFLOW_PATH, [failure(429, { 'retry-after': '2' })]);
     const sleeps: number[] = [];
-    const result = await teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context(sleeps));
+    const result = await teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext(sleeps));
     expect(result).toEqual({ attempts: 2 });
     expect(sleeps).toEqual([2_000]);
-    expect(received).toHaveLength(2);
+    expect(receiver.requests).toHaveLength(2);
   });
 
   it('gives up at once when Retry-After exceeds the policy, so the pair is re-queued with that delay', async () => {
-    scripted.push({ status: 429, headers: { 'retry-after': '60' } });
+    receiver.script(WORKFLOW_PATH, [failure(429, { 'retry-after': '60' })]);
     const sleeps: number[] = [];
-    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context(sleeps)));
+    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext(sleeps)));
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 429, retryAfterSeconds: 60, attempts: 1 });
     expect(sleeps).toEqual([]);
   });
 
   it('retries 5xx up to the policy, then reports retryable', async () => {
-    scripted.push({ status: 500 }, { status: 502 }, { status: 503 });
-    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), context()));
+    receiver.script(WORKFLOW_PATH, [failure(500), failure(502), failure(503)]);
+    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext()));
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 503, attempts: 3 });
-    expect(received).toHaveLength(3);
+    expect(receiver.requests).toHaveLength(3);
   });
 
   it('every fixture card is accepted by the receiver', async () => {
     for (const finding of allFixtures()) {
-      await teamsChannel.send(teamsChannel.render(finding, channel), liveChannel(), context());
+      await teamsChannel.send(teamsChannel.render(finding, channel), liveChannel(), sendContext());
     }
-    expect(received).toHaveLength(fixtureNames().length);
+    expect(receiver.requests).toHaveLength(fixtureNames().length);
   });
 });

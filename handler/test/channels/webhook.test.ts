@@ -1,23 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WebhookChannelSchema } from '../../src/config/schema.js';
-import { DeliveryError } from '../../src/deliver/errors.js';
-import type { HttpPolicy } from '../../src/deliver/http.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { WebhookChannelSchema, type ChannelOf } from '../../src/config/schema.js';
 import { NormalisedFindingSchema } from '../../src/finding/model.js';
 import { DigestSchema, buildDigest } from '../../src/route/digest.js';
-import type { SendContext } from '../../src/channels/types.js';
-import {
-  SIGNATURE_HEADER,
-  isReservedHeader,
-  signWebhookBody,
-  webhookChannel,
-  webhookRequestHeaders,
-  type WebhookPayload,
-} from '../../src/channels/webhook.js';
+import { SIGNATURE_HEADER, signWebhookBody, webhookChannel, webhookRequestHeaders, type WebhookPayload } from '../../src/channels/webhook.js';
+import { isReservedHeader } from '../../src/channels/webhookHeaders.js';
+import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
+import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
 const SECRET = 'whsec-0123456789abcdef-test-only';
 const signed = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook', hmacSecret: SECRET });
@@ -29,6 +20,15 @@ function verify(rawBody: Buffer, header: string | undefined, secret: string): bo
   const expected = Buffer.from(createHmac('sha256', secret).update(rawBody).digest('hex'), 'utf8');
   const given = Buffer.from(header.slice('sha256='.length), 'utf8');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * A channel with headers the config schema refuses, as if validation had been
+ * bypassed: `send` must still drop them.
+ */
+function withUnvalidatedHeaders(channel: ChannelOf<'webhook'>, headers: Record<string, string>): ChannelOf<'webhook'> {
+  expect(() => WebhookChannelSchema.parse({ ...channel, headers })).toThrow(/reserved header name/);
+  return { ...channel, headers };
 }
 
 describe.each(fixtureNames())('webhook body for fixture %s', (name) => {
@@ -77,20 +77,14 @@ describe('webhook signing and headers', () => {
   });
 
   it('keeps static headers but never lets them replace the content type or the signature', () => {
-    const channel = WebhookChannelSchema.parse({
-      name: 'siem',
-      type: 'webhook',
-      url: 'https://siem.example.invalid/hook',
-      hmacSecret: SECRET,
-      headers: {
-        Authorization: 'Bearer token-from-secret',
-        'X-Tenant': 'security',
-        'Content-Type': 'text/plain',
-        'X-GuardDuty-Notify-Signature': 'sha256=forged',
-        'x-guardduty-notify-timestamp': '0',
-        Host: 'evil.example',
-        'Content-Length': '1',
-      },
+    const channel = withUnvalidatedHeaders(signed, {
+      Authorization: 'Bearer token-from-secret',
+      'X-Tenant': 'security',
+      'Content-Type': 'text/plain',
+      'X-GuardDuty-Notify-Signature': 'sha256=forged',
+      'x-guardduty-notify-timestamp': '0',
+      Host: 'evil.example',
+      'Content-Length': '1',
     });
     const payload = webhookChannel.render(finding, channel);
     const headers = webhookRequestHeaders(payload, channel);
@@ -132,116 +126,63 @@ describe('webhook digest', () => {
  * parsing (401 on mismatch), require JSON (415/400), then answer 204.
  * Scripted statuses (404, 429 + Retry-After, 500) are answered first.
  */
-interface Received {
-  headers: IncomingMessage['headers'];
-  raw: Buffer;
-  verified: boolean;
-}
-
-let server: Server;
-let url: string;
-const received: Received[] = [];
-const scripted: Array<{ status: number; headers?: Record<string, string> }> = [];
+const HOOK_PATH = '/hooks/guardduty';
+/** The secret the receiver verifies with; null for a receiver that does not verify. */
 let receiverSecret: string | null = SECRET;
 
-function handle(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const raw = Buffer.concat(chunks);
-    const signature = req.headers['x-guardduty-notify-signature'];
-    const verified = receiverSecret !== null && verify(raw, typeof signature === 'string' ? signature : undefined, receiverSecret);
-    received.push({ headers: req.headers, raw, verified });
-    const next = scripted.shift();
-    if (next) {
-      res.writeHead(next.status, next.headers).end('scripted');
-      return;
-    }
-    if (receiverSecret !== null && !verified) {
-      res.writeHead(401).end('invalid signature');
-      return;
-    }
-    if (req.headers['content-type'] !== 'application/json') {
-      res.writeHead(415).end('expected application/json');
-      return;
-    }
-    try {
-      const body = JSON.parse(raw.toString('utf8')) as { version?: unknown; kind?: unknown };
-      if (body.version !== 1 || (body.kind !== 'finding' && body.kind !== 'digest')) throw new Error('unknown envelope');
-    } catch {
-      res.writeHead(400).end('bad body');
-      return;
-    }
-    res.writeHead(204).end();
-  });
+/** Whether the receiver accepts a request's signature. */
+function verified(request: Received | undefined): boolean {
+  const signature = request?.headers['x-guardduty-notify-signature'];
+  return request !== undefined && receiverSecret !== null && verify(request.raw, typeof signature === 'string' ? signature : undefined, receiverSecret);
 }
 
-beforeAll(async () => {
-  server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/guardduty`;
-});
+/** What the receiver answers a request nothing is scripted for. */
+function verifyingReply(request: Received): Reply {
+  if (receiverSecret !== null && !verified(request)) return { status: 401, body: 'invalid signature' };
+  if (request.headers['content-type'] !== 'application/json') return { status: 415, body: 'expected application/json' };
+  try {
+    const body = JSON.parse(request.raw.toString('utf8')) as { version?: unknown; kind?: unknown };
+    if (body.version !== 1 || (body.kind !== 'finding' && body.kind !== 'digest')) throw new Error('unknown envelope');
+  } catch {
+    return { status: 400, body: 'bad body' };
+  }
+  return { status: 204 };
+}
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+function failure(status: number, headers: Record<string, string> = {}): Reply {
+  return { status, headers, body: 'scripted' };
+}
+
+const receiver = useReceiver(verifyingReply);
 
 beforeEach(() => {
-  received.length = 0;
-  scripted.length = 0;
   receiverSecret = SECRET;
 });
 
-const policy: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
-
-function context(sleeps: number[] = []): SendContext {
-  return {
-    http: policy,
-    httpDeps: {
-      fetch: (...args) => fetch(...args),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    },
-    snsPublish: () => Promise.reject(new Error('not used')),
-    sendMail: () => Promise.reject(new Error('not used')),
-  };
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeliveryError);
-  return error as DeliveryError;
-}
-
 describe('webhook delivery to a local verifying receiver', () => {
   const live = (extra: Record<string, unknown> = {}) =>
-    WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url, hmacSecret: SECRET, headers: { Authorization: 'Bearer token-from-secret' }, ...extra });
+    WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: receiver.url(HOOK_PATH), hmacSecret: SECRET, headers: { Authorization: 'Bearer token-from-secret' }, ...extra });
 
   it('delivers a signed body the receiver verifies, byte for byte, with the static headers', async () => {
     const payload = webhookChannel.render(normalisedFixture('hostile'), live());
-    await expect(webhookChannel.send(payload, live(), context())).resolves.toEqual({ attempts: 1 });
-    expect(received).toHaveLength(1);
-    expect(received[0]?.verified).toBe(true);
-    expect(received[0]?.raw.toString('utf8')).toBe(payload.body);
-    expect(received[0]?.headers.authorization).toBe('Bearer token-from-secret');
-    expect(received[0]?.headers['content-type']).toBe('application/json');
+    await expect(webhookChannel.send(payload, live(), sendContext())).resolves.toEqual({ attempts: 1 });
+    expect(receiver.requests).toHaveLength(1);
+    expect(verified(receiver.requests[0])).toBe(true);
+    expect(receiver.requests[0]?.raw.toString('utf8')).toBe(payload.body);
+    expect(receiver.requests[0]?.headers.authorization).toBe('Bearer token-from-secret');
+    expect(receiver.requests[0]?.headers['content-type']).toBe('application/json');
   });
 
   it('delivers every fixture and a digest', async () => {
-    for (const name of fixtureNames()) await webhookChannel.send(webhookChannel.render(normalisedFixture(name), live()), live(), context());
-    await webhookChannel.send(webhookChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), context());
-    expect(received.every((r) => r.verified)).toBe(true);
-    expect(received).toHaveLength(fixtureNames().length + 1);
+    for (const name of fixtureNames()) await webhookChannel.send(webhookChannel.render(normalisedFixture(name), live()), live(), sendContext());
+    await webhookChannel.send(webhookChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), sendContext());
+    expect(receiver.requests.every(verified)).toBe(true);
+    expect(receiver.requests).toHaveLength(fixtureNames().length + 1);
   });
 
   it('is refused when the secrets differ (401 → config problem, not retried)', async () => {
     const wrong = live({ hmacSecret: 'a-different-secret-value' });
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), wrong), wrong, context()));
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), wrong), wrong, sendContext()));
     expect(error.kind).toBe('config');
     expect(error.details).toMatchObject({ status: 401, attempts: 1 });
     expect(error.message).toContain('webhook "siem"');
@@ -249,55 +190,55 @@ describe('webhook delivery to a local verifying receiver', () => {
   });
 
   it('cannot be forged through configured headers', async () => {
-    const forging = live({ headers: { 'X-GuardDuty-Notify-Signature': 'sha256=forged', 'Content-Type': 'text/plain' } });
-    await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), forging), forging, context());
-    expect(received[0]?.verified).toBe(true);
-    expect(received[0]?.headers['content-type']).toBe('application/json');
+    const forging = withUnvalidatedHeaders(live(), { 'X-GuardDuty-Notify-Signature': 'sha256=forged', 'Content-Type': 'text/plain' });
+    await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), forging), forging, sendContext());
+    expect(verified(receiver.requests[0])).toBe(true);
+    expect(receiver.requests[0]?.headers['content-type']).toBe('application/json');
   });
 
   it('treats 400 as permanent', async () => {
-    scripted.push({ status: 400 });
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    receiver.script(HOOK_PATH, [failure(400)]);
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
     expect(error.kind).toBe('permanent');
-    expect(received).toHaveLength(1);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('treats 404 as a config problem', async () => {
-    scripted.push({ status: 404 });
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    receiver.script(HOOK_PATH, [failure(404)]);
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
     expect(error.kind).toBe('config');
   });
 
   it('waits the Retry-After of a 429, then delivers', async () => {
-    scripted.push({ status: 429, headers: { 'retry-after': '1' } });
+    receiver.script(HOOK_PATH, [failure(429, { 'retry-after': '1' })]);
     const sleeps: number[] = [];
-    const result = await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    const result = await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
     expect(result).toEqual({ attempts: 2 });
     expect(sleeps).toEqual([1_000]);
-    expect(received[1]?.verified).toBe(true);
+    expect(verified(receiver.requests[1])).toBe(true);
   });
 
   it('honours an HTTP-date Retry-After within the policy', async () => {
-    scripted.push({ status: 503, headers: { 'retry-after': new Date(Date.now() + 2_000).toUTCString() } });
+    receiver.script(HOOK_PATH, [failure(503, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() })]);
     const sleeps: number[] = [];
-    await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context(sleeps));
+    await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThanOrEqual(1_000);
     expect(sleeps[0]).toBeLessThanOrEqual(3_000);
   });
 
   it('retries 500 up to the policy, then reports retryable', async () => {
-    scripted.push({ status: 500 }, { status: 500 }, { status: 500 });
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), context()));
+    receiver.script(HOOK_PATH, [failure(500), failure(500), failure(500)]);
+    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 500, attempts: 3 });
   });
 
   it('delivers unsigned bodies to a receiver that does not verify', async () => {
     receiverSecret = null;
-    const plain = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url });
+    const plain = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: receiver.url(HOOK_PATH) });
     const payload: WebhookPayload = webhookChannel.render(normalisedFixture('minimal'), plain);
-    await webhookChannel.send(payload, plain, context());
-    expect(received[0]?.headers['x-guardduty-notify-signature']).toBeUndefined();
+    await webhookChannel.send(payload, plain, sendContext());
+    expect(receiver.requests[0]?.headers['x-guardduty-notify-signature']).toBeUndefined();
   });
 });

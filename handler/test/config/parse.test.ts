@@ -55,6 +55,18 @@ describe('parseConfig', () => {
     expect(errorOf({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://hooks.example.com/x' }] }).message).toMatch(/https/);
   });
 
+  it('rejects webhook headers the channel sets itself, in any case, naming each one and not its value', () => {
+    const webhook = (headers: Record<string, string>) => ({ channels: [{ name: 'siem', type: 'webhook', url: 'https://siem.example/hook', headers }] });
+    const reserved = ['Content-Type', 'content-length', 'Content-Encoding', 'TRANSFER-ENCODING', 'Host', 'Connection', 'X-GuardDuty-Notify-Signature', 'x-guardduty-notify-timestamp'];
+    for (const name of reserved) {
+      const error = errorOf(webhook({ Authorization: 'Bearer ok-token-value', [name]: 'forged-header-value' }));
+      expect(error.issues).toEqual([`channels[0].headers.${name}: "${name}" is a reserved header name (guardduty-notify sets it itself); remove it from headers`]);
+      expect(error.message).not.toContain('forged-header-value');
+    }
+    expect(errorOf(webhook({ Host: 'a', 'X-GuardDuty-Notify-Id': 'b' })).issues).toHaveLength(2);
+    expect(() => parseConfig(JSON.stringify(webhook({ Authorization: 'Bearer ok-token-value', 'X-GuardDuty-Tenant': 'sec', 'X-Hosted-By': 'x' })))).not.toThrow();
+  });
+
   it('reports broken JSON without echoing its content', () => {
     const error = errorOf(`{"channels": [{"webhookUrl": "${SLACK_URL}"`);
     expect(error.message).toMatch(/not valid JSON/);

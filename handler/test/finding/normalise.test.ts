@@ -85,6 +85,21 @@ describe('normaliseFinding', () => {
     expect(f.resource.id).toContain('<!channel>'); // still raw markup: escaping is each renderer's job
   });
 
+  it('cleans an unknown resource type, which it shows verbatim as the resource type and label', () => {
+    const event = fixtureEvent('minimal');
+    const withType = (resourceType: string) =>
+      normaliseFinding({ ...event, detail: { ...event.detail, resource: { ...event.detail.resource, resourceType } } }).resource;
+    const hostile = withType(`Weird\u202Etype\r\n<!channel>\u0007${'x'.repeat(300)}`);
+    expect(hostile).toMatchObject({ kind: 'other', type: hostile.label });
+    expect(hostile.label).toHaveLength(128);
+    expect(hostile.label).toMatch(/^Weird\uFFFDtype <!channel>x+…$/); // one line, no controls; markup is each renderer's job
+    expect(withType('\u0007\r\n')).toMatchObject({ kind: 'other', type: 'Unknown', label: 'Unknown' });
+    // Names of Object.prototype members are unknown types too, not lookups into the prototype.
+    expect(withType('constructor')).toMatchObject({ kind: 'other', type: 'constructor', label: 'constructor' });
+    expect(withType('__proto__')).toMatchObject({ kind: 'other', type: '__proto__', label: '__proto__' });
+    expect(withType('Instance')).toMatchObject({ kind: 'instance', type: 'Instance', label: 'EC2 instance' });
+  });
+
   it('keeps long attacker strings bounded', () => {
     const f = normalisedFixture('hostile');
     expect(f.actor.userAgent!.length).toBeLessThanOrEqual(2000);

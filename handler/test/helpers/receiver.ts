@@ -1,12 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** One request a receiver got. */
 export interface Received {
   method: string;
+  /** The request target: path and query. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** The body decoded as UTF-8. */
   body: string;
+  /** The body bytes as received, for checks over exact bytes (signatures, sizes). */
+  raw: Buffer;
   at: number;
 }
 
@@ -20,15 +25,22 @@ export interface Receiver {
   url(path?: string): string;
   /** Requests received so far (also those answered with errors). */
   requests: Received[];
-  /** Queues replies for the next requests on a path; when empty, `fallback` answers. */
+  /** Queues replies for the next requests on a path (without query); when empty, `fallback` answers. */
   script(path: string, replies: Reply[]): void;
+  /** Answers every request nothing is scripted for: a stand-in service validates here. */
   fallback: (request: Received) => Reply;
+  /** Forgets the requests received and the replies still queued (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
 /**
  * A real HTTP server on 127.0.0.1 with an ephemeral port, answering from a
  * script, so delivery code is exercised over real sockets (timeouts, resets).
+ * Scripted replies come first; `fallback` answers the rest, so a stand-in for
+ * a real service puts its validation there.
+ *
+ * @example const receiver = await startReceiver((request) => (JSON.parse(request.body).ok ? { status: 202 } : { status: 400 }));
  */
 export async function startReceiver(fallback: (request: Received) => Reply = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
   const scripts = new Map<string, Reply[]>();
@@ -39,6 +51,10 @@ export async function startReceiver(fallback: (request: Received) => Reply = () 
     requests,
     script: (path, replies) => scripts.set(path, [...(scripts.get(path) ?? []), ...replies]),
     fallback,
+    reset: () => {
+      requests.length = 0;
+      scripts.clear();
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -59,7 +75,8 @@ export async function startReceiver(fallback: (request: Received) => Reply = () 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      const received: Received = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const raw = Buffer.concat(chunks);
+      const received: Received = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: raw.toString('utf8'), raw, at: Date.now() };
       requests.push(received);
       const queued = scripts.get(path);
       const reply = queued && queued.length > 0 ? queued.shift()! : receiver.fallback(received);
@@ -73,6 +90,40 @@ export async function startReceiver(fallback: (request: Received) => Reply = () 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return receiver;
+}
+
+/**
+ * A receiver for the tests of the enclosing file or `describe`: started before
+ * them, emptied before each, closed after. Use it inside tests and hooks only.
+ *
+ * @example const receiver = useReceiver(workflowsReply); // then, in a test: receiver.url('/hook'), receiver.requests
+ */
+export function useReceiver(fallback?: (request: Received) => Reply): Receiver {
+  let started: Receiver | undefined;
+  beforeAll(async () => {
+    started = await startReceiver(fallback);
+  });
+  afterAll(() => started?.close());
+  beforeEach(() => started?.reset());
+  const current = (): Receiver => {
+    if (!started) throw new Error('the receiver starts in beforeAll: use it inside tests and hooks');
+    return started;
+  };
+  return {
+    url: (path) => current().url(path),
+    get requests() {
+      return current().requests;
+    },
+    script: (path, replies) => current().script(path, replies),
+    get fallback() {
+      return current().fallback;
+    },
+    set fallback(value) {
+      current().fallback = value;
+    },
+    reset: () => current().reset(),
+    close: () => current().close(),
+  };
 }
 
 /** A port on 127.0.0.1 with nothing listening (bound, then released). */

@@ -53,6 +53,23 @@ describe('AWS edges against moto', () => {
     await expect(snsPublish({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', subject: 's', message: 'm', attributes: {} })).rejects.toMatchObject({ kind: 'config' });
   });
 
+  it('publishes to a FIFO topic with the group and deduplication ids, which SNS requires there', async () => {
+    const { snsPublish } = await import('../../src/deliver/sns.js');
+    const sns = new SNSClient({});
+    const sqs = new SQSClient({});
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-audit.fifo', Attributes: { FifoTopic: 'true' } }));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-audit-sub.fifo', Attributes: { FifoQueue: 'true' } }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const message = { topicArn: topic.TopicArn!, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } };
+    await expect(snsPublish(message)).rejects.toThrow(/MessageGroupId/);
+    expect(await snsPublish({ ...message, messageGroupId: '111122223333', deduplicationId: 'a'.repeat(64) })).toBeTruthy();
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'] }),
+    );
+    expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId])).toEqual([['body', '111122223333', 'a'.repeat(64)]]);
+  });
+
   it('re-queues with a delay and dead-letters through SQS', async () => {
     const { createSqsQueueWriter } = await import('../../src/deliver/sqs.js');
     const sqs = new SQSClient({});

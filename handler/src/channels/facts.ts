@@ -1,0 +1,95 @@
+import type { Field, NormalisedFinding } from '../finding/model.js';
+import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
+import type { Digest } from '../route/digest.js';
+
+/*
+ * The facts every channel shows, derived from a normalised finding or a
+ * digest, as plain unescaped text. Each renderer escapes and lays them out in
+ * its own markup.
+ */
+
+/** "HIGH 8.0": band and score as every channel shows them. */
+export function severityLabel(finding: NormalisedFinding): string {
+  return `${finding.severity.band} ${finding.severity.score.toFixed(1)}`;
+}
+
+/** "prod-payments (111122223333)", or the bare id when the account has no name. */
+export function accountLabel(account: NormalisedFinding['account']): string {
+  return account.name ? `${account.name} (${account.id})` : account.id;
+}
+
+/** "EC2 instance i-0abc…", or the bare label when the resource has no id. */
+export function resourceLabel(finding: NormalisedFinding): string {
+  return finding.resource.id ? `${finding.resource.label} ${finding.resource.id}` : finding.resource.label;
+}
+
+/** Status markers shown beside the severity: SAMPLE, UPDATE, ARCHIVED. */
+export function findingMarkers(finding: NormalisedFinding): string[] {
+  const markers: string[] = [];
+  if (finding.isSample) markers.push('SAMPLE');
+  if (finding.isUpdate) markers.push('UPDATE');
+  if (finding.archived) markers.push('ARCHIVED');
+  return markers;
+}
+
+/** "17 (first seen …, last seen …)" from the occurrence counters. */
+export function occurrenceText(finding: NormalisedFinding): string {
+  const { count, firstSeen, lastSeen } = finding.occurrences;
+  const seen = [firstSeen ? `first seen ${firstSeen}` : null, lastSeen ? `last seen ${lastSeen}` : null].filter(Boolean);
+  return seen.length > 0 ? `${count} (${seen.join(', ')})` : String(count);
+}
+
+/** The headline facts every channel shows first, in order. */
+export function overviewFields(finding: NormalisedFinding): Field[] {
+  return [
+    { label: 'Finding type', value: finding.type.full },
+    { label: 'Account', value: accountLabel(finding.account) },
+    { label: 'Region', value: finding.region },
+    { label: 'Resource', value: resourceLabel(finding) },
+    { label: 'Occurrences', value: occurrenceText(finding) },
+  ];
+}
+
+/**
+ * Who acted, as fields. Values already among `shown` (by default the
+ * resource's and the action's fields, where GuardDuty repeats the remote IP,
+ * the user agent, …) are left out so nothing repeats.
+ *
+ * @example actorFields(finding) // [{ label: 'IP address', value: '198.51.100.23' }, { label: 'Location', value: 'Amsterdam, Netherlands' }, …]
+ */
+export function actorFields(finding: NormalisedFinding, shown: readonly Field[] = [...finding.resource.fields, ...finding.action.fields]): Field[] {
+  const { ip, city, country, org, asn, caller, userAgent, domain } = finding.actor;
+  const shownValues = shown.map((f) => f.value);
+  const where = [city, country].filter(Boolean).join(', ');
+  const network = [org, asn ? `AS${asn}` : null].filter(Boolean).join(' ');
+  const candidates: Array<[string, string | null]> = [
+    ['IP address', ip],
+    ['Location', where || null],
+    ['Network', network || null],
+    ['Caller', caller],
+    ['User agent', userAgent],
+    ['Domain', domain],
+  ];
+  return candidates
+    .filter((entry): entry is [string, string] => entry[1] !== null && !shownValues.some((value) => value.includes(entry[1] as string)))
+    .map(([label, value]) => ({ label, value }));
+}
+
+/** The highest band with at least one finding in a digest (LOW for an empty one). */
+export function digestTopBand(digest: Digest): SeverityBand {
+  return [...SEVERITY_BANDS].reverse().find((band) => (digest.bySeverity[band] ?? 0) > 0) ?? 'LOW';
+}
+
+/** "1 CRITICAL, 3 HIGH": non-zero band counts, most severe first ("none" for an empty digest). */
+export function digestCountsText(digest: Digest): string {
+  const parts = [...SEVERITY_BANDS]
+    .reverse()
+    .filter((band) => (digest.bySeverity[band] ?? 0) > 0)
+    .map((band) => `${digest.bySeverity[band]} ${band}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** "12 findings" / "1 finding". */
+export function findingCount(n: number): string {
+  return `${n} ${n === 1 ? 'finding' : 'findings'}`;
+}
