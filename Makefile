@@ -21,7 +21,7 @@ export MOTO_SERVER
 NODE_STAMP := node_modules/.gdn-installed
 VENV_STAMP := $(VENV)/.gdn-installed
 
-.PHONY: help deps node-deps python-deps bundle bundle-check typecheck test test-ts demo bench chaos clean
+.PHONY: help deps node-deps python-deps bundle bundle-check typecheck test test-ts demo bench clean
 
 help:
 	@grep -E '^#   make' $(MAKEFILE_LIST) | sed 's/^#   //'
@@ -59,12 +59,12 @@ typecheck: node-deps
 test-ts: node-deps python-deps
 	npx vitest run
 
-test: typecheck bundle-check test-ts tf-check e2e
+test: typecheck bundle-check test-ts demo-test tf-check
 	@echo "make test: all suites passed"
 
 ## Try it ----------------------------------------------------------------------
 
-demo: node-deps python-deps
+demo: demo-deps
 	node scripts/demo.mjs
 
 bench: node-deps

@@ -36,6 +36,9 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // Prefer packages' ES module builds: a dynamic import() of the AWS SDK's CommonJS
+  // build yields only `{ default }`, so named clients would be undefined at run time.
+  mainFields: ['module', 'main'],
   minify: true,
   legalComments: 'none',
   write: false,

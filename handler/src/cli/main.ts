@@ -7,14 +7,17 @@ import { parseConfig } from '../config/parse.js';
 import { ChannelSchema, type Channel, type ChannelType, type Config } from '../config/schema.js';
 import { parseFindingEvent } from '../batch/envelope.js';
 import { normaliseFinding } from '../finding/normalise.js';
+import { previewDocument } from '../preview/standalone.js';
 
 const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, PagerDuty and webhooks
 
 Usage:
-  guardduty-notify render --channel <type|name> [--config <file>] [event.json]
+  guardduty-notify render --channel <type|name> [--config <file>] [--html] [event.json]
       Print the exact payload one channel would send for a GuardDuty EventBridge
       event (read from the file or stdin). Types: ${Object.keys(CHANNEL_ADAPTERS).join(', ')}.
       With --config, --channel may name a configured channel (its options apply).
+      With --html, print a standalone HTML page showing the message as the
+      channel's client would (save it and open it in a browser).
   guardduty-notify validate-config [config.json]
       Check a config secret's JSON (file or stdin) against the schema.
   guardduty-notify schema
@@ -53,7 +56,7 @@ function pickChannel(selector: string, config: Config | undefined): Channel {
 }
 
 function render(args: string[]): string {
-  const { values, positionals } = parseArgs({ args, options: { channel: { type: 'string' }, config: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args, options: { channel: { type: 'string' }, config: { type: 'string' }, html: { type: 'boolean' } }, allowPositionals: true });
   if (!values.channel) throw new UsageError('render needs --channel <type|name>');
   const config = values.config ? parseConfig(readInput(values.config), values.config) : undefined;
   const channel = pickChannel(values.channel, config);
@@ -69,7 +72,8 @@ function render(args: string[]): string {
   const accountId = parsed.event.detail.accountId;
   const finding = normaliseFinding(parsed.event, config?.accountNames[accountId] ?? null);
   const adapter = CHANNEL_ADAPTERS[channel.type] as unknown as { render(f: typeof finding, c: Channel): unknown };
-  return `${JSON.stringify(adapter.render(finding, channel), null, 2)}\n`;
+  const payload = adapter.render(finding, channel);
+  return values.html ? previewDocument(channel, payload) : `${JSON.stringify(payload, null, 2)}\n`;
 }
 
 function validateConfig(args: string[]): string {

@@ -3,8 +3,8 @@
  * in the normaliser. Escaping for a markup language is the renderer's job; this
  * removes what no channel should show: control characters, and invisible or
  * direction-changing code points that can make text read differently from what
- * it is ("Trojan Source"). Those are replaced with U+FFFD so an analyst can see
- * something was there.
+ * it is ("Trojan Source"). Those are replaced with their code point in
+ * brackets ("[U+202E]"), so an analyst sees exactly which trick was tried.
  */
 
 // C0 (except tab/newline) and C1 controls, DEL.
@@ -20,7 +20,7 @@ export const MAX_FIELD_LENGTH = 2_000;
  * Keeps tabs and newlines (descriptions use them); CR becomes LF.
  */
 export function cleanText(value: string, maxLength = MAX_FIELD_LENGTH): string {
-  const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(INVISIBLE, '\uFFFD');
+  const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(INVISIBLE, (ch) => `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
   return truncate(cleaned, maxLength);
 }
 

@@ -92,7 +92,7 @@ describe('normaliseFinding', () => {
     const hostile = withType(`Weird\u202Etype\r\n<!channel>\u0007${'x'.repeat(300)}`);
     expect(hostile).toMatchObject({ kind: 'other', type: hostile.label });
     expect(hostile.label).toHaveLength(128);
-    expect(hostile.label).toMatch(/^Weird\uFFFDtype <!channel>x+…$/); // one line, no controls; markup is each renderer's job
+    expect(hostile.label).toMatch(/^Weird\[U\+202E\]type <!channel>x+…$/); // one line, no controls; markup is each renderer's job
     expect(withType('\u0007\r\n')).toMatchObject({ kind: 'other', type: 'Unknown', label: 'Unknown' });
     // Names of Object.prototype members are unknown types too, not lookups into the prototype.
     expect(withType('constructor')).toMatchObject({ kind: 'other', type: 'constructor', label: 'constructor' });

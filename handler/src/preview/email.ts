@@ -1,0 +1,35 @@
+import { esc } from './escape.js';
+import type { DeliveredMail } from './types.js';
+
+/*
+ * An email as a mail client shows it: envelope lines, our X-GuardDuty-*
+ * headers, the HTML part exactly as sent inside a sandboxed iframe (no
+ * scripts, no same-origin access; the page's CSP also applies to srcdoc), and
+ * the text part.
+ */
+
+function headerRow(name: string, value: string): string {
+  return `<tr><th scope="row">${esc(name)}</th><td>${esc(value)}</td></tr>`;
+}
+
+/**
+ * Renders a received email.
+ *
+ * @example emailHtml({ subject: 'x', from: 'a@b', to: ['c@d'], cc: [], text: 't', html: '<p>h</p>', headers: {} })
+ */
+export function emailHtml(mail: DeliveredMail): string {
+  const extra = Object.entries(mail.headers).filter(([name]) => /^x-guardduty-/i.test(name));
+  return (
+    `<div class="email">` +
+    `<div class="email-subject">${esc(mail.subject)}</div>` +
+    `<table class="email-headers">` +
+    headerRow('From', mail.from) +
+    headerRow('To', mail.to.join(', ')) +
+    (mail.cc.length > 0 ? headerRow('Cc', mail.cc.join(', ')) : '') +
+    extra.map(([name, value]) => headerRow(name, value)).join('') +
+    `</table>` +
+    `<iframe class="email-html" sandbox="" referrerpolicy="no-referrer" title="HTML part of the email" srcdoc="${esc(mail.html)}"></iframe>` +
+    `<details class="email-text"><summary>Text part</summary><pre>${esc(mail.text)}</pre></details>` +
+    `</div>`
+  );
+}

@@ -1,0 +1,32 @@
+import { esc } from './escape.js';
+import { jsonHtml } from './json.js';
+import { record, text } from './types.js';
+
+/*
+ * The generic webhook: request headers (with the HMAC signature when the
+ * channel signs) and the JSON body, headed by what it is about.
+ */
+
+/**
+ * Renders a generic webhook request (as received).
+ *
+ * @example webhookHtml({ version: 1, kind: 'finding', finding }, { 'content-type': 'application/json' })
+ */
+export function webhookHtml(body: unknown, headers: Record<string, string>): string {
+  const envelope = record(body);
+  const finding = record(envelope.finding);
+  const digest = record(envelope.digest);
+  const about =
+    envelope.kind === 'digest'
+      ? `Digest of ${esc(text(digest.total, '?'))} findings`
+      : `${esc(text(record(finding.severity).band))} ${esc(text(record(finding.type).full))}`;
+  return (
+    `<div class="webhook">` +
+    `<div class="webhook-about"><span class="field-label">${esc(text(envelope.kind, 'body'))} v${esc(text(envelope.version, '?'))}</span> ${about}</div>` +
+    `<table class="kv"><caption>Request headers</caption>${Object.entries(headers)
+      .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`)
+      .join('')}</table>` +
+    `<details class="payload"><summary>Body as received</summary>${jsonHtml(body)}</details>` +
+    `</div>`
+  );
+}

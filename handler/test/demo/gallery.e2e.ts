@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/*
+ * The demo gallery in a real browser: Debian's chromium (`make browser-deps`),
+ * driven by playwright-core. The test runs the demo first (`node
+ * scripts/demo.mjs`, exactly what `make demo` runs, through the committed
+ * bundle), then opens demo/out/index.html and checks that every captured
+ * notification rendered, that finding text stayed text, and that the filters
+ * work. Screenshots go to demo/out/screenshots/.
+ *
+ * Environment: CHROMIUM (default /usr/bin/chromium); GDN_DEMO_BUNDLE to replay
+ * another build of the function (passed to the demo as --bundle).
+ */
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const OUT = join(ROOT, 'demo', 'out');
+const SHOTS = join(OUT, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Every script the gallery may contain: its own files, nothing from a finding. */
+const GALLERY_SCRIPTS = ['markdown-it.min.js', 'adaptivecards.min.js', 'preview.js'];
+const CONSOLE_LINK = /^https:\/\/([a-z0-9-]+\.)*(console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn)\//;
+
+// The callbacks passed to page.evaluate run in the browser; these are the few DOM names they use
+// (the project compiles against ES2023 without the DOM library).
+interface DomElement {
+  tagName: string;
+  attributes: Iterable<{ name: string }>;
+  textContent: string | null;
+  innerText: string;
+  getAttribute(name: string): string | null;
+  closest(selector: string): DomElement | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+}
+declare const document: { scripts: Iterable<DomElement>; querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> & { length: number } };
+declare const window: { __pwned?: unknown; scrollTo(x: number, y: number): void };
+declare function getComputedStyle(element: unknown): { backgroundColor: string };
+
+interface Entry {
+  id: string;
+  type: string;
+  severity: string;
+  deliveries: Array<{ channelName: string; delivered: { type: string } }>;
+}
+
+let entries: Entry[] = [];
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+const problems: string[] = [];
+
+function runDemo(): Promise<string> {
+  const extra = process.env.GDN_DEMO_BUNDLE ? ['--bundle', process.env.GDN_DEMO_BUNDLE] : [];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(ROOT, 'scripts', 'demo.mjs'), ...extra], { cwd: ROOT, timeout: 90_000, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`make demo's script failed (${error.message}):\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * What a person sees of each delivery's rendering (closed <details> left out),
+ * keyed "entry/channel"; an email's HTML part is read from inside its frame.
+ */
+async function visibleTexts(): Promise<Map<string, string>> {
+  const texts = new Map(
+    await page.evaluate(() =>
+      [...document.querySelectorAll('article[data-entry] .delivery')].map((el): [string, string] => [
+        `${el.closest('article')?.getAttribute('data-entry')}/${el.getAttribute('data-channel-name')}`,
+        el.querySelector('.view')?.innerText ?? '',
+      ]),
+    ),
+  );
+  for (const frame of page.frames().slice(1)) {
+    const owner = await frame.frameElement();
+    const key = await owner.evaluate((el: DomElement) => `${el.closest('article')?.getAttribute('data-entry')}/${el.closest('.delivery')?.getAttribute('data-channel-name')}`);
+    texts.set(key, `${texts.get(key) ?? ''}\n${await frame.evaluate(() => document.querySelector('body')?.innerText ?? '')}`);
+  }
+  return texts;
+}
+
+function delivery(entry: string, channelName: string): Locator {
+  return page.locator(`article[data-entry="${entry}"] .delivery[data-channel-name="${channelName}"]`);
+}
+
+beforeAll(async () => {
+  await runDemo();
+  entries = (JSON.parse(readFileSync(join(OUT, 'deliveries.json'), 'utf8')) as { entries: Entry[] }).entries;
+  rmSync(SHOTS, { recursive: true, force: true });
+  mkdirSync(SHOTS, { recursive: true });
+  userDataDir = mkdtempSync(join(tmpdir(), 'gdn-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 1000 },
+  });
+  page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  await page.goto(pathToFileURL(join(OUT, 'index.html')).href);
+  await page.waitForSelector('html[data-ready="true"]');
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe('the demo gallery in Chromium', () => {
+  it('loads with no script error, console error or CSP violation', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it('has a section for every replayed finding and one card per captured notification', async () => {
+    expect(entries.length).toBeGreaterThan(20);
+    const shown = await page.evaluate(() =>
+      [...document.querySelectorAll('article[data-entry] .delivery')].map((el) => `${el.closest('article')?.getAttribute('data-entry')}/${el.getAttribute('data-channel-name')}`),
+    );
+    const captured = entries.flatMap((e) => e.deliveries.map((d) => `${e.id}/${d.channelName}`));
+    expect(shown.sort()).toEqual(captured.sort());
+    await expect(page.locator('article[data-entry]').count()).resolves.toBe(entries.length);
+  });
+
+  it('renders every Teams card with the adaptivecards renderer, without validation warnings', async () => {
+    const cards = page.locator('.teams-card');
+    const total = entries.flatMap((e) => e.deliveries).filter((d) => d.delivered.type === 'teams').length;
+    expect(total).toBeGreaterThan(20);
+    await expect(cards.count()).resolves.toBe(total);
+    await expect(page.locator('.teams-card.rendered .ac-adaptiveCard').count()).resolves.toBe(total);
+    await expect(page.locator('.teams-card.failed, .teams-card-warnings').count()).resolves.toBe(0);
+  });
+
+  it('draws Slack and Google Chat cards: header, fields, colour bar, buttons', async () => {
+    const slack = await page.evaluate(() =>
+      [...document.querySelectorAll('.delivery[data-channel-name="sec-slack"]')].map((el) => ({
+        header: el.querySelector('.slack-header')?.innerText ?? '',
+        fields: [...el.querySelectorAll('.slack-field')].length,
+        bar: getComputedStyle(el.querySelector('.slack-bar')).backgroundColor,
+        buttons: [...el.querySelectorAll('a.slack-button')].length,
+      })),
+    );
+    expect(slack.length).toBeGreaterThan(20);
+    for (const card of slack) {
+      expect(card.header).toMatch(/(LOW|MEDIUM|HIGH|CRITICAL) \d+\.\d/);
+      expect(card.fields).toBeGreaterThanOrEqual(5);
+      // The bar takes the attachment colour (a severity colour, never the fallback grey).
+      expect(card.bar).not.toBe('rgb(141, 153, 166)');
+    }
+    // Every finding with a console link (all but the aws-cn one) has its button.
+    expect(slack.filter((c) => c.buttons === 1).length).toBeGreaterThanOrEqual(slack.length - 1);
+    const chat = await page.evaluate(() =>
+      [...document.querySelectorAll('.delivery[data-channel="googleChat"]')].map((el) => ({
+        title: el.querySelector('.chat-card-title')?.innerText ?? '',
+        widgets: [...el.querySelectorAll('.chat-decorated')].length,
+      })),
+    );
+    expect(chat.length).toBeGreaterThan(20);
+    for (const card of chat) {
+      expect(card.title).toMatch(/\S/);
+      expect(card.widgets).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it("shows each finding's type in every channel's view, and digests as digests", async () => {
+    const texts = await visibleTexts();
+    for (const entry of entries) {
+      for (const d of entry.deliveries) {
+        const text = texts.get(`${entry.id}/${d.channelName}`) ?? '';
+        if (entry.id === 'sandbox-burst') expect(text, `${entry.id} ${d.channelName}`).toMatch(/digest/i);
+        else expect(text, `${entry.id} ${d.channelName}`).toContain(entry.type);
+      }
+    }
+  });
+
+  it('shows the hostile finding as text in every channel, and runs none of it', async () => {
+    const hostile = entries.find((e) => e.id === 'hostile');
+    expect(hostile?.deliveries.length).toBeGreaterThanOrEqual(7);
+    const texts = await visibleTexts();
+    for (const d of hostile!.deliveries) {
+      // The webhook's body is collapsed by default: read the JSON itself.
+      const text = d.delivered.type === 'webhook' ? await delivery('hostile', d.channelName).locator('.json').textContent() : texts.get(`hostile/${d.channelName}`);
+      expect(text, d.channelName).toContain('<script>window.__pwned=1</script>');
+      expect(text, d.channelName).toContain('<img src=x onerror=window.__pwned=1>');
+    }
+    // Finding text never becomes a mention; the configured <!here> of slack-oncall does.
+    await expect(delivery('hostile', 'sec-slack').locator('.mention').count()).resolves.toBe(0);
+    await expect(delivery('hostile', 'slack-oncall').locator('.mention').allInnerTexts()).resolves.toEqual(['@here']);
+
+    // Open everything that is collapsed, then look for anything that ran or became markup.
+    await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+    const dom = await page.evaluate(() => ({
+      scripts: [...document.scripts].map((s) => s.getAttribute('src') ?? `inline: ${s.textContent?.slice(0, 60)}`),
+      foreign: document.querySelectorAll('img, svg, object, embed, form, input, textarea, base, iframe:not(.email-html), link:not([rel="stylesheet"])').length,
+      handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+      hrefs: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? ''),
+      frames: [...document.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox')),
+    }));
+    expect(dom.scripts.sort()).toEqual([...GALLERY_SCRIPTS].sort());
+    expect(dom.foreign).toBe(0);
+    expect(dom.handlers).toEqual([]);
+    expect(dom.hrefs.filter((href) => !href.startsWith('#') && !CONSOLE_LINK.test(href))).toEqual([]);
+    expect(dom.frames.every((sandbox) => sandbox === '')).toBe(true);
+    for (const frame of page.frames().slice(1)) {
+      await expect(frame.evaluate(() => document.querySelectorAll('script, img, svg, iframe, object, embed, form, [onerror], [onload]').length)).resolves.toBe(0);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('filters by channel and by severity', async () => {
+    await page.locator('.filters button[data-filter="channel"][data-value="teams"]').click();
+    const visible = await page.locator('.delivery:visible').evaluateAll((all) => [...new Set(all.map((el) => el.getAttribute('data-channel')))]);
+    expect(visible).toEqual(['teams']);
+    await page.locator('.filters button[data-filter="severity"][data-value="CRITICAL"]').click();
+    const shown = await page.locator('article.finding:visible').evaluateAll((all) => all.map((el) => el.getAttribute('data-severity')));
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(shown)).toEqual(new Set(['CRITICAL']));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'filter-teams-critical.png') });
+    await page.locator('.filters button[data-filter="channel"][data-value=""]').click();
+    await page.locator('.filters button[data-filter="severity"][data-value=""]').click();
+    await expect(page.locator('article.finding:visible').count()).resolves.toBe(entries.length);
+  });
+
+  it('saves screenshots of the overview and of each channel for a few findings', async () => {
+    await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = false)));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'overview.png') });
+    // The sticky filter bar would cover the top of element screenshots.
+    await page.addStyleTag({ content: '.filters { position: static !important; }' });
+    for (const id of ['rds-brute-force', 'hostile', 'escalated-update', 'sandbox-burst']) {
+      const entry = entries.find((e) => e.id === id)!;
+      for (const d of entry.deliveries) {
+        await delivery(id, d.channelName).screenshot({ path: join(SHOTS, `${id}--${d.channelName}.png`) });
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
