@@ -59,7 +59,7 @@ typecheck: node-deps
 test-ts: node-deps python-deps
 	npx vitest run
 
-test: typecheck bundle-check test-ts demo-test tf-check
+test: typecheck bundle-check test-ts demo-test tf-check e2e
 	@echo "make test: all suites passed"
 
 ## Try it ----------------------------------------------------------------------

@@ -1,0 +1,159 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { queueArnFromUrl, REGION } from './aws.js';
+
+/*
+ * The function's AWS calls, recorded on their way to the emulator, and checked
+ * against the IAM policy the module attached to the function's role. moto does
+ * not enforce IAM resource scoping, so this is where "the IAM actions the HCL
+ * grants are the ones the TypeScript uses" is proven: every call the deployed
+ * code made must be allowed by the deployed policy for the resource it named.
+ */
+
+export interface AwsCall {
+  service: string;
+  /** IAM action, e.g. sqs:SendMessage (batch APIs map to their IAM action). */
+  action: string;
+  /** The API operation as sent, e.g. SendMessageBatch. */
+  operation: string;
+  resource: string;
+  status: number;
+}
+
+/** IAM action of an API operation where they differ. */
+const IAM_ACTION: Record<string, string> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+};
+
+function describeCall(service: string, target: string | undefined, body: string, orgArn: (accountId: string) => string): Omit<AwsCall, 'status'> {
+  let operation = '';
+  let params: Record<string, unknown> = {};
+  if (target) {
+    operation = target.split('.').pop() ?? '';
+    try {
+      params = JSON.parse(body || '{}') as Record<string, unknown>;
+    } catch {
+      params = {};
+    }
+  } else {
+    const form = new URLSearchParams(body);
+    operation = form.get('Action') ?? '';
+    params = Object.fromEntries(form.entries());
+  }
+  const str = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : '');
+  let resource = '*';
+  switch (service) {
+    case 'sqs':
+      resource = str('QueueUrl') ? queueArnFromUrl(str('QueueUrl')) : '*';
+      break;
+    case 'secretsmanager':
+      resource = str('SecretId') || '*';
+      break;
+    case 'sns':
+      resource = str('TopicArn') || str('TargetArn') || '*';
+      break;
+    case 'organizations':
+      resource = str('AccountId') ? orgArn(str('AccountId')) : '*';
+      break;
+  }
+  const action = `${service}:${operation}`;
+  return { service, operation, action: IAM_ACTION[action] ?? action, resource };
+}
+
+export interface RecordingProxy {
+  endpoint: string;
+  calls: AwsCall[];
+  close(): Promise<void>;
+}
+
+/** A reverse proxy to the emulator that records every AWS call (service, action, resource). */
+export async function startRecordingProxy(upstream: string, orgArn: (accountId: string) => string): Promise<RecordingProxy> {
+  const target = new URL(upstream);
+  const calls: AwsCall[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const auth = String(req.headers.authorization ?? '');
+      const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
+      const call = describeCall(service, req.headers['x-amz-target'] as string | undefined, body.toString('utf8'), orgArn);
+      const upstreamReq = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (up) => {
+          calls.push({ ...call, status: up.statusCode ?? 0 });
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstreamReq.on('error', (error) => {
+        calls.push({ ...call, status: 502 });
+        res.writeHead(502).end(String(error));
+      });
+      upstreamReq.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Condition?: unknown;
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** IAM wildcard match: `*` any run, `?` one character; actions case-insensitive. */
+function wildcard(pattern: string, value: string, caseInsensitive = false): boolean {
+  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, caseInsensitive ? 'i' : '');
+  return re.test(value);
+}
+
+function statementMatches(s: Statement, call: Pick<AwsCall, 'action' | 'resource'>): boolean {
+  const actionOk = s.Action !== undefined ? list(s.Action).some((a) => wildcard(a, call.action, true)) : !list(s.NotAction).some((a) => wildcard(a, call.action, true));
+  if (!actionOk) return false;
+  return s.Resource !== undefined ? list(s.Resource).some((r) => wildcard(r, call.resource)) : !list(s.NotResource).some((r) => wildcard(r, call.resource));
+}
+
+export interface Verdict {
+  call: Pick<AwsCall, 'action' | 'resource'>;
+  allowedBy?: string;
+  deniedBy?: string;
+}
+
+/**
+ * Identity-policy evaluation for one call: allowed when an Allow statement
+ * without conditions matches and no Deny does. (Conditions are not evaluated:
+ * an Allow that depends on one does not count, so the check errs towards
+ * "denied"; the function's direct calls need no conditional statement.)
+ */
+export function evaluate(policies: Array<{ Statement: Statement | Statement[] }>, call: Pick<AwsCall, 'action' | 'resource'>): Verdict {
+  const statements = policies.flatMap((p) => (Array.isArray(p.Statement) ? p.Statement : [p.Statement]));
+  const deny = statements.find((s) => s.Effect === 'Deny' && statementMatches(s, call));
+  if (deny) return { call, deniedBy: deny.Sid ?? '(no Sid)' };
+  const allow = statements.find((s) => s.Effect === 'Allow' && s.Condition === undefined && statementMatches(s, call));
+  return allow ? { call, allowedBy: allow.Sid ?? '(no Sid)' } : { call };
+}
+
+/** The Organizations account ARN DescribeAccount is authorised on (ids of a placeholder organisation). */
+export function placeholderOrgAccountArn(accountId: string): string {
+  return `arn:aws:organizations::000000000000:account/o-e2eplaceholder/${accountId}`;
+}
+
+export { REGION };
