@@ -12,7 +12,7 @@ import type { Metrics } from '../observe/metrics.js';
 import { buildDigest } from '../route/digest.js';
 import type { SeverityMemory } from '../route/history.js';
 import { decide, effectiveRules } from '../route/rules.js';
-import { parseRecord, type DeadLetter, type RetryEnvelope, type WorkItem } from './envelope.js';
+import { parseRecord, serialiseEnvelope, type WorkItem } from './envelope.js';
 
 export interface SqsRecordLike {
   messageId: string;
@@ -211,19 +211,19 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
   if (poison.length > 0) {
     summary.poison = poison.length;
     for (const p of poison) deps.logger.warn('not a GuardDuty finding; dead-lettering', { messageId: p.messageId, reason: p.reason });
-    const letters = poison.map((p): { body: string } => {
-      let event: unknown;
+    const letters: Array<{ body: string }> = [];
+    for (const p of poison) {
       try {
-        event = JSON.parse(p.body);
-      } catch {
-        event = undefined;
+        letters.push({ body: serialiseEnvelope({ guarddutyNotify: 'dead-letter', channel: null, reason: p.reason, attempts: 0 }, p.body) });
+      } catch (error) {
+        // Too large even gzipped: hand it back; the queue's redrive policy moves it to the DLQ as it is.
+        deps.logger.error('cannot dead-letter with a reason; handing the record back to SQS', { messageId: p.messageId, error });
+        returned.add(p.messageId);
       }
-      const letter: DeadLetter = { guarddutyNotify: 'dead-letter', channel: null, reason: p.reason, attempts: 0, ...(event === undefined ? { body: p.body } : { event }) };
-      return { body: JSON.stringify(letter) };
-    });
+    }
     try {
-      await deps.queue.deadLetter(letters);
-      summary.deadLettered += poison.length;
+      if (letters.length > 0) await deps.queue.deadLetter(letters);
+      summary.deadLettered += letters.length;
     } catch (error) {
       deps.logger.error('could not dead-letter; records handed back to SQS (its redrive policy moves them)', { error });
       for (const p of poison) returned.add(p.messageId);
@@ -257,28 +257,28 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     const dead = failed.filter((f) => !retry.includes(f));
     try {
       if (retry.length > 0) {
-        const envelope: RetryEnvelope = {
-          guarddutyNotify: 'retry',
-          channels: retry.map((f) => f.channel),
-          attempt,
-          lastError: retry.map((f) => f.error.message).join('; ').slice(0, 1000),
-          event: item.event,
-        };
+        const channels = retry.map((f) => f.channel);
+        const body = serialiseEnvelope(
+          { guarddutyNotify: 'retry', channels, attempt, lastError: retry.map((f) => f.error.message).join('; ').slice(0, 1000) },
+          item.eventText,
+        );
         const delay = (deps.requeueDelay ?? requeueDelaySeconds)(attempt, Math.max(0, ...retry.map((f) => f.error.details.retryAfterSeconds ?? 0)));
-        await deps.queue.requeue([{ body: JSON.stringify(envelope), delaySeconds: delay }]);
+        await deps.queue.requeue([{ body, delaySeconds: delay }]);
         summary.requeued += retry.length;
-        deps.logger.warn('re-queued failed channels', { findingId: finding.id, channels: envelope.channels, attempt, delaySeconds: delay });
+        deps.logger.warn('re-queued failed channels', { findingId: finding.id, channels, attempt, delaySeconds: delay });
       }
       if (dead.length > 0) {
         await deps.queue.deadLetter(
           dead.map((f) => ({
-            body: JSON.stringify({
-              guarddutyNotify: 'dead-letter',
-              channel: f.channel,
-              reason: f.error.kind === 'permanent' ? f.error.message : `gave up after ${item.attempt} re-queues: ${f.error.message}`,
-              attempts: attempt,
-              event: item.event,
-            } satisfies DeadLetter),
+            body: serialiseEnvelope(
+              {
+                guarddutyNotify: 'dead-letter',
+                channel: f.channel,
+                reason: f.error.kind === 'permanent' ? f.error.message : `gave up after ${item.attempt} re-queues: ${f.error.message}`,
+                attempts: attempt,
+              },
+              item.eventText,
+            ),
           })),
         );
         summary.deadLettered += dead.length;

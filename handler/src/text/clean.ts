@@ -9,8 +9,8 @@
 
 // C0 (except tab/newline) and C1 controls, DEL.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-// Zero-width and bidi controls: ZWSP..RLM, LRE..RLO, LRI..PDI, word joiner, BOM, soft hyphen.
-const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// Zero-width and bidi controls: soft hyphen, Arabic letter mark, Mongolian vowel separator, ZWSP..RLM, LRE..RLO, word joiner.., LRI..PDI, BOM.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
 /** Longest string kept from any one finding field; renderers truncate further per channel. */
 export const MAX_FIELD_LENGTH = 2_000;

@@ -117,7 +117,8 @@ describe('processBatch over a real queue', () => {
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ guarddutyNotify: 'dead-letter', channel: 'B', attempts: 4 });
     expect(String(dead[0]!.reason)).toMatch(/gave up after 3 re-queues: webhook "B": HTTP 503/);
-    expect((dead[0]!.event as { detail: { id: string } }).detail.id).toBe(rawFixture('rds-brute-force').detail && (rawFixture('rds-brute-force').detail as { id: string }).id);
+    // The original event travels as its exact text.
+    expect(dead[0]!.text).toBe(JSON.stringify(rawFixture('rds-brute-force')));
   });
 
   it('dead-letters a permanent refusal at once', async () => {
@@ -147,7 +148,7 @@ describe('processBatch over a real queue', () => {
     expect(dead.map((m) => m.reason)).toContain(
       'not a GuardDuty finding event: detail-type "EC2 Instance State-change Notification", source "aws.ec2" (expected "GuardDuty Finding" from "aws.guardduty")',
     );
-    expect(dead.find((m) => m.body === 'garbage')).toBeTruthy();
+    expect(dead.find((m) => m.text === 'garbage')).toBeTruthy();
   });
 
   it('keeps the whole batch queued while the config is broken, then delivers once it is fixed', async () => {
@@ -176,7 +177,7 @@ describe('processBatch over a real queue', () => {
     const b = await startReceiver();
     receivers.push(a, b);
     const d = deps({ channels: [channel('A', a.url('/a')), channel('B', b.url('/b'))] }, q);
-    const letter = { guarddutyNotify: 'dead-letter', channel: 'B', reason: 'x', attempts: 4, event: rawFixture('iam-api-tor') };
+    const letter = { guarddutyNotify: 'dead-letter', channel: 'B', reason: 'x', attempts: 4, text: JSON.stringify(rawFixture('iam-api-tor')) };
     await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: JSON.stringify(letter) }));
     await drain(sqs, q.main, (records) => processBatch(records, d));
     expect([a.requests.length, b.requests.length]).toEqual([0, 1]);

@@ -1,0 +1,20 @@
+# Reliability and speed, as numbers (issue 7).
+#
+#   make chaos   the fault suite (handler/test/chaos: faults, floods, hostile input),
+#                then the whole-suite tally; the same tests also run in `make test`
+#   make bench   performance figures, printed and written to bench/results.json
+#
+# The bench recipe itself lives in the Makefile (`node scripts/bench.mjs`); its burst
+# and peak-RSS runs play the SQS event source mapping over a moto queue, hence the
+# extra prerequisite here.
+
+CHAOS_TALLY ?= $(GDN_CACHE)/chaos-tally.jsonl
+
+.PHONY: chaos
+
+chaos: node-deps python-deps
+	@mkdir -p "$(dir $(CHAOS_TALLY))" && rm -f "$(CHAOS_TALLY)"
+	@status=0; GDN_CHAOS_TALLY="$(CHAOS_TALLY)" npx vitest run handler/test/chaos || status=$$?; \
+	  npx tsx scripts/chaos/print-tally.ts "$(CHAOS_TALLY)"; exit $$status
+
+bench: python-deps
