@@ -1,0 +1,514 @@
+// `make bench`: the performance figures of issue 7, measured on this machine,
+// printed and written to bench/results.json (quoted by the README).
+//
+//   bundle        handler/dist/lambda.zip and each file's minified and deflated size
+//   cold start    importing the committed bundle's index.mjs in a fresh Node process,
+//                 against a naive bundle that eagerly imports the SDK clients, nodemailer, zod
+//   throughput    findings/s through parse → normalise → route → render, all 7 channels
+//   memory        peak RSS of one invocation with 1,000 findings, in a fresh process
+//   burst         500 findings into a receiver enforcing Slack's 1 message/s per webhook,
+//                 through the SQS event source mapping, against one message per finding
+//
+// Numbers are measured, never asserted. `--quick` shortens every section (for
+// trying the script; its numbers are not the ones to record).
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
+import { startMoto } from './bench/moto.mjs';
+import { startHttpReceiver, startSmtpReceiver } from './bench/receivers.mjs';
+import { kb, mb, round, summary } from './bench/stats.mjs';
+import { unzip } from './bench/unzip.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const QUICK = process.argv.includes('--quick');
+/** `--only=coldstart,throughput,memory,burst` runs a subset (for trying the script; nothing is written). */
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (section) => !ONLY || ONLY.includes(section);
+const PARTIAL = QUICK || ONLY !== undefined;
+const benchStarted = Date.now();
+const tmp = mkdtempSync(join(os.tmpdir(), 'gdn-bench-'));
+const cleanups = [];
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+// The SDK's Node 20 deprecation notice is noise here (Lambda runs Node 22).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const heading = (title) => say(`\n== ${title} ${'='.repeat(Math.max(0, 72 - title.length))}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// --- Machine -------------------------------------------------------------------
+
+function git(...args) {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const cpus = os.cpus();
+const machine = {
+  cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
+  cores: cpus.length,
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  arch: os.arch(),
+  memoryGB: round(os.totalmem() / 2 ** 30, 1),
+};
+const source = {
+  commit: git('rev-parse', '--short', 'HEAD'),
+  uncommittedChangesInHandler: (git('status', '--porcelain', '--', 'handler/src', 'handler/dist') ?? '') !== '',
+};
+heading('Machine');
+say(`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}`);
+say(`commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`);
+
+// --- Fixtures --------------------------------------------------------------------
+
+const fixturesDir = join(root, 'handler/test/fixtures/events');
+const fixtureNames = readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+const fixtures = Object.fromEntries(fixtureNames.map((n) => [n, readFileSync(join(fixturesDir, `${n}.json`), 'utf8')]));
+/** New findings only (updates and archived ones are suppressed by the default routing). */
+const NEW_FINDINGS = fixtureNames.filter((n) => !['archived-finding', 'update-finding', 'escalated-update'].includes(n));
+
+/** `count` fixture events, cycling through the new findings, each with its own finding id. */
+function freshBodies(count) {
+  return Array.from({ length: count }, (_, i) => {
+    const text = fixtures[NEW_FINDINGS[i % NEW_FINDINGS.length]];
+    const oldId = JSON.parse(text).detail.id;
+    return JSON.stringify(JSON.parse(text.split(oldId).join(randomBytes(16).toString('hex'))));
+  });
+}
+
+// --- Bundle size -------------------------------------------------------------------
+
+heading('Bundle (handler/dist/lambda.zip)');
+const zipBytes = readFileSync(join(root, 'handler/dist/lambda.zip'));
+const entries = unzip(zipBytes);
+const bundleDir = join(tmp, 'lambda');
+for (const e of entries) {
+  mkdirSync(dirname(join(bundleDir, e.name)), { recursive: true });
+  writeFileSync(join(bundleDir, e.name), e.data);
+}
+
+/** Files `index.mjs` loads at import: its static imports, transitively (dynamic `import()` excluded). */
+function coldPath(start) {
+  const byName = new Map(entries.map((e) => [e.name, e.data.toString('utf8')]));
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name) || !byName.has(name)) return;
+    seen.add(name);
+    const code = byName.get(name);
+    const patterns = [/\bimport\s*(?:[^"'()]*?\bfrom\s*)?["'](\.\.?\/[^"']+)["']/g, /\bexport\s*(?:\*|\{[^}]*\})\s*from\s*["'](\.\.?\/[^"']+)["']/g];
+    for (const pattern of patterns) for (const m of code.matchAll(pattern)) visit(posix.normalize(posix.join(posix.dirname(name), m[1])));
+  };
+  visit(start);
+  return seen;
+}
+const cold = coldPath('index.mjs');
+const files = entries
+  .map((e) => ({ name: e.name, minifiedBytes: e.data.length, deflateBytes: deflateRawSync(e.data, { level: 9 }).length, loadedAtColdStart: cold.has(e.name) }))
+  .sort((a, b) => b.minifiedBytes - a.minifiedBytes);
+const sum = (list, key) => list.reduce((n, f) => n + f[key], 0);
+const bundle = {
+  zipBytes: zipBytes.length,
+  zipMethod: entries.every((e) => e.method === 0) ? 'stored (deterministic, scripts/zip.mjs)' : 'deflate',
+  minifiedBytes: sum(files, 'minifiedBytes'),
+  deflateBytes: sum(files, 'deflateBytes'),
+  coldStartMinifiedBytes: sum(files.filter((f) => f.loadedAtColdStart), 'minifiedBytes'),
+  coldStartDeflateBytes: sum(files.filter((f) => f.loadedAtColdStart), 'deflateBytes'),
+  files,
+};
+say(`lambda.zip ${bundle.zipBytes.toLocaleString('en')} bytes (${kb(bundle.zipBytes)}, ${bundle.zipMethod})`);
+say(`minified total ${kb(bundle.minifiedBytes)}, deflated (zlib level 9) ${kb(bundle.deflateBytes)}`);
+say(`loaded at cold start (index.mjs + static imports): ${kb(bundle.coldStartMinifiedBytes)} minified, ${kb(bundle.coldStartDeflateBytes)} deflated`);
+for (const f of files) say(`  ${f.name.padEnd(36)} ${kb(f.minifiedBytes).padStart(10)} ${kb(f.deflateBytes).padStart(10)} deflated  ${f.loadedAtColdStart ? 'cold start' : 'lazy (on first use)'}`);
+
+// --- Cold start ------------------------------------------------------------------------
+
+let coldStart = null;
+if (wanted('coldstart')) {
+  heading('Cold start: module init in a fresh Node process');
+  const naiveFile = join(tmp, 'naive', 'naive.mjs');
+  const naiveBytes = await buildNaiveBaseline(root, naiveFile);
+  const emptyFile = join(tmp, 'empty.mjs');
+  writeFileSync(emptyFile, 'export {};\n');
+  const importTime = join(root, 'scripts/bench/import-time.mjs');
+  const coldRuns = QUICK ? 6 : 25;
+  const candidates = { bundle: join(bundleDir, 'index.mjs'), naive: naiveFile, empty: emptyFile };
+  const samples = { bundle: [], naive: [], empty: [] };
+  for (let i = 0; i <= coldRuns; i++) {
+    for (const [key, file] of Object.entries(candidates)) {
+      const out = execFileSync(process.execPath, [importTime, file], { encoding: 'utf8', env: process.env });
+      if (i > 0) samples[key].push(JSON.parse(out.trim().split('\n').pop()).importMs); // round 0 warms the file cache
+    }
+  }
+  coldStart = {
+    runsEach: coldRuns,
+    method: 'performance.now() around `await import(index.mjs)` in a new `node` process; runs interleaved, a warm-up round discarded',
+    targetMedianMs: 40,
+    bundle: summary(samples.bundle),
+    naive: { minifiedBytes: naiveBytes, ...summary(samples.naive), contents: '@aws-sdk/client-secrets-manager, -sns, -organizations, nodemailer, zod (classic, all locales), imported eagerly' },
+    empty: summary(samples.empty),
+  };
+  coldStart.ratioNaiveToBundle = round(coldStart.naive.median / coldStart.bundle.median, 2);
+  coldStart.meetsTarget = coldStart.bundle.median <= coldStart.targetMedianMs;
+  say(`committed bundle: median ${coldStart.bundle.median} ms, p90 ${coldStart.bundle.p90} ms (target ≤ ${coldStart.targetMedianMs} ms: ${coldStart.meetsTarget ? 'met' : 'NOT met'})`);
+  say(`naive baseline (${kb(naiveBytes)} minified): median ${coldStart.naive.median} ms, p90 ${coldStart.naive.p90} ms → ${coldStart.ratioNaiveToBundle}× the bundle`);
+  say(`empty module: median ${coldStart.empty.median} ms (Node's own floor)`);
+
+}
+
+// --- Throughput -------------------------------------------------------------------------
+
+let throughput = null;
+if (wanted('throughput')) {
+  heading('Throughput: parse → normalise → route → render, 7 channels, in-process');
+  await buildLikeLambda(root, { pipeline: 'scripts/bench/entries/pipeline.ts' }, join(tmp, 'pipeline'));
+  const { createPipeline } = await import(pathToFileURL(join(tmp, 'pipeline', 'pipeline.mjs')).href);
+  const renderConfig = {
+    defaults: { minSeverity: 'LOW', notifyOn: 'all', includeSamples: true, includeArchived: true },
+    accountNames: { '111122223333': 'prod-payments' },
+    channels: [
+      { name: 'slack', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T0/B0/X', mention: '<!here>' },
+      { name: 'teams', type: 'teams', webhookUrl: 'https://example.webhook.office.com/workflows/x' },
+      { name: 'chat', type: 'googleChat', webhookUrl: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t' },
+      { name: 'email', type: 'email', smtp: { host: 'smtp.example.com' }, from: 'GuardDuty <gd@example.com>', to: ['sec@example.com'] },
+      { name: 'sns', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty' },
+      { name: 'pd', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000' },
+      { name: 'siem', type: 'webhook', url: 'https://siem.example.com/in', hmacSecret: 'bench-hmac-secret-0123456789' },
+    ],
+  };
+  const corpus = fixtureNames.map((n, i) => ({ id: `m${i}`, body: JSON.stringify(JSON.parse(fixtures[n])) }));
+  const pipeline = createPipeline(JSON.stringify(renderConfig));
+  const pass = () => {
+    let renders = 0;
+    let bytes = 0;
+    for (const { id, body } of corpus) {
+      const r = pipeline(id, body);
+      renders += r.renders;
+      bytes += r.bytes;
+    }
+    return { renders, bytes };
+  };
+  for (let i = 0; i < (QUICK ? 3 : 20); i++) pass(); // JIT warm-up
+  const rates = [];
+  let perPass;
+  for (let s = 0; s < (QUICK ? 2 : 5); s++) {
+    let findings = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < (QUICK ? 300 : 1_500)) {
+      perPass = pass();
+      findings += corpus.length;
+    }
+    rates.push(findings / ((performance.now() - t0) / 1000));
+  }
+  const fps = summary(rates);
+  throughput = {
+    corpusFindings: corpus.length,
+    channels: renderConfig.channels.length,
+    rendersPerFinding: round(perPass.renders / corpus.length, 2),
+    payloadBytesPerFinding: Math.round(perPass.bytes / corpus.length),
+    findingsPerSecond: Math.round(fps.median),
+    rendersPerSecond: Math.round((fps.median * perPass.renders) / corpus.length),
+    microsecondsPerFinding: round(1e6 / fps.median, 0),
+    samples: rates.map((r) => Math.round(r)),
+    note: 'bundle built from handler/src with the Lambda build options; render includes serialising each payload as its channel sends it',
+  };
+  say(`${throughput.findingsPerSecond.toLocaleString('en')} findings/s (${throughput.microsecondsPerFinding} µs each) · ${throughput.rendersPerSecond.toLocaleString('en')} payloads/s · ${throughput.rendersPerFinding} payloads per finding, ${kb(throughput.payloadBytesPerFinding)} per finding`);
+  say(`corpus: the ${corpus.length} fixture events, repeated; median of ${rates.length} samples`);
+
+}
+
+// --- AWS emulator, destinations, helpers for the process-level runs ----------------------
+
+try {
+  const moto = await startMoto();
+  cleanups.push(() => moto.stop());
+  Object.assign(process.env, moto.env);
+  const { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
+  const { SecretsManagerClient, CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+  const { SNSClient, CreateTopicCommand } = await import('@aws-sdk/client-sns');
+  const sqs = new SQSClient({});
+  const secrets = new SecretsManagerClient({});
+  const sns = new SNSClient({});
+  let resourceCounter = 0;
+
+  async function queues() {
+    const n = ++resourceCounter;
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `bench-dlq-${n}` }));
+    const dlqArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+    const main = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `bench-${n}`,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes.QueueArn, maxReceiveCount: 10 }) },
+      }),
+    );
+    return { main: main.QueueUrl, dlq: dlq.QueueUrl };
+  }
+  async function depth(url) {
+    const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
+    return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
+  }
+  async function secret(config) {
+    const s = await secrets.send(new CreateSecretCommand({ Name: `bench-config-${++resourceCounter}`, SecretString: JSON.stringify(config) }));
+    return s.ARN;
+  }
+  async function put(queueUrl, bodies) {
+    for (let i = 0; i < bodies.length; i += 10) {
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })) }));
+    }
+  }
+
+  /** Runs the committed bundle's handler in a fresh process; returns its log lines and result. */
+  function lambdaChild(args, env, timeoutMs, nodeArgs = []) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [...nodeArgs, join(root, 'scripts/bench/lambda-child.mjs'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
+          try {
+            return JSON.parse(l);
+          } catch {
+            return {};
+          }
+        });
+        const result = lines.findLast((l) => l.bench === true);
+        const broken = lines.find((l) => l.level === 'ERROR' && String(l.message).startsWith('config unavailable'));
+        if (broken) reject(new Error(`the bench's config did not load: ${broken.error}`));
+        else if (code !== 0 || !result) reject(new Error(`lambda child exited ${code}: ${stderr}`));
+        else resolve({ logs: lines.filter((l) => l.service === 'guardduty-notify'), result });
+      });
+    });
+  }
+  const lambdaEnv = (secretArn, q, extra = {}) => ({
+    GDN_CONFIG_SECRET_ARN: secretArn,
+    GDN_RETRY_QUEUE_URL: q.main,
+    GDN_DLQ_URL: q.dlq,
+    GDN_LOG_LEVEL: 'INFO',
+    ...extra,
+  });
+
+  // --- Peak RSS for 1,000 findings ------------------------------------------------------
+
+  let memory = null;
+  if (wanted('memory')) {
+    heading('Memory: one invocation with 1,000 findings, fresh process');
+    const http = {
+      slack: await startHttpReceiver(),
+      teams: await startHttpReceiver(),
+      chat: await startHttpReceiver(),
+      pd: await startHttpReceiver(),
+      webhook: await startHttpReceiver(),
+    };
+    const smtp = await startSmtpReceiver();
+    for (const r of [...Object.values(http), smtp]) cleanups.push(() => r.close());
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'bench-audit' }));
+    const allChannels = {
+      channels: [
+        { name: 'slack', type: 'slack', webhookUrl: http.slack.url('/slack') },
+        { name: 'teams', type: 'teams', webhookUrl: http.teams.url('/teams') },
+        { name: 'chat', type: 'googleChat', webhookUrl: http.chat.url('/chat') },
+        { name: 'email', type: 'email', smtp: { host: '127.0.0.1', port: smtp.port, requireTls: false }, from: 'GuardDuty <gd@example.com>', to: ['sec@example.com'] },
+        { name: 'sns', type: 'sns', topicArn: topic.TopicArn },
+        { name: 'pd', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', eventsUrl: http.pd.url('/pd') },
+        { name: 'siem', type: 'webhook', url: http.webhook.url('/siem') },
+      ],
+    };
+    // GDN_BENCH_MEMORY_CHANNELS=siem,pd keeps only the named channels (to find where memory goes).
+    const only = process.env.GDN_BENCH_MEMORY_CHANNELS?.split(',');
+    if (only) allChannels.channels = allChannels.channels.filter((c) => only.includes(c.name));
+    const memoryFindings = QUICK ? 200 : 1_000;
+    const rssQueues = await queues();
+    const recordsFile = join(tmp, 'records.json');
+    writeFileSync(recordsFile, JSON.stringify(freshBodies(memoryFindings).map((body, i) => ({ messageId: `rss-${i}`, body }))));
+    // Lambda's Node.js bootstrap sizes V8 from the function memory: new space = memory / 10,
+    // semi-space = half of it, old space = the rest (public copies of /var/runtime/bootstrap).
+    const lambdaFlags = (mbytes) => [`--max-semi-space-size=${Math.floor(mbytes / 20)}`, `--max-old-space-size=${mbytes - Math.floor(mbytes / 10)}`];
+    const memoryRun = async (nodeArgs) => {
+      http.pd.reset();
+      http.webhook.reset();
+      const q = await queues();
+      const run = await lambdaChild(['rss', bundleDir, recordsFile], lambdaEnv(await secret(allChannels), q), 300_000, nodeArgs);
+      return { ...run, received: { pagerduty: http.pd.accepted.length, webhook: http.webhook.accepted.length } };
+    };
+    const rss128 = await memoryRun(lambdaFlags(128));
+    const rssDefault = await memoryRun([]);
+    const rssRun = rss128;
+    const batchLog = rssRun.logs.find((l) => l.message === 'batch processed') ?? {};
+    memory = {
+      findings: memoryFindings,
+      channels: allChannels.channels.length,
+      digests: 'defaults (Slack, Teams, Google Chat, email digest above 10 findings; SNS, PagerDuty, webhook one message per finding)',
+      nodeFlags: lambdaFlags(128).join(' '),
+      maxRssMB: round(rssRun.result.maxRssKb / 1024, 1),
+      maxRssMBWithNodeDefaults: round(rssDefault.result.maxRssKb / 1024, 1),
+      rssAfterImportMB: round(rssRun.result.rssAfterImport / 2 ** 20, 1),
+      heapUsedAtEndMB: round(rssRun.result.heapUsed / 2 ** 20, 1),
+      functionMemoryMB: 128,
+      fits128MB: rssRun.result.maxRssKb / 1024 < 128,
+      invocationMs: Math.round(rssRun.result.ms),
+      failures: rssRun.result.failures,
+      summary: { delivered: batchLog.delivered, suppressed: batchLog.suppressed, requeued: batchLog.requeued, deadLettered: batchLog.deadLettered },
+      received: { ...rssRun.received },
+      note: 'the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the 1,000 records; the second figure is the same run with Node\'s default limits',
+    };
+    say(`peak RSS ${memory.maxRssMB} MB for ${memoryFindings.toLocaleString('en')} findings × ${memory.channels} channels with Lambda's 128 MB V8 limits (${memory.nodeFlags}) → ${memory.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function`);
+    say(`  with Node's default V8 limits: ${memory.maxRssMBWithNodeDefaults} MB · after import: ${memory.rssAfterImportMB} MB · heap used at the end ${memory.heapUsedAtEndMB} MB`);
+    say(`  invocation ${(memory.invocationMs / 1000).toFixed(1)} s · pairs delivered ${memory.summary.delivered} · PagerDuty received ${memory.received.pagerduty}, webhook ${memory.received.webhook}`);
+
+  }
+
+  // --- Burst against Slack's rate limit ---------------------------------------------------
+
+  let burstResult = null;
+  if (wanted('burst')) {
+    heading("Burst: 500 findings, Slack's 1 message/s per webhook, SQS event source mapping");
+    const variables = readFileSync(join(root, existsSync(join(root, 'modules/notifier/variables.tf')) ? 'modules/notifier/variables.tf' : 'variables.tf'), 'utf8');
+    const batchMatch = /variable\s+"event_source_batch_size"\s*\{[\s\S]*?default\s*=\s*(\d+)/.exec(variables);
+    const moduleBatchSize = batchMatch ? Number(batchMatch[1]) : 100;
+    const batchNote = batchMatch ? 'default of event_source_batch_size in modules/notifier/variables.tf' : 'event_source_batch_size not found; 100 assumed';
+    const slack = await startHttpReceiver({ minIntervalMs: 1_000 });
+    cleanups.push(() => slack.close());
+    const BURST = 500;
+
+    /** One burst run: `count` findings queued, then played through a fresh container until drained. */
+    async function burst({ label, count, batchSize, digestThreshold }) {
+      slack.reset();
+      const q = await queues();
+      const config = { channels: [{ name: 'slack', type: 'slack', webhookUrl: slack.url('/services/T0/B0/burst'), ...(digestThreshold === undefined ? {} : { digestThreshold }) }] };
+      const bodies = freshBodies(count);
+      const ids = new Set(bodies.map((b) => JSON.parse(b).detail.id));
+      await put(q.main, bodies);
+      const wallStart = performance.now();
+      const deadlineMs = 30_000 + count * 1_500;
+      const run = await lambdaChild(
+        ['burst', bundleDir],
+        lambdaEnv(await secret(config), q, { GDN_BENCH_QUEUE_URL: q.main, GDN_BENCH_BATCH_SIZE: String(batchSize), GDN_BENCH_DEADLINE_MS: String(deadlineMs) }),
+        deadlineMs + 30_000,
+      );
+      const wallMs = performance.now() - wallStart;
+      // What Slack accepted: single findings by id, digests by the count in their text.
+      const seen = new Map();
+      let digests = 0;
+      let representedByDigests = 0;
+      for (const m of slack.accepted) {
+        const digest = /GuardDuty digest:\**\s*(\d+) findings?/.exec(m.body);
+        if (digest) {
+          digests += 1;
+          representedByDigests += Number(digest[1]);
+          continue;
+        }
+        const id = [...ids].find((x) => m.body.includes(x));
+        if (id) seen.set(id, (seen.get(id) ?? 0) + 1);
+      }
+      // Digest members by id from the handler's own "delivered" log, checked against the counts Slack saw.
+      const loggedDigestIds = run.logs.filter((l) => l.message === 'delivered' && l.channel === 'slack' && l.findings.length > 1).flatMap((l) => l.findings);
+      for (const id of loggedDigestIds) seen.set(id, (seen.get(id) ?? 0) + 1);
+      const dlq = await depth(q.dlq);
+      const left = await depth(q.main);
+      const messages = slack.accepted.length;
+      const seconds = run.result.ms / 1000;
+      return {
+        label,
+        findings: count,
+        batchSize,
+        digestThreshold: digestThreshold === undefined ? 'default (10 for Slack)' : digestThreshold,
+        invocations: run.result.invocations,
+        slackMessages: messages,
+        digests,
+        rateLimited429: slack.refused,
+        represented: [...seen.keys()].filter((id) => ids.has(id)).length,
+        duplicates: [...seen.values()].filter((n) => n > 1).length,
+        lost: [...ids].filter((id) => !seen.has(id)).length - dlq,
+        deadLettered: dlq,
+        leftInQueue: left,
+        accountingConsistent: representedByDigests === loggedDigestIds.length,
+        seconds: round(seconds, 1),
+        wallSecondsWithColdStart: round(wallMs / 1000, 1),
+        rateLimitMinimumSeconds: messages,
+        efficiency: messages > 0 ? round(Math.min(1, messages / seconds), 2) : null,
+      };
+    }
+
+    const project = (run, total) => ({
+      ...run,
+      projectedFor: total,
+      projectedSeconds: Math.round((run.seconds / run.findings) * total),
+      projectedSlackMessages: Math.round((run.slackMessages / run.findings) * total),
+    });
+    const fmt = (r) =>
+      `${String(r.findings).padStart(3)} findings, batch ${String(r.batchSize).padStart(3)}: ${String(r.slackMessages).padStart(3)} Slack messages (${r.digests} digests), ${r.invocations} invocations, ` +
+      `${r.seconds} s (limit minimum ${r.rateLimitMinimumSeconds} s), 429s ${r.rateLimited429}, represented ${r.represented}/${r.findings}, duplicates ${r.duplicates}, lost ${r.lost}, DLQ ${r.deadLettered}`;
+
+    const digestWouldForm = (batch) => batch > 10;
+    const sample = QUICK ? 12 : 40;
+    const baselineSample = QUICK ? 12 : 60;
+    const runs = {};
+    // 1. The module's defaults, as deployed.
+    if (digestWouldForm(moduleBatchSize)) {
+      runs.moduleDefaults = await burst({ label: `module defaults (batch ${moduleBatchSize}, digests on)`, count: QUICK ? 100 : BURST, batchSize: moduleBatchSize });
+    } else {
+      runs.moduleDefaults = project(await burst({ label: `module defaults (batch ${moduleBatchSize}, digests on)`, count: sample, batchSize: moduleBatchSize }), BURST);
+    }
+    say(`module defaults (${batchNote}): ${fmt(runs.moduleDefaults)}`);
+    if (runs.moduleDefaults.projectedSeconds) say(`  → PROJECTED for ${BURST}: ${runs.moduleDefaults.projectedSeconds} s, ${runs.moduleDefaults.projectedSlackMessages} messages (batch ${moduleBatchSize} ≤ digest threshold 10: no digest can form)`);
+    // 2. When the module's batches are too small for a digest, also show batches that are.
+    if (!digestWouldForm(moduleBatchSize)) {
+      runs.digestBatches = await burst({ label: 'batch 100 (batching window), digests on (default threshold)', count: QUICK ? 100 : BURST, batchSize: 100 });
+      say(`batch 100, digests: ${fmt(runs.digestBatches)}`);
+    }
+    // 3. Naive baseline: one message per finding, measured on a smaller burst and projected.
+    runs.naiveBaseline = project(await burst({ label: 'naive: digests off, one message per finding', count: baselineSample, batchSize: moduleBatchSize, digestThreshold: null }), BURST);
+    say(`naive baseline: ${fmt(runs.naiveBaseline)}`);
+    say(`  → PROJECTED for ${BURST}: ${runs.naiveBaseline.projectedSeconds} s (${(runs.naiveBaseline.projectedSeconds / 60).toFixed(1)} min), ${runs.naiveBaseline.projectedSlackMessages} messages`);
+    burstResult = {
+      findings: BURST,
+      moduleBatchSize,
+      moduleBatchSizeSource: batchNote,
+      rateLimit: "1 message/s per webhook; faster gets 429 with Retry-After: 1 (20 ms tolerance for timer resolution)",
+      runs,
+      ratioNaiveToModuleDefaults: round(runs.naiveBaseline.projectedSeconds / (runs.moduleDefaults.projectedSeconds ?? runs.moduleDefaults.seconds), 1),
+      ...(runs.digestBatches ? { ratioNaiveToDigestBatches: round(runs.naiveBaseline.projectedSeconds / runs.digestBatches.seconds, 1) } : {}),
+      note: 'projected figures scale a measured smaller burst linearly (the run is bound by the 1 message/s limit); one container plays the mapping, so the per-container pacer sees every message',
+    };
+    say(`ratio: naive (projected for ${BURST}) / module defaults = ${burstResult.ratioNaiveToModuleDefaults}×${burstResult.ratioNaiveToDigestBatches ? ` · naive / batch-100 digests = ${burstResult.ratioNaiveToDigestBatches}×` : ''}`);
+
+  }
+
+  // --- Results ------------------------------------------------------------------------------
+
+  const results = {
+    generatedBy: 'make bench (scripts/bench.mjs)',
+    date: new Date().toISOString(),
+    quick: QUICK,
+    machine,
+    source,
+    bundle,
+    coldStart,
+    throughput,
+    memory,
+    burst: burstResult,
+    benchSeconds: Math.round((Date.now() - benchStarted) / 1000),
+  };
+  if (PARTIAL) {
+    say(`\nquick/partial run: bench/results.json left unchanged`);
+  } else {
+    mkdirSync(join(root, 'bench'), { recursive: true });
+    writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    say(`\nwrote bench/results.json (${results.benchSeconds} s)`);
+  }
+} finally {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+}
