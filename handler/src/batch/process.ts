@@ -154,7 +154,7 @@ async function deliverToChannel(
     }
     await deps.pacer.wait(channel.name, interval);
     try {
-      const result = await adapter.send(payload as never, channel as never, send);
+      const result = await adapter.send(payload as never, channel as never, send).finally(() => deps.pacer.done(channel.name, interval));
       counts.delivered += group.members.length;
       deps.metrics.channel(channel.name, 'Delivered', group.members.length);
       if (result.attempts > 1) deps.metrics.channel(channel.name, 'Retried', result.attempts - 1);

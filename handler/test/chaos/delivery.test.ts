@@ -172,6 +172,18 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     expect(r.attempts.get('slack')!.map((a) => a.answer)).toEqual(['200', '200', '200']);
   });
 
+  it('one 429 under the default pacing stays one 429 (the pacer catches up after a Retry-After)', async () => {
+    const limit = rateLimited();
+    const r = await run({
+      name: 'Slack 1 msg/s limit, default pacing, one early 429',
+      expected: 'one 429, then paced without further 429s, delivered once',
+      plan: { only: ['slack'], slack: (n) => (n === 0 ? throttled('1') : limit(n - 1)), extra: { slack: { minIntervalMs: undefined } } },
+      findings: 4,
+    });
+    expectClean(r);
+    expect(r.attempts.get('slack')!.map((a) => a.answer)).toEqual(['429', '200', '200', '200', '200']);
+  });
+
   it('digests under a 429 storm: the digest is re-queued and re-sent as one message; members are neither lost nor repeated', async () => {
     const storm = firstFail(3, throttled('1'));
     const r = await run({
