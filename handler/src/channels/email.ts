@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import type { Digest } from '../route/digest.js';
-import { DeliveryError } from '../deliver/errors.js';
+import { asDeliveryError } from '../deliver/errors.js';
 import { cleanLine, truncate } from '../text/clean.js';
 import { escapeHtml, htmlLines, htmlWithin } from '../text/html.js';
 import { accountLabel, actorFields, digestCountsText, digestTopBand, findingCount, findingMarkers, overviewFields, severityLabel } from './facts.js';
@@ -236,13 +236,6 @@ export function renderEmailDigest(digest: Digest, channel: { subjectPrefix: stri
       'X-GuardDuty-Finding-Count': String(digest.total),
     },
   };
-}
-
-/** Wraps anything the mail seam throws that is not already a DeliveryError (the seam should classify SMTP codes). */
-function asDeliveryError(error: unknown, label: string): DeliveryError {
-  if (error instanceof DeliveryError) return error;
-  const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
-  return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
 }
 
 /** Email through SMTP: the envelope comes from the channel, the content from the renderer. */

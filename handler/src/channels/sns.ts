@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { ChannelOf } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
-import { DeliveryError } from '../deliver/errors.js';
+import { asDeliveryError } from '../deliver/errors.js';
 import type { Digest } from '../route/digest.js';
 import { cleanLine, truncateBytes } from '../text/clean.js';
 import { digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
@@ -193,13 +193,6 @@ export function renderSnsDigest(digest: Digest, channel: Pick<ChannelOf<'sns'>, 
     attributes,
     ...(isFifoTopic(channel.topicArn) ? digestFifo(digest, attributes) : {}),
   };
-}
-
-/** Wraps anything the publish seam throws that is not already a DeliveryError. */
-function asDeliveryError(error: unknown, label: string): DeliveryError {
-  if (error instanceof DeliveryError) return error;
-  const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
-  return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
 }
 
 /** Amazon SNS topic: one Publish per finding or digest. */

@@ -1,3 +1,5 @@
+import { cleanLine } from '../text/clean.js';
+
 /**
  * How a failed delivery should be handled:
  * - `retryable`: transient (429, 5xx, timeout, network) — retry, then re-queue.
@@ -28,4 +30,14 @@ export function failureKindForStatus(status: number): FailureKind {
   if (status === 429 || status === 408 || status >= 500) return 'retryable';
   if (status === 401 || status === 403 || status === 404 || status === 410) return 'config';
   return 'permanent';
+}
+
+/**
+ * A DeliveryError as it is, or any other failure from an SDK or SMTP seam as a
+ * retryable one labelled with the channel (one line, no destination details).
+ */
+export function asDeliveryError(error: unknown, label: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
+  return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
 }
