@@ -5,7 +5,7 @@ import type { HttpDeps, HttpPolicy } from '../deliver/http.js';
 
 /**
  * What a channel adapter may use to send: the HTTP policy from config, an
- * injectable fetch/sleep, and lazily created AWS/SMTP clients (loaded on first
+ * injectable HTTP transport/sleep, and lazily created AWS/SMTP clients (loaded on first
  * use so configs without them pay nothing at cold start).
  */
 export interface SendContext {

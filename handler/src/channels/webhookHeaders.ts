@@ -5,8 +5,8 @@
 
 /**
  * Header names configured `headers` may not set (compared case-insensitively):
- * the body's content type and the hop-by-hop/framing headers that fetch
- * computes itself.
+ * the body's content type and the hop-by-hop/framing headers the HTTP
+ * transport computes itself.
  */
 export const RESERVED_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'host', 'connection']);
 

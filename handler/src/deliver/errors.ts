@@ -28,7 +28,8 @@ export class DeliveryError extends Error {
 /** Classifies an HTTP status from a chat/webhook endpoint. */
 export function failureKindForStatus(status: number): FailureKind {
   if (status === 429 || status === 408 || status >= 500) return 'retryable';
-  if (status === 401 || status === 403 || status === 404 || status === 410) return 'config';
+  // A redirect or a refusal means the URL or its credentials are wrong: fixable in the config.
+  if ((status >= 300 && status < 400) || status === 401 || status === 403 || status === 404 || status === 410) return 'config';
   return 'permanent';
 }
 

@@ -1,4 +1,5 @@
 import { DeliveryError, failureKindForStatus } from './errors.js';
+import { postOnce, TransportError, type Post, type PostResponse } from './transport.js';
 
 export interface HttpPolicy {
   /** Per-attempt timeout. */
@@ -16,12 +17,12 @@ export interface HttpResult {
 }
 
 export interface HttpDeps {
-  fetch: typeof fetch;
+  post: Post;
   sleep: (ms: number) => Promise<void>;
 }
 
 export const defaultHttpDeps: HttpDeps = {
-  fetch: (...args) => fetch(...args),
+  post: postOnce,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
@@ -42,12 +43,7 @@ function backoffMs(attempt: number): number {
 }
 
 function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code) return `network error ${cause.code}`;
-    return 'network error';
-  }
+  if (error instanceof TransportError) return error.code === 'ETIMEDOUT' ? 'timed out' : `network error ${error.code}`;
   return 'network error';
 }
 
@@ -69,25 +65,19 @@ export async function postWithRetry(
 ): Promise<HttpResult> {
   let last: DeliveryError | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    let response: Response;
+    let response: PostResponse;
     try {
-      response = await deps.fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(policy.timeoutMs),
-        redirect: 'error',
-      });
+      response = await deps.post(url, { headers, body, timeoutMs: policy.timeoutMs });
     } catch (error) {
       last = new DeliveryError(`${label}: ${describeNetworkError(error)}`, 'retryable', { attempts: attempt });
       if (attempt < policy.attempts) await deps.sleep(backoffMs(attempt));
       continue;
     }
-    const text = await response.text().catch(() => '');
-    if (response.ok) return { status: response.status, body: text, attempts: attempt };
+    const text = response.body;
+    if (response.status >= 200 && response.status < 300) return { status: response.status, body: text, attempts: attempt };
 
     const kind = failureKindForStatus(response.status);
-    const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfterSeconds = parseRetryAfter(response.retryAfter);
     // Services echo request fragments in errors; keep a short, single-line excerpt only.
     const excerpt = text.replace(/\s+/g, ' ').slice(0, 120);
     last = new DeliveryError(`${label}: HTTP ${response.status}${excerpt ? ` ${excerpt}` : ''}`, kind, {

@@ -1,16 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../src/deliver/errors.js';
 import { parseRetryAfter, postWithRetry, type HttpDeps } from '../../src/deliver/http.js';
+import { postOnce } from '../../src/deliver/transport.js';
 import { closedPort, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const policy = { timeoutMs: 500, attempts: 3, maxRetryAfterSeconds: 2 };
 let receiver: Receiver | undefined;
 afterEach(async () => receiver?.close());
 
-/** Real fetch, recorded sleeps (so Retry-After is checked without waiting it out). */
+/** Real transport, recorded sleeps (so Retry-After is checked without waiting it out). */
 function recordingDeps(): HttpDeps & { slept: number[] } {
   const slept: number[] = [];
-  return { fetch: (...a) => fetch(...a), sleep: async (ms) => void slept.push(ms), slept };
+  return { post: postOnce, sleep: async (ms) => void slept.push(ms), slept };
 }
 
 async function failure(promise: Promise<unknown>): Promise<DeliveryError> {

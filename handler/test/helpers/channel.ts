@@ -2,12 +2,13 @@ import { expect } from 'vitest';
 import type { SendContext } from '../../src/channels/types.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
 import type { HttpPolicy } from '../../src/deliver/http.js';
+import { postOnce } from '../../src/deliver/transport.js';
 
 /** The delivery policy channel tests send with: 3 attempts, Retry-After waited up to 10 s. */
 export const TEST_HTTP_POLICY: HttpPolicy = { timeoutMs: 2_000, attempts: 3, maxRetryAfterSeconds: 10 };
 
 /**
- * A send context over the real fetch whose sleeps return at once, each
+ * A send context over the real HTTP transport whose sleeps return at once, each
  * recorded in `sleeps`; the SNS and mail seams reject (override them to use them).
  *
  * @example const sleeps: number[] = []; await teamsChannel.send(payload, channel, sendContext(sleeps)); expect(sleeps).toEqual([2_000]);
@@ -16,7 +17,7 @@ export function sendContext(sleeps: number[] = []): SendContext {
   return {
     http: TEST_HTTP_POLICY,
     httpDeps: {
-      fetch: (...args) => fetch(...args),
+      post: postOnce,
       sleep: async (ms) => {
         sleeps.push(ms);
       },
