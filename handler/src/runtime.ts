@@ -6,7 +6,7 @@ import { createConfigSource } from './config/source.js';
 import { defaultHttpDeps } from './deliver/http.js';
 import { createPacer } from './deliver/pacer.js';
 import { sendMail } from './deliver/smtp.js';
-import { snsPublish } from './deliver/sns.js';
+import { snsPublish, snsPublishBatch } from './deliver/sns.js';
 import { createSqsQueueWriter } from './deliver/sqs.js';
 import { createAccountNamer } from './enrich/accounts.js';
 import { describeAccountName } from './enrich/organizations.js';
@@ -57,7 +57,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDe
     }),
     history: createSeverityMemory(),
     adapters: CHANNEL_ADAPTERS,
-    send: { httpDeps: defaultHttpDeps, snsPublish, sendMail },
+    send: { httpDeps: defaultHttpDeps, snsPublish, snsPublishBatch, sendMail },
     queue: createSqsQueueWriter(env[ENV.retryQueueUrl], env[ENV.dlqUrl]),
     pacer: createPacer(),
     logger,

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { ChannelOf } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
-import { asDeliveryError } from '../deliver/errors.js';
+import { asDeliveryError, type DeliveryError } from '../deliver/errors.js';
 import type { Digest } from '../route/digest.js';
 import { cleanLine, truncateBytes } from '../text/clean.js';
 import { digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
-import type { ChannelAdapter, DetailBudget } from './types.js';
+import { SEND_BATCH_MAX, type ChannelAdapter, type DetailBudget, type SendResult } from './types.js';
 
 /*
  * Amazon SNS: a subject (used by email subscriptions), the plain-text body
@@ -195,7 +195,31 @@ export function renderSnsDigest(digest: Digest, channel: Pick<ChannelOf<'sns'>, 
   };
 }
 
-/** Amazon SNS topic: one Publish per finding or digest. */
+/**
+ * Splits payloads into PublishBatch calls: at most 10 each, and at most 256 KB
+ * of messages and attributes together (each payload is within 256 KB already).
+ *
+ * @example publishBatches([a, b, c]) // [[a, b, c]] when small; [[a], [b, c]] when a is near 256 KB
+ */
+export function publishBatches<P extends { message: string; attributes: Record<string, string> }>(payloads: readonly P[]): P[][] {
+  const batches: P[][] = [];
+  let current: P[] = [];
+  let bytes = 0;
+  for (const payload of payloads) {
+    const size = snsPayloadBytes(payload);
+    if (current.length > 0 && (current.length === SEND_BATCH_MAX || bytes + size > SNS_LIMITS.messageBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(payload);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** Amazon SNS topic: findings go out ten to a PublishBatch call, a digest with Publish. */
 export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
   type: 'sns',
   render: (finding, channel) => renderSns(finding, channel),
@@ -207,5 +231,20 @@ export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
       throw asDeliveryError(error, `sns "${channel.name}"`);
     }
     return { attempts: 1 };
+  },
+  async sendBatch(payloads, channel, context) {
+    const outcomes: Array<SendResult | DeliveryError> = [];
+    for (const batch of publishBatches(payloads)) {
+      try {
+        const results = await context.snsPublishBatch({ topicArn: channel.topicArn, messages: batch });
+        for (const r of results) outcomes.push(typeof r === 'string' ? { attempts: 1 } : asDeliveryError(r, `sns "${channel.name}"`));
+      } catch (error) {
+        // Nothing in this call was published; earlier calls' outcomes stand.
+        const failure = asDeliveryError(error, `sns "${channel.name}"`);
+        if (outcomes.length === 0) throw failure;
+        for (let i = 0; i < batch.length; i++) outcomes.push(failure);
+      }
+    }
+    return outcomes;
   },
 };

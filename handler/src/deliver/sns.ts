@@ -1,16 +1,24 @@
-import { DeliveryError } from './errors.js';
-import type { SendContext } from '../channels/types.js';
+import { DeliveryError, type FailureKind } from './errors.js';
+import type { SendContext, SnsMessage } from '../channels/types.js';
 
 type SnsModule = typeof import('@aws-sdk/client-sns');
 let snsModule: Promise<SnsModule> | undefined;
 const clients = new Map<string, import('@aws-sdk/client-sns').SNSClient>();
 
-/** SNS errors that a config change (topic, policy, key) cures, versus transient ones. */
-const CONFIG_ERRORS = new Set(['NotFoundException', 'NotFound', 'AuthorizationErrorException', 'AccessDeniedException', 'KMSAccessDeniedException', 'KMSDisabledException', 'KMSNotFoundException', 'InvalidSecurityException']);
-const PERMANENT_ERRORS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'ValidationException', 'MissingParameter', 'MissingParameterException']);
+/** SNS errors that a config change (topic, policy, key) cures, versus transient ones. Batch entries report codes without "Exception". */
+const CONFIG_ERRORS = new Set(['NotFound', 'AuthorizationError', 'AccessDenied', 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState', 'InvalidSecurity']);
+const PERMANENT_ERRORS = new Set(['InvalidParameter', 'InvalidParameterValue', 'Validation', 'MissingParameter', 'BatchRequestTooLong', 'TooManyEntriesInBatchRequest', 'BatchEntryIdsNotDistinct', 'InvalidBatchEntryId']);
 
-/** Publishes with a client for the topic's own region (topics may live anywhere). */
-export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, subject, message, attributes, messageGroupId, deduplicationId }) => {
+function kindOf(code: string, senderFault?: boolean): FailureKind {
+  const bare = code.replace(/Exception$/, '');
+  if (CONFIG_ERRORS.has(bare)) return 'config';
+  if (PERMANENT_ERRORS.has(bare)) return 'permanent';
+  // A batch entry the sender got wrong that we do not know by name cannot succeed on a retry either.
+  return senderFault === true ? 'permanent' : 'retryable';
+}
+
+/** A client for the topic's own region (topics may live anywhere). */
+async function clientFor(topicArn: string): Promise<{ mod: SnsModule; client: import('@aws-sdk/client-sns').SNSClient }> {
   snsModule ??= import('@aws-sdk/client-sns');
   const mod = await snsModule;
   const region = topicArn.split(':')[3] ?? process.env.AWS_REGION;
@@ -19,21 +27,56 @@ export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, subject,
     client = new mod.SNSClient(region ? { region } : {});
     clients.set(region ?? '', client);
   }
+  return { mod, client };
+}
+
+function entryFields(message: SnsMessage) {
+  return {
+    Subject: message.subject,
+    Message: message.message,
+    MessageAttributes: Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+    ...(message.messageGroupId ? { MessageGroupId: message.messageGroupId } : {}),
+    ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
+  };
+}
+
+function callError(error: unknown): DeliveryError {
+  const name = error instanceof Error ? error.name : 'Error';
+  return new DeliveryError(`sns: ${name}: ${error instanceof Error ? error.message.slice(0, 200) : ''}`, kindOf(name));
+}
+
+/** Publishes one message. */
+export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, ...message }) => {
+  const { mod, client } = await clientFor(topicArn);
   try {
-    const result = await client.send(
-      new mod.PublishCommand({
-        TopicArn: topicArn,
-        Subject: subject,
-        Message: message,
-        MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
-        ...(messageGroupId ? { MessageGroupId: messageGroupId } : {}),
-        ...(deduplicationId ? { MessageDeduplicationId: deduplicationId } : {}),
-      }),
-    );
+    const result = await client.send(new mod.PublishCommand({ TopicArn: topicArn, ...entryFields(message) }));
     return result.MessageId ?? '';
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
-    const kind = CONFIG_ERRORS.has(name) ? 'config' : PERMANENT_ERRORS.has(name) ? 'permanent' : 'retryable';
-    throw new DeliveryError(`sns: ${name}: ${error instanceof Error ? error.message.slice(0, 200) : ''}`, kind);
+    throw callError(error);
   }
+};
+
+/**
+ * Publishes up to 10 messages in one PublishBatch call (the caller keeps their
+ * total within 256 KB). Resolves with one outcome per message, in order: its
+ * message id, or the DeliveryError for the entry SNS refused. A call that fails
+ * as a whole rejects, and then none of them was published.
+ */
+export const snsPublishBatch: SendContext['snsPublishBatch'] = async ({ topicArn, messages }) => {
+  const { mod, client } = await clientFor(topicArn);
+  let result: import('@aws-sdk/client-sns').PublishBatchCommandOutput;
+  try {
+    result = await client.send(new mod.PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: messages.map((m, i) => ({ Id: String(i), ...entryFields(m) })) }));
+  } catch (error) {
+    throw callError(error);
+  }
+  const ok = new Map((result.Successful ?? []).map((s) => [s.Id, s.MessageId ?? '']));
+  const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
+  return messages.map((_, i) => {
+    const id = String(i);
+    if (ok.has(id)) return ok.get(id)!;
+    const f = failed.get(id);
+    const code = f?.Code ?? 'NoResult';
+    return new DeliveryError(`sns: ${code}: ${(f?.Message ?? 'no result for this entry').slice(0, 200)}`, f ? kindOf(code, f.SenderFault) : 'retryable');
+  });
 };

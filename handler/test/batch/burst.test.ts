@@ -46,7 +46,7 @@ describe('a burst of 300 findings in one batch', () => {
       accounts: createAccountNamer({ describeAccount: async () => null }),
       history: createSeverityMemory(),
       adapters: CHANNEL_ADAPTERS,
-      send: { httpDeps: defaultHttpDeps, snsPublish: async () => '', sendMail: async () => '' },
+      send: { httpDeps: defaultHttpDeps, snsPublish: async () => '', snsPublishBatch: async ({ messages }) => messages.map(() => ''), sendMail: async () => '' },
       queue: {
         requeue: async () => { throw new Error('nothing should be re-queued'); },
         deadLetter: async () => { throw new Error('nothing should be dead-lettered'); },

@@ -3,7 +3,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { processBatch, requeueDelaySeconds, type ProcessorDeps } from '../../src/batch/process.js';
 import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
 import { createConfigSource } from '../../src/config/source.js';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { DeliveryError } from '../../src/deliver/errors.js';
 import { defaultHttpDeps } from '../../src/deliver/http.js';
+import { snsPublish, snsPublishBatch } from '../../src/deliver/sns.js';
 import { createPacer } from '../../src/deliver/pacer.js';
 import { createSqsQueueWriter } from '../../src/deliver/sqs.js';
 import { createAccountNamer } from '../../src/enrich/accounts.js';
@@ -49,6 +52,15 @@ async function receive(url: string): Promise<Array<Record<string, unknown>>> {
   }
 }
 
+async function receiveRaw(url: string): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+    if (!r.Messages?.length) return out;
+    out.push(...r.Messages.map((m) => m.Body!));
+  }
+}
+
 async function depth(url: string): Promise<number> {
   const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
   return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
@@ -60,7 +72,7 @@ function deps(configJson: unknown, q: { main: string; dlq: string }, logs: strin
     accounts: createAccountNamer({ describeAccount: async () => { throw new Error('AccessDenied'); } }),
     history: createSeverityMemory(),
     adapters: CHANNEL_ADAPTERS,
-    send: { httpDeps: defaultHttpDeps, snsPublish: async () => 'x', sendMail: async () => 'x' },
+    send: { httpDeps: defaultHttpDeps, snsPublish: async () => 'x', snsPublishBatch: async ({ messages }) => messages.map(() => 'x'), sendMail: async () => 'x' },
     queue: createSqsQueueWriter(q.main, q.dlq),
     pacer: createPacer(),
     logger: createLogger('DEBUG', (l) => logs.push(l)),
@@ -196,6 +208,44 @@ describe('processBatch over a real queue', () => {
     const text = logs.join('\n');
     expect(text).not.toContain('very-secret-token');
     expect(text).not.toContain('s3cr3t-header-value');
+  });
+});
+
+describe('SNS channel over moto', () => {
+  it('publishes ten findings to a PublishBatch call; an entry SNS refuses is dead-lettered on its own', async () => {
+    const q = await queues();
+    const sns = new SNSClient({});
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'process-audit' }));
+    const sub = await sqs.send(new CreateQueueCommand({ QueueName: 'process-audit-sub' }));
+    const subArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: sub.QueueUrl!, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: subArn.Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const d = deps({ channels: [{ name: 'audit', type: 'sns', topicArn: topic.TopicArn! }] }, q);
+    // The real seams, recorded; the second entry of the first call is refused as SNS refuses an entry.
+    const calls: number[] = [];
+    d.send = {
+      ...d.send,
+      snsPublish,
+      snsPublishBatch: async (input) => {
+        calls.push(input.messages.length);
+        if (calls.length > 1) return snsPublishBatch(input);
+        const published = await snsPublishBatch({ ...input, messages: input.messages.filter((_, i) => i !== 1) });
+        return [published[0]!, new DeliveryError('sns: InvalidParameter: refused entry', 'permanent'), ...published.slice(1)];
+      },
+    };
+    const ids = Array.from({ length: 12 }, (_, i) => `batch${String(i).padStart(2, '0')}${'0'.repeat(24)}`);
+    const event = rawFixture('ec2-ssh-bruteforce') as { detail: { id: string } };
+    // One invocation with all 12 (the event source mapping batches up to 100 by default).
+    const records = ids.map((id, i) => ({ messageId: `m${i}`, body: JSON.stringify({ ...event, detail: { ...event.detail, id } }) }));
+    const { batchItemFailures, summary } = await processBatch(records, d);
+    expect(batchItemFailures).toEqual([]);
+    expect(summary).toMatchObject({ findings: 12, delivered: 11, deadLettered: 1, requeued: 0 });
+    expect(calls).toEqual([10, 2]);
+    const published = (await receiveRaw(sub.QueueUrl!)).map((body) => ids.find((id) => body.includes(id)));
+    expect(published.sort()).toEqual(ids.filter((_, i) => i !== 1));
+    const dead = await receive(q.dlq);
+    expect(dead).toMatchObject([{ guarddutyNotify: 'dead-letter', channel: 'audit', reason: 'sns: InvalidParameter: refused entry' }]);
+    expect(JSON.parse(String(dead[0]!.text)).detail.id).toBe(ids[1]);
+    expect(await depth(q.main)).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SNS_LIMITS, SnsPayloadSchema, snsChannel, snsPayloadBytes, snsSubject } from '../../src/channels/sns.js';
+import { SNS_LIMITS, SnsPayloadSchema, publishBatches, snsChannel, snsPayloadBytes, snsSubject } from '../../src/channels/sns.js';
 import type { SendContext } from '../../src/channels/types.js';
 import { SnsChannelSchema } from '../../src/config/schema.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
@@ -186,5 +186,39 @@ describe('sns send', () => {
     await expect(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(notFound)))).rejects.toBe(notFound);
     const error = await deliveryError(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(new TypeError('boom')))));
     expect(error).toMatchObject({ kind: 'retryable', message: 'sns "audit": TypeError: boom' });
+  });
+});
+
+describe('sns sendBatch', () => {
+  const payloads = ['rds-brute-force', 'minimal', 'sample-finding', 'hostile'].map((f) => snsChannel.render(normalisedFixture(f), channel));
+  const batchContext = (snsPublishBatch: SendContext['snsPublishBatch']): SendContext => ({ ...sendContext(), snsPublishBatch });
+
+  it('splits at 10 messages and at 256 KB of messages and attributes together', () => {
+    const small = { message: 'm', attributes: { severity: 'HIGH' } };
+    expect(publishBatches(Array.from({ length: 25 }, () => small)).map((b) => b.length)).toEqual([10, 10, 5]);
+    const big = { message: 'x'.repeat(100_000), attributes: {} };
+    // 100 KB + 100 KB fit; a third would pass 262,144 bytes.
+    expect(publishBatches([big, big, big, small]).map((b) => b.length)).toEqual([2, 2]);
+    const edge = { message: 'x'.repeat(SNS_LIMITS.messageBytes - snsPayloadBytes(small)), attributes: {} };
+    expect(publishBatches([edge, small, small]).map((b) => b.length)).toEqual([2, 1]);
+    expect(publishBatches([])).toEqual([]);
+  });
+
+  it('publishes each payload unchanged to the channel topic and reports one outcome each, in order', async () => {
+    const calls: Array<Parameters<SendContext['snsPublishBatch']>[0]> = [];
+    const refused = new DeliveryError('sns: InvalidParameter: bad subject', 'permanent');
+    const outcomes = await snsChannel.sendBatch!(payloads, channel, batchContext(async (input) => (calls.push(input), input.messages.map((_, i) => (i === 2 ? refused : `id-${i}`)))));
+    expect(calls).toEqual([{ topicArn: channel.topicArn, messages: payloads }]);
+    expect(outcomes).toEqual([{ attempts: 1 }, { attempts: 1 }, refused, { attempts: 1 }]);
+  });
+
+  it('rejects when its first call fails, and keeps earlier calls\' outcomes when a later one does', async () => {
+    const many = Array.from({ length: 12 }, () => payloads[0]!);
+    const throttled = new DeliveryError('sns: Throttled: rate exceeded', 'retryable');
+    await expect(snsChannel.sendBatch!(many, channel, batchContext(() => Promise.reject(throttled)))).rejects.toBe(throttled);
+    let call = 0;
+    const outcomes = await snsChannel.sendBatch!(many, channel, batchContext(async ({ messages }) => (call++ === 0 ? messages.map(() => 'ok') : Promise.reject(new TypeError('socket hang up')))));
+    expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => ({ attempts: 1 })));
+    expect(outcomes.slice(10)).toEqual([expect.objectContaining({ kind: 'retryable', message: 'sns "audit": TypeError: socket hang up' }), expect.objectContaining({ kind: 'retryable' })]);
   });
 });

@@ -21,7 +21,7 @@ import { createConfigSource } from '../../src/config/source.js';
 import { defaultHttpDeps } from '../../src/deliver/http.js';
 import { createPacer } from '../../src/deliver/pacer.js';
 import { sendMail } from '../../src/deliver/smtp.js';
-import { snsPublish } from '../../src/deliver/sns.js';
+import { snsPublish, snsPublishBatch } from '../../src/deliver/sns.js';
 import { createSqsQueueWriter } from '../../src/deliver/sqs.js';
 import { createAccountNamer, type AccountNamer } from '../../src/enrich/accounts.js';
 import { describeAccountName } from '../../src/enrich/organizations.js';
@@ -426,7 +426,7 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
     accounts: options.accounts ?? createAccountNamer({ describeAccount: describeAccountName }),
     history: createSeverityMemory(),
     adapters: CHANNEL_ADAPTERS,
-    send: { httpDeps: defaultHttpDeps, snsPublish, sendMail },
+    send: { httpDeps: defaultHttpDeps, snsPublish, snsPublishBatch, sendMail },
     queue: createSqsQueueWriter(queues.main, queues.dlq),
     pacer: createPacer(),
     logger: createLogger('DEBUG', (line) => logs.push(JSON.parse(line) as LogLine)),

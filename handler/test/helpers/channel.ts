@@ -23,6 +23,7 @@ export function sendContext(sleeps: number[] = []): SendContext {
       },
     },
     snsPublish: () => Promise.reject(new Error('not used')),
+    snsPublishBatch: () => Promise.reject(new Error('not used')),
     sendMail: () => Promise.reject(new Error('not used')),
   };
 }

@@ -70,6 +70,46 @@ describe('AWS edges against moto', () => {
     expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId])).toEqual([['body', '111122223333', 'a'.repeat(64)]]);
   });
 
+  it('publishes a batch in one PublishBatch call, reporting an entry SNS refuses on its own', async () => {
+    const { snsPublishBatch } = await import('../../src/deliver/sns.js');
+    const { DeliveryError } = await import('../../src/deliver/errors.js');
+    const sns = new SNSClient({});
+    const sqs = new SQSClient({});
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-batch' }));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-batch-sub' }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn! }));
+    const messages = Array.from({ length: 10 }, (_, i) => ({ subject: `GuardDuty ${i}`, message: `body ${i}`, attributes: { severity: i % 2 ? 'HIGH' : 'LOW' } }));
+    // SNS refuses a message over 256 KB; the other entries of the call are published.
+    messages[3] = { ...messages[3]!, message: 'x'.repeat(262_145) };
+    const outcomes = await snsPublishBatch({ topicArn: topic.TopicArn!, messages });
+    expect(outcomes.filter((o) => typeof o === 'string')).toHaveLength(9);
+    expect(outcomes[3]).toBeInstanceOf(DeliveryError);
+    expect(outcomes[3]).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/^sns: InvalidParameter/) });
+    const bodies: Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }> = [];
+    for (let i = 0; i < 5 && bodies.length < 9; i++) {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      for (const m of r.Messages ?? []) bodies.push(JSON.parse(m.Body!));
+    }
+    expect(bodies.map((b) => b.Subject).sort()).toEqual(messages.filter((_, i) => i !== 3).map((m) => m.subject).sort());
+    expect(bodies.find((b) => b.Subject === 'GuardDuty 1')).toMatchObject({ Message: 'body 1', MessageAttributes: { severity: { Value: 'HIGH' } } });
+    await expect(snsPublishBatch({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', messages: messages.slice(0, 2) })).rejects.toMatchObject({ kind: 'config' });
+  });
+
+  it('publishes a FIFO batch with each entry\'s group and deduplication ids', async () => {
+    const { snsPublishBatch } = await import('../../src/deliver/sns.js');
+    const sns = new SNSClient({});
+    const sqs = new SQSClient({});
+    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-batch.fifo', Attributes: { FifoTopic: 'true' } }));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-batch-sub.fifo', Attributes: { FifoQueue: 'true' } }));
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const messages = [1, 2, 3].map((i) => ({ subject: `s${i}`, message: `m${i}`, attributes: {}, messageGroupId: '111122223333', deduplicationId: `d${i}` }));
+    expect((await snsPublishBatch({ topicArn: topic.TopicArn!, messages })).every((o) => typeof o === 'string')).toBe(true);
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageDeduplicationId'] }));
+    expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageDeduplicationId])).toEqual([['m1', 'd1'], ['m2', 'd2'], ['m3', 'd3']]);
+  });
+
   it('re-queues with a delay and dead-letters through SQS', async () => {
     const { createSqsQueueWriter } = await import('../../src/deliver/sqs.js');
     const sqs = new SQSClient({});

@@ -64,7 +64,7 @@ function channel(port: number, smtp: Record<string, unknown> = {}): ChannelOf<'e
   }) as ChannelOf<'email'>;
 }
 
-const context = { http: { timeoutMs: 1000, attempts: 1, maxRetryAfterSeconds: 0 }, httpDeps: defaultHttpDeps, snsPublish: async () => '', sendMail };
+const context = { http: { timeoutMs: 1000, attempts: 1, maxRetryAfterSeconds: 0 }, httpDeps: defaultHttpDeps, snsPublish: async () => '', snsPublishBatch: async () => [], sendMail };
 
 describe('email over a real SMTP server', () => {
   it('sends multipart text + HTML over STARTTLS with auth to to/cc/bcc', async () => {

@@ -25,6 +25,7 @@ const IAM_ACTION: Record<string, string> = {
   'sqs:SendMessageBatch': 'sqs:SendMessage',
   'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
   'sqs:ChangeMessageVisibilityBatch': 'sqs:ChangeMessageVisibility',
+  'sns:PublishBatch': 'sns:Publish',
 };
 
 function describeCall(service: string, target: string | undefined, body: string, orgArn: (accountId: string) => string): Omit<AwsCall, 'status'> {
