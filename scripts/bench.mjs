@@ -12,7 +12,7 @@
 // Numbers are measured, never asserted. `--quick` shortens every section (for
 // trying the script; its numbers are not the ones to record).
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, posix } from 'node:path';
@@ -77,13 +77,28 @@ const fixtures = Object.fromEntries(fixtureNames.map((n) => [n, readFileSync(joi
 /** New findings only (updates and archived ones are suppressed by the default routing). */
 const NEW_FINDINGS = fixtureNames.filter((n) => !['archived-finding', 'update-finding', 'escalated-update'].includes(n));
 
-/** `count` fixture events, cycling through the new findings, each with its own finding id. */
-function freshBodies(count) {
+/** `count` fixture events, cycling through the new findings from the `start`th, each with its own finding id. */
+function freshBodies(count, start = 0) {
   return Array.from({ length: count }, (_, i) => {
-    const text = fixtures[NEW_FINDINGS[i % NEW_FINDINGS.length]];
+    const text = fixtures[NEW_FINDINGS[(start + i) % NEW_FINDINGS.length]];
     const oldId = JSON.parse(text).detail.id;
     return JSON.stringify(JSON.parse(text.split(oldId).join(randomBytes(16).toString('hex'))));
   });
+}
+
+/** Fresh findings as SQS records, as many as fit an event of `maxBytes` (records as Lambda receives them). */
+function recordsUpTo(maxBytes) {
+  const records = [];
+  let bytes = '{"Records":[]}'.length;
+  for (;;) {
+    const body = freshBodies(1, records.length)[0];
+    const record = { messageId: randomUUID(), receiptHandle: randomBytes(140).toString('base64'), body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1700000000000', SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: '1700000000001' }, messageAttributes: {}, md5OfBody: randomBytes(16).toString('hex'), eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:guardduty-notify', awsRegion: 'us-east-1' };
+    const size = Buffer.byteLength(JSON.stringify(record)) + 1;
+    if (bytes + size > maxBytes) break;
+    records.push(record);
+    bytes += size;
+  }
+  return { records, bytes };
 }
 
 // --- Bundle size -------------------------------------------------------------------
@@ -330,23 +345,30 @@ try {
     const only = process.env.GDN_BENCH_MEMORY_CHANNELS?.split(',');
     if (only) allChannels.channels = allChannels.channels.filter((c) => only.includes(c.name));
     const memoryFindings = QUICK ? 200 : 1_000;
-    const rssQueues = await queues();
     const recordsFile = join(tmp, 'records.json');
     writeFileSync(recordsFile, JSON.stringify(freshBodies(memoryFindings).map((body, i) => ({ messageId: `rss-${i}`, body }))));
+    // The most one invocation can receive: Lambda caps a synchronous invocation's
+    // payload at 6 MB, so the event source mapping never hands over more.
+    const fullRecordsFile = join(tmp, 'records-6mb.json');
+    const fullRecords = recordsUpTo(6 * 2 ** 20);
+    writeFileSync(fullRecordsFile, JSON.stringify(fullRecords.records));
     // Lambda's Node.js bootstrap sizes V8 from the function memory: new space = memory / 10,
     // semi-space = half of it, old space = the rest (public copies of /var/runtime/bootstrap).
     const lambdaFlags = (mbytes) => [`--max-semi-space-size=${Math.floor(mbytes / 20)}`, `--max-old-space-size=${mbytes - Math.floor(mbytes / 10)}`];
-    const memoryRun = async (nodeArgs) => {
+    const memoryRun = async (nodeArgs, file = recordsFile) => {
       http.pd.reset();
       http.webhook.reset();
       const q = await queues();
-      const run = await lambdaChild(['rss', bundleDir, recordsFile], lambdaEnv(await secret(allChannels), q), 300_000, nodeArgs);
+      const run = await lambdaChild(['rss', bundleDir, file], lambdaEnv(await secret(allChannels), q), 300_000, nodeArgs);
       return { ...run, received: { pagerduty: http.pd.accepted.length, webhook: http.webhook.accepted.length } };
     };
-    const rss128 = await memoryRun(lambdaFlags(128));
+    const extraArgs = process.env.GDN_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const rss128 = await memoryRun([...lambdaFlags(128), ...extraArgs]);
     const rssDefault = await memoryRun([]);
+    const rssFull = QUICK ? null : await memoryRun([...lambdaFlags(128), ...extraArgs], fullRecordsFile);
     const rssRun = rss128;
     const batchLog = rssRun.logs.find((l) => l.message === 'batch processed') ?? {};
+    const mb = (bytes) => round(bytes / 2 ** 20, 1);
     memory = {
       findings: memoryFindings,
       channels: allChannels.channels.length,
@@ -354,19 +376,35 @@ try {
       nodeFlags: lambdaFlags(128).join(' '),
       maxRssMB: round(rssRun.result.maxRssKb / 1024, 1),
       maxRssMBWithNodeDefaults: round(rssDefault.result.maxRssKb / 1024, 1),
-      rssAfterImportMB: round(rssRun.result.rssAfterImport / 2 ** 20, 1),
-      heapUsedAtEndMB: round(rssRun.result.heapUsed / 2 ** 20, 1),
+      rssAfterImportMB: mb(rssRun.result.rssAfterImport),
+      heapUsedAtEndMB: mb(rssRun.result.heapUsed),
+      peaksMB: Object.fromEntries(Object.entries(rssRun.result.peak).map(([k, v]) => [k, mb(v)])),
+      rssBreakdownAtEndMB: rssRun.result.breakdown,
       functionMemoryMB: 128,
       fits128MB: rssRun.result.maxRssKb / 1024 < 128,
       invocationMs: Math.round(rssRun.result.ms),
       failures: rssRun.result.failures,
       summary: { delivered: batchLog.delivered, suppressed: batchLog.suppressed, requeued: batchLog.requeued, deadLettered: batchLog.deadLettered },
       received: { ...rssRun.received },
-      note: 'the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the 1,000 records; the second figure is the same run with Node\'s default limits',
+      largestEvent: rssFull && {
+        eventMB: round(fullRecords.bytes / 2 ** 20, 2),
+        findings: fullRecords.records.length,
+        maxRssMB: round(rssFull.result.maxRssKb / 1024, 1),
+        fits128MB: rssFull.result.maxRssKb / 1024 < 128,
+        invocationMs: Math.round(rssFull.result.ms),
+        delivered: (rssFull.logs.find((l) => l.message === 'batch processed') ?? {}).delivered,
+      },
+      note: 'the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the records; the second figure is the same run with Node\'s default limits; largestEvent is a 6 MB event, the most Lambda hands one invocation',
     };
     say(`peak RSS ${memory.maxRssMB} MB for ${memoryFindings.toLocaleString('en')} findings × ${memory.channels} channels with Lambda's 128 MB V8 limits (${memory.nodeFlags}) → ${memory.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function`);
     say(`  with Node's default V8 limits: ${memory.maxRssMBWithNodeDefaults} MB · after import: ${memory.rssAfterImportMB} MB · heap used at the end ${memory.heapUsedAtEndMB} MB`);
+    say(`  peaks sampled every 20 ms (MB): ${Object.entries(memory.peaksMB).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
+    if (memory.rssBreakdownAtEndMB) say(`  resident at the end (MB): ${Object.entries(memory.rssBreakdownAtEndMB).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
     say(`  invocation ${(memory.invocationMs / 1000).toFixed(1)} s · pairs delivered ${memory.summary.delivered} · PagerDuty received ${memory.received.pagerduty}, webhook ${memory.received.webhook}`);
+    if (memory.largestEvent) {
+      const l = memory.largestEvent;
+      say(`largest event Lambda delivers (${l.eventMB} MB, ${l.findings.toLocaleString('en')} findings): peak RSS ${l.maxRssMB} MB → ${l.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function · ${(l.invocationMs / 1000).toFixed(1)} s · pairs delivered ${l.delivered}`);
+    }
 
   }
 

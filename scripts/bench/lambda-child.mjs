@@ -1,18 +1,49 @@
 // A fresh "Lambda container" for the bench: imports the committed bundle's
 // handler (handler/dist/lambda.zip, unzipped) with the environment the
 // Terraform module sets, then either
-//   rss   <bundleDir> <records.json>  runs one invocation with the given records;
+//   rss   <bundleDir> <records.json>  runs one invocation with the given records,
+//                                     sampling memory every 20 ms (peaks reported;
+//                                     GDN_BENCH_TIMELINE=<file> appends the samples);
 //   burst <bundleDir>                 plays the SQS event source mapping over
 //                                     $GDN_BENCH_QUEUE_URL until it is drained.
 // The handler's own log lines go to stdout; the result is the last line,
 // a JSON object with "bench": true.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const [mode, bundleDir, recordsFile] = process.argv.slice(2);
 const result = (fields) => process.stdout.write(`${JSON.stringify({ bench: true, ...fields })}\n`);
-const toRecord = (m) => ({ messageId: m.messageId, receiptHandle: m.receiptHandle ?? m.messageId, body: m.body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} });
+// Records given whole (with eventSource) are passed as they are; others get the fields the handler reads.
+const toRecord = (m) => m.eventSource ? m : ({ messageId: m.messageId, receiptHandle: m.receiptHandle ?? m.messageId, body: m.body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} });
+
+/**
+ * Where resident memory sits at the end of the invocation (Linux): the Node
+ * binary's own pages (code and ICU data it touched), anonymous memory (the V8
+ * heap, malloc arenas of V8's and libuv's threads), the brk heap and shared
+ * libraries. Null where /proc/self/smaps does not exist.
+ */
+function rssBreakdownMB() {
+  let text;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = { nodeBinary: 0, anonymous: 0, brkHeap: 0, libraries: 0, other: 0 };
+  let bucket = 'other';
+  for (const line of text.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[1];
+      bucket = name === '' ? 'anonymous' : name === '[heap]' ? 'brkHeap' : name === process.execPath ? 'nodeBinary' : /\.so(\.|$)/.test(name) ? 'libraries' : 'other';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) kb[bucket] += Number(rss[1]);
+  }
+  return Object.fromEntries(Object.entries(kb).map(([k, v]) => [k, Math.round(v / 102.4) / 10]));
+}
 
 const rssAtStart = process.memoryUsage().rss;
 const { handler } = await import(pathToFileURL(join(bundleDir, 'index.mjs')).href);
@@ -20,11 +51,24 @@ const rssAfterImport = process.memoryUsage().rss;
 
 if (mode === 'rss') {
   const records = JSON.parse(readFileSync(recordsFile, 'utf8'));
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const timeline = [];
+  const t0 = performance.now();
+  const sample = () => {
+    const m = process.memoryUsage();
+    for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], m[k]);
+    if (process.env.GDN_BENCH_TIMELINE) timeline.push([Math.round(performance.now() - t0), ...Object.keys(peak).map((k) => Math.round(m[k] / 2 ** 20))]);
+  };
+  const sampler = setInterval(sample, 20);
   const started = performance.now();
   const { batchItemFailures } = await handler({ Records: records.map(toRecord) });
   const ms = performance.now() - started;
+  clearInterval(sampler);
+  const breakdown = rssBreakdownMB();
+  sample();
+  if (process.env.GDN_BENCH_TIMELINE) writeFileSync(process.env.GDN_BENCH_TIMELINE, ['ms\trss\theapTotal\theapUsed\texternal\tarrayBuffers', ...timeline.map((r) => r.join('\t'))].join('\n') + '\n', { flag: 'a' });
   const memory = process.memoryUsage();
-  result({ kind: 'rss', records: records.length, failures: batchItemFailures.length, ms, maxRssKb: process.resourceUsage().maxRSS, rssAtStart, rssAfterImport, rssAtEnd: memory.rss, heapUsed: memory.heapUsed });
+  result({ kind: 'rss', records: records.length, failures: batchItemFailures.length, ms, maxRssKb: process.resourceUsage().maxRSS, rssAtStart, rssAfterImport, rssAtEnd: memory.rss, heapUsed: memory.heapUsed, peak, breakdown });
 } else if (mode === 'burst') {
   const { SQSClient, ReceiveMessageCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
   const sqs = new SQSClient({});
