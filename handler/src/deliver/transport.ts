@@ -62,6 +62,11 @@ function codeOf(error: unknown): string {
  * only when no status arrived. When the deadline passes while the body is still
  * streaming, the status already received stands and the partial body is returned,
  * so a slow 200 is never mistaken for a failure and sent again.
+ *
+ * A kept-alive socket the receiver closed while idle (or while the function was
+ * frozen) fails the moment it is written to; that request never reached the
+ * receiver, so it is sent again at once on a new connection, within the same
+ * deadline, without using one of the caller's attempts.
  */
 export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
   let target: URL;
@@ -72,8 +77,24 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
   }
   if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new TransportError(`unsupported protocol ${target.protocol}`, 'EPROTOCOL');
   const client = (await loadClients())[target.protocol];
+  const payload = Buffer.from(body, 'utf8');
+  const deadline = Date.now() + timeoutMs;
+  try {
+    return await exchange(client, target, headers, payload, timeoutMs);
+  } catch (error) {
+    const left = deadline - Date.now();
+    if (!(error instanceof StaleSocketError) || left <= 0) throw error;
+    return exchange(client, target, headers, payload, left);
+  }
+};
+
+/** The request went out on a reused keep-alive socket that turned out to be closed. */
+class StaleSocketError extends TransportError {}
+
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+function exchange(client: Client, target: URL, headers: Record<string, string>, payload: Buffer, timeoutMs: number): Promise<PostResponse> {
   return new Promise<PostResponse>((resolve, reject) => {
-    const payload = Buffer.from(body, 'utf8');
     let response: IncomingMessage | undefined;
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -91,7 +112,10 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
       if (response) return finish();
       settled = true;
       clearTimeout(timer);
-      reject(error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error), codeOf(error)));
+      if (error instanceof TransportError) return reject(error);
+      const code = codeOf(error);
+      const message = error instanceof Error ? error.message : String(error);
+      reject(request.reusedSocket && STALE_SOCKET_CODES.has(code) ? new StaleSocketError(message, code) : new TransportError(message, code));
     };
 
     const request = client.request(
@@ -123,4 +147,4 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
     request.on('error', fail);
     request.end(payload);
   });
-};
+}

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postWithRetry } from '../../src/deliver/http.js';
 import { MAX_RESPONSE_BYTES, postOnce, TransportError } from '../../src/deliver/transport.js';
@@ -19,8 +19,9 @@ afterEach(async () => {
 });
 
 /** A raw server whose handler writes the response itself (trickles, floods, redirects). */
-async function serve(respond: (res: ServerResponse, seen: Seen) => void): Promise<{ url: string; seen: Seen[] }> {
+async function serve(respond: (res: ServerResponse, seen: Seen) => void): Promise<{ url: string; seen: Seen[]; sockets: Set<Socket> }> {
   const seen: Seen[] = [];
+  const sockets = new Set<Socket>();
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -30,8 +31,12 @@ async function serve(respond: (res: ServerResponse, seen: Seen) => void): Promis
       respond(res, s);
     });
   });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, seen };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, seen, sockets };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<TransportError> {
@@ -62,6 +67,19 @@ describe('postOnce', () => {
     const { url, seen } = await serve((res) => res.end('ok'));
     for (let i = 0; i < 5; i++) await postOnce(url, { headers: {}, body: '{}', timeoutMs: 2_000 });
     expect(new Set(seen.map((s) => s.remotePort)).size).toBe(1);
+  });
+
+  it('sends again at once on a new connection when the kept-alive socket was closed by the receiver (nothing was delivered twice)', async () => {
+    const { url, seen, sockets } = await serve((res) => res.end('ok'));
+    await postOnce(url, { headers: {}, body: '{"n":1}', timeoutMs: 2_000 });
+    // The receiver drops the idle connection with a reset, as a load balancer does
+    // after its idle timeout; the client has not noticed when it sends again.
+    expect(sockets.size).toBe(1);
+    for (const socket of sockets) socket.resetAndDestroy();
+    const response = await postOnce(url, { headers: {}, body: '{"n":2}', timeoutMs: 2_000 });
+    expect(response.status).toBe(200);
+    expect(seen.map((s) => s.body.toString())).toEqual(['{"n":1}', '{"n":2}']);
+    expect(new Set(seen.map((s) => s.remotePort)).size).toBe(2);
   });
 
   it('keeps only the first 64 KiB of a flood of a response body', async () => {
