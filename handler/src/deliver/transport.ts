@@ -64,9 +64,10 @@ function codeOf(error: unknown): string {
  * so a slow 200 is never mistaken for a failure and sent again.
  *
  * A kept-alive socket the receiver closed while idle (or while the function was
- * frozen) fails the moment it is written to; that request never reached the
- * receiver, so it is sent again at once on a new connection, within the same
- * deadline, without using one of the caller's attempts.
+ * frozen) fails the moment it is written to. Such a request is sent again at once
+ * on a new connection, within the same deadline, without using one of the
+ * caller's attempts: it all but never reached the receiver, and a reset is
+ * retried by the caller's policy anyway, only later.
  */
 export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
   let target: URL;
