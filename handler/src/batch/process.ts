@@ -248,6 +248,13 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
   const poison = parsed.flatMap((p) => (p.ok ? [] : [p]));
   summary.findings = items.length;
 
+  // A retry names its channels; one removed or disabled since is not sent to, and says so.
+  const active = new Set(config.channels.filter((c) => c.enabled).map((c) => c.name));
+  for (const item of items) {
+    const gone = item.channels?.filter((name) => !active.has(name)) ?? [];
+    if (gone.length > 0) deps.logger.warn('retry for channels no longer configured or enabled; not sent to them', { messageId: item.messageId, channels: gone, attempt: item.attempt });
+  }
+
   if (poison.length > 0) {
     summary.poison = poison.length;
     for (const p of poison) deps.logger.warn('not a GuardDuty finding; dead-lettering', { messageId: p.messageId, reason: p.reason });

@@ -195,6 +195,20 @@ describe('processBatch over a real queue', () => {
     expect([a.requests.length, b.requests.length]).toEqual([0, 1]);
   });
 
+  it('says so when a retry names a channel that was removed from the config since', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    receivers.push(a);
+    const logs: string[] = [];
+    const d = deps({ channels: [channel('A', a.url('/a'))] }, q, logs);
+    const retry = { guarddutyNotify: 'retry', channels: ['A', 'old-siem'], attempt: 1, lastError: 'x', text: JSON.stringify(rawFixture('iam-api-tor')) };
+    const { summary } = await processBatch([{ messageId: 'r1', body: JSON.stringify(retry) }], d);
+    expect(summary).toMatchObject({ findings: 1, delivered: 1 });
+    expect(a.requests).toHaveLength(1);
+    const warning = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.message).startsWith('retry for channels no longer'));
+    expect(warning).toMatchObject({ level: 'WARN', messageId: 'r1', channels: ['old-siem'], attempt: 1 });
+  });
+
   it('delivers with the account id when the name lookup fails, and logs no secrets', async () => {
     const q = await queues();
     const a = await startReceiver();
