@@ -68,7 +68,7 @@ demo: demo-deps
 	node scripts/demo.mjs
 
 bench: node-deps
-	node scripts/bench.mjs
+	$(LAMBDA_NODE) scripts/bench.mjs
 
 clean:
 	rm -rf demo/out

@@ -30,6 +30,8 @@ const QUICK = process.argv.includes('--quick');
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (section) => !ONLY || ONLY.includes(section);
 const PARTIAL = QUICK || ONLY !== undefined;
+/** The Node that plays the Lambda container (memory, burst); GDN_BENCH_LAMBDA_NODE=<path> measures another version. */
+const LAMBDA_NODE = process.env.GDN_BENCH_LAMBDA_NODE || process.execPath;
 const benchStarted = Date.now();
 const tmp = mkdtempSync(join(os.tmpdir(), 'gdn-bench-'));
 const cleanups = [];
@@ -57,6 +59,7 @@ const machine = {
   cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
   cores: cpus.length,
   node: process.version,
+  ...(LAMBDA_NODE !== process.execPath ? { lambdaNode: execFileSync(LAMBDA_NODE, ['--version'], { encoding: 'utf8' }).trim() } : {}),
   platform: `${os.platform()} ${os.release()}`,
   arch: os.arch(),
   memoryGB: round(os.totalmem() / 2 ** 30, 1),
@@ -66,7 +69,7 @@ const source = {
   uncommittedChangesInHandler: (git('status', '--porcelain', '--', 'handler/src', 'handler/dist') ?? '') !== '',
 };
 heading('Machine');
-say(`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}`);
+say(`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}${machine.lambdaNode ? ` (Lambda containers: Node ${machine.lambdaNode})` : ''}`);
 say(`commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`);
 
 // --- Fixtures --------------------------------------------------------------------
@@ -284,7 +287,7 @@ try {
   /** Runs the committed bundle's handler in a fresh process; returns its log lines and result. */
   function lambdaChild(args, env, timeoutMs, nodeArgs = []) {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...nodeArgs, join(root, 'scripts/bench/lambda-child.mjs'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(LAMBDA_NODE, [...nodeArgs, join(root, 'scripts/bench/lambda-child.mjs'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
