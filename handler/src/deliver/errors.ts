@@ -34,11 +34,18 @@ export function failureKindForStatus(status: number): FailureKind {
 }
 
 /**
- * A DeliveryError as it is, or any other failure from an SDK or SMTP seam as a
- * retryable one labelled with the channel (one line, no destination details).
+ * A failure from an SDK or SMTP seam as a DeliveryError naming the channel.
+ * A seam's own DeliveryError starts with the channel type (`sns: NotFound: …`,
+ * `email via host:587: …`); the label (`sns "audit"`) takes the type's place so
+ * logs and dead letters say which channel it was. Anything else becomes a
+ * retryable failure with the label (one line, no destination details).
  */
 export function asDeliveryError(error: unknown, label: string): DeliveryError {
-  if (error instanceof DeliveryError) return error;
+  if (error instanceof DeliveryError) {
+    const type = label.split(' ')[0] ?? '';
+    if (error.message.startsWith(label) || !type || !(error.message.startsWith(`${type}:`) || error.message.startsWith(`${type} `))) return error;
+    return new DeliveryError(label + error.message.slice(type.length), error.kind, error.details);
+  }
   const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
   return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
 }

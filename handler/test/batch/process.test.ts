@@ -257,7 +257,7 @@ describe('SNS channel over moto', () => {
     const published = (await receiveRaw(sub.QueueUrl!)).map((body) => ids.find((id) => body.includes(id)));
     expect(published.sort()).toEqual(ids.filter((_, i) => i !== 1));
     const dead = await receive(q.dlq);
-    expect(dead).toMatchObject([{ guarddutyNotify: 'dead-letter', channel: 'audit', reason: 'sns: InvalidParameter: refused entry' }]);
+    expect(dead).toMatchObject([{ guarddutyNotify: 'dead-letter', channel: 'audit', reason: 'sns "audit": InvalidParameter: refused entry' }]);
     expect(JSON.parse(String(dead[0]!.text)).detail.id).toBe(ids[1]);
     expect(await depth(q.main)).toBe(0);
   });

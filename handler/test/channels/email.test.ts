@@ -174,9 +174,13 @@ describe('email send', () => {
     ]);
   });
 
-  it('passes DeliveryErrors from the mail seam through unchanged', async () => {
+  it('names the channel in DeliveryErrors from the mail seam, keeping kind and details', async () => {
     const refused = new DeliveryError('email via smtp.example.com:587: 550 mailbox unavailable', 'permanent', { status: 550 });
-    await expect(emailChannel.send(payload, channel, recordingContext(() => Promise.reject(refused)))).rejects.toBe(refused);
+    expect(await deliveryError(emailChannel.send(payload, channel, recordingContext(() => Promise.reject(refused))))).toMatchObject({
+      kind: 'permanent',
+      message: 'email "sec-email" via smtp.example.com:587: 550 mailbox unavailable',
+      details: { status: 550 },
+    });
   });
 
   it('wraps anything else as a retryable DeliveryError naming the channel', async () => {

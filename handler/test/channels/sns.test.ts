@@ -181,9 +181,9 @@ describe('sns send', () => {
     expect(calls[0]).toMatchObject({ messageGroupId: expect.any(String), deduplicationId: expect.any(String) });
   });
 
-  it('passes DeliveryErrors through and wraps anything else as retryable', async () => {
-    const notFound = new DeliveryError('sns: NotFound', 'config');
-    await expect(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(notFound)))).rejects.toBe(notFound);
+  it('names the channel in the seam\'s DeliveryErrors, keeping their kind, and wraps anything else as retryable', async () => {
+    const notFound = new DeliveryError('sns: NotFound: Topic does not exist', 'config');
+    expect(await deliveryError(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(notFound))))).toMatchObject({ kind: 'config', message: 'sns "audit": NotFound: Topic does not exist' });
     const error = await deliveryError(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(new TypeError('boom')))));
     expect(error).toMatchObject({ kind: 'retryable', message: 'sns "audit": TypeError: boom' });
   });
@@ -209,13 +209,13 @@ describe('sns sendBatch', () => {
     const refused = new DeliveryError('sns: InvalidParameter: bad subject', 'permanent');
     const outcomes = await snsChannel.sendBatch!(payloads, channel, batchContext(async (input) => (calls.push(input), input.messages.map((_, i) => (i === 2 ? refused : `id-${i}`)))));
     expect(calls).toEqual([{ topicArn: channel.topicArn, messages: payloads }]);
-    expect(outcomes).toEqual([{ attempts: 1 }, { attempts: 1 }, refused, { attempts: 1 }]);
+    expect(outcomes).toEqual([{ attempts: 1 }, { attempts: 1 }, expect.objectContaining({ kind: 'permanent', message: 'sns "audit": InvalidParameter: bad subject' }), { attempts: 1 }]);
   });
 
   it('rejects when its first call fails, and keeps earlier calls\' outcomes when a later one does', async () => {
     const many = Array.from({ length: 12 }, () => payloads[0]!);
     const throttled = new DeliveryError('sns: Throttled: rate exceeded', 'retryable');
-    await expect(snsChannel.sendBatch!(many, channel, batchContext(() => Promise.reject(throttled)))).rejects.toBe(throttled);
+    await expect(snsChannel.sendBatch!(many, channel, batchContext(() => Promise.reject(throttled)))).rejects.toMatchObject({ kind: 'retryable', message: 'sns "audit": Throttled: rate exceeded' });
     let call = 0;
     const outcomes = await snsChannel.sendBatch!(many, channel, batchContext(async ({ messages }) => (call++ === 0 ? messages.map(() => 'ok') : Promise.reject(new TypeError('socket hang up')))));
     expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => ({ attempts: 1 })));

@@ -91,7 +91,7 @@ describe('SMTP faults (real smtp-server, real nodemailer)', () => {
     });
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 12, deadLettered: 2 });
-    for (const d of r.deadLetters) expect(d.reason).toMatch(new RegExp(`^gave up after ${MAX_REQUEUES} re-queues: email via 127\\.0\\.0\\.1:\\d+: (ESOCKET|ECONNECTION)`));
+    for (const d of r.deadLetters) expect(d.reason).toMatch(new RegExp(`^gave up after ${MAX_REQUEUES} re-queues: email "email" via 127\\.0\\.0\\.1:\\d+: (ESOCKET|ECONNECTION)`));
   });
 });
 
@@ -217,6 +217,6 @@ describe('SNS faults (real SDK client against moto through a front)', () => {
     const r = await run({ name: 'SNS topic missing', expected: "SNS pairs DLQ'd after the budget with NotFound", plan: { sns: 'missing-topic' }, findings: 2 });
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 12, deadLettered: 2 });
-    for (const d of r.deadLetters) expect(d.reason).toMatch(/sns: NotFound/);
+    for (const d of r.deadLetters) expect(d.reason).toMatch(/^gave up after \d+ re-queues: sns "sns": NotFound/);
   });
 });
