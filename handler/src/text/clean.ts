@@ -12,6 +12,19 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // Zero-width and bidi controls: soft hyphen, Arabic letter mark, Mongolian vowel separator, ZWSP..RLM, LRE..RLO, word joiner.., LRI..PDI, BOM.
 const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 
+// A zero-width joiner between two pictographs builds one emoji (👩‍💻); anywhere else it is a spoofing trick ("ad\u200Dmin").
+const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?$/u;
+const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
+
+function joinsEmoji(text: string, offset: number): boolean {
+  return PICTOGRAPH_BEFORE.test(text.slice(Math.max(0, offset - 4), offset)) && PICTOGRAPH_AFTER.test(text.slice(offset + 1, offset + 3));
+}
+
+function showInvisible(ch: string, offset: number, text: string): string {
+  if (ch === '\u200D' && joinsEmoji(text, offset)) return ch;
+  return `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`;
+}
+
 /** Longest string kept from any one finding field; renderers truncate further per channel. */
 export const MAX_FIELD_LENGTH = 2_000;
 
@@ -20,7 +33,7 @@ export const MAX_FIELD_LENGTH = 2_000;
  * Keeps tabs and newlines (descriptions use them); CR becomes LF.
  */
 export function cleanText(value: string, maxLength = MAX_FIELD_LENGTH): string {
-  const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(INVISIBLE, (ch) => `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+  const cleaned = value.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(INVISIBLE, showInvisible);
   return truncate(cleaned, maxLength);
 }
 

@@ -104,7 +104,18 @@ export function replaceableLeaves(value: unknown): number {
 }
 
 /** Invisible, direction-changing and control characters no payload may carry (tab and LF aside). */
-export const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
+/** A zero-width joiner inside an emoji sequence (👩‍💻, 🏳️‍🌈), the one place it may stay. */
+const EMOJI_JOINER = /(\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})/gu;
+
+/**
+ * The first control, invisible or direction-changing character in `value`, or
+ * null: what no payload may carry (a joiner between two pictographs excepted).
+ */
+export function forbiddenChar(value: string): string | null {
+  return FORBIDDEN_CHARS.exec(value.replace(EMOJI_JOINER, '$1'))?.[0] ?? null;
+}
 
 /** Every string inside a JSON-like value, with its path. */
 export function strings(value: unknown, path = ''): Array<{ path: string; value: string }> {

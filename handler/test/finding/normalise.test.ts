@@ -85,6 +85,20 @@ describe('normaliseFinding', () => {
     expect(f.resource.id).toContain('<!channel>'); // still raw markup: escaping is each renderer's job
   });
 
+  it('keeps a zero-width joiner only inside an emoji sequence', () => {
+    const event = fixtureEvent('minimal');
+    const label = (resourceType: string) => normaliseFinding({ ...event, detail: { ...event.detail, resource: { ...event.detail.resource, resourceType } } }).resource.label;
+    // 👩‍💻, 🏳️‍🌈 (variation selector before the joiner), 👍🏽‍🔥 (skin tone before it): one emoji each.
+    expect(label('dev 👩\u200D💻 flag 🏳\uFE0F\u200D🌈 x 👍🏽\u200D🔥')).toBe('dev 👩\u200D💻 flag 🏳\uFE0F\u200D🌈 x 👍🏽\u200D🔥');
+    // Between letters, at an edge, doubled, or half an emoji: shown, as every other invisible mark.
+    expect(label('ad\u200Dmin')).toBe('ad[U+200D]min');
+    expect(label('\u200D👩 👩\u200D')).toBe('[U+200D]👩 👩[U+200D]');
+    expect(label('👩\u200D\u200D💻')).toBe('👩[U+200D][U+200D]💻');
+    expect(label('👩\u200Dx a\u200D💻')).toBe('👩[U+200D]x a[U+200D]💻');
+    // The non-joiner never builds an emoji.
+    expect(label('👩\u200C💻')).toBe('👩[U+200C]💻');
+  });
+
   it('cleans an unknown resource type, which it shows verbatim as the resource type and label', () => {
     const event = fixtureEvent('minimal');
     const withType = (resourceType: string) =>
