@@ -106,7 +106,7 @@ export const PagerDutyChannelSchema = z.strictObject({
 });
 
 /** Static request headers; names the channel sets itself are refused, each named in the error. */
-const WebhookHeaders = z.record(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), z.string().check(z.maxLength(4096))).check(z.superRefine((headers, ctx) => {
+const WebhookHeaders = z.record(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), z.string().check(z.maxLength(4096)).check(z.regex(/^[\t\x20-\x7E]*$/, { error: 'header values are printable ASCII on one line (no CR/LF or control characters)' }))).check(z.superRefine((headers, ctx) => {
   for (const name of Object.keys(headers).filter(isReservedHeader)) {
     ctx.addIssue({
       code: 'custom',

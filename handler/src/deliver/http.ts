@@ -42,6 +42,12 @@ function backoffMs(attempt: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
+/** The code of a request Node refused to build (bad URL, protocol or header value): no network was involved. */
+function unsendableCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'EINVALIDURL' || code === 'EPROTOCOL' || code.startsWith('ERR_INVALID_')) ? code : undefined;
+}
+
 function describeNetworkError(error: unknown): string {
   if (error instanceof TransportError) return error.code === 'ETIMEDOUT' ? 'timed out' : `network error ${error.code}`;
   return 'network error';
@@ -69,6 +75,12 @@ export async function postWithRetry(
     try {
       response = await deps.post(url, { headers, body, timeoutMs: policy.timeoutMs });
     } catch (error) {
+      const unsendable = unsendableCode(error);
+      if (unsendable) {
+        // The URL or a header cannot be sent at all: only a config fix helps, so no retries here.
+        last = new DeliveryError(`${label}: cannot send the request (${unsendable})`, 'config', { attempts: attempt });
+        break;
+      }
       last = new DeliveryError(`${label}: ${describeNetworkError(error)}`, 'retryable', { attempts: attempt });
       if (attempt < policy.attempts) await deps.sleep(backoffMs(attempt));
       continue;

@@ -67,6 +67,16 @@ describe('parseConfig', () => {
     expect(() => parseConfig(JSON.stringify(webhook({ Authorization: 'Bearer ok-token-value', 'X-GuardDuty-Tenant': 'sec', 'X-Hosted-By': 'x' })))).not.toThrow();
   });
 
+  it('rejects a webhook header value that could not be sent (line breaks, controls, non-ASCII), naming the header and not its value', () => {
+    const webhook = (headers: Record<string, string>) => ({ channels: [{ name: 'siem', type: 'webhook', url: 'https://siem.example/hook', headers }] });
+    for (const value of ['Bearer secret-token\r\nX-Injected: 1', 'secret-token\u0000', 'sécret-token']) {
+      const error = errorOf(webhook({ Authorization: value }));
+      expect(error.issues).toEqual(['channels[0].headers.Authorization: header values are printable ASCII on one line (no CR/LF or control characters)']);
+      expect(error.message).not.toContain('secret-token');
+    }
+    expect(() => parseConfig(JSON.stringify(webhook({ Authorization: 'Bearer a.b-c_d~e+f/g=', 'X-Tenant': 'sec ops\t1' })))).not.toThrow();
+  });
+
   it('reports broken JSON without echoing its content', () => {
     const error = errorOf(`{"channels": [{"webhookUrl": "${SLACK_URL}"`);
     expect(error.message).toMatch(/not valid JSON/);

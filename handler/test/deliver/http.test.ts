@@ -72,6 +72,16 @@ describe('postWithRetry', () => {
     expect(error.message).toBe('l: network error ECONNREFUSED');
   });
 
+  it('does not retry a request that cannot be built (a header value with a line break): a config failure', async () => {
+    receiver = await startReceiver();
+    const deps = recordingDeps();
+    const error = await failure(postWithRetry(receiver.url('/h'), '{}', { authorization: 'Bearer x\r\nX-Injected: 1' }, policy, 'webhook "siem"', deps));
+    expect(error).toMatchObject({ kind: 'config', message: 'webhook "siem": cannot send the request (ERR_INVALID_CHAR)', details: { attempts: 1 } });
+    expect(receiver.requests).toHaveLength(0);
+    expect(deps.slept).toEqual([]);
+    expect((await failure(postWithRetry('ftp://127.0.0.1/x', '{}', {}, policy, 'l', recordingDeps()))).kind).toBe('config');
+  });
+
   it('never puts the URL in the error', async () => {
     receiver = await startReceiver(() => ({ status: 500 }));
     const error = await failure(postWithRetry(receiver.url('/services/T/B/secret-token'), '{}', {}, policy, 'slack "x"', recordingDeps()));
