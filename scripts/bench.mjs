@@ -19,10 +19,10 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
-import { startMoto } from './bench/moto.mjs';
 import { startHttpReceiver, startSmtpReceiver } from './bench/receivers.mjs';
 import { kb, mb, round, summary } from './bench/stats.mjs';
-import { unzip } from './bench/unzip.mjs';
+import { startMoto } from '../tests/support/moto.mjs';
+import { extractZip } from '../tests/support/unzip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
@@ -108,12 +108,8 @@ function recordsUpTo(maxBytes) {
 
 heading('Bundle (handler/dist/lambda.zip)');
 const zipBytes = readFileSync(join(root, 'handler/dist/lambda.zip'));
-const entries = unzip(zipBytes);
 const bundleDir = join(tmp, 'lambda');
-for (const e of entries) {
-  mkdirSync(dirname(join(bundleDir, e.name)), { recursive: true });
-  writeFileSync(join(bundleDir, e.name), e.data);
-}
+const entries = extractZip(zipBytes, bundleDir);
 
 /** Files `index.mjs` loads at import: its static imports, transitively (dynamic `import()` excluded). */
 function coldPath(start) {

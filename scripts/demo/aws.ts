@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './http.js';
+import type { Moto } from '../../tests/support/moto.mjs';
 import type { DeliveredSns } from '../../handler/src/preview/types.js';
 
 /*
@@ -15,61 +11,6 @@ import type { DeliveredSns } from '../../handler/src/preview/types.js';
  */
 
 const REGION = 'us-east-1';
-
-export interface Moto {
-  endpoint: string;
-  /** Environment for AWS SDK clients (and the function) pointed at moto. */
-  env: Record<string, string>;
-  stop(): Promise<void>;
-}
-
-/** Where `make python-deps` installs moto_server (as handler/test/helpers/moto.ts, which is tied to vitest). */
-function motoServerPath(): string {
-  const path = process.env.MOTO_SERVER ?? join(process.env.GDN_CACHE ?? join(homedir(), '.cache', 'guardduty-notify'), 'venv-moto', 'bin', 'moto_server');
-  if (!existsSync(path)) throw new Error(`moto_server not found at ${path}: run \`make python-deps\` (or set MOTO_SERVER)`);
-  return path;
-}
-
-/**
- * Starts moto_server (from `make python-deps`) on a free loopback port.
- * `track` gets the process as soon as it exists, so a caller can kill it on
- * any exit, even one that interrupts the start.
- */
-export async function startMoto(track: (child: ChildProcess) => void = () => {}): Promise<Moto> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(motoServerPath(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  track(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited: ${stderr}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
-      if (res.status < 500) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`moto_server did not start within 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    endpoint,
-    env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION },
-    stop,
-  };
-}
 
 export interface DemoAws {
   topicArn: string;

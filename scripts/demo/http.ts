@@ -57,12 +57,3 @@ export async function startReceiver(reply: (request: Received) => Reply): Promis
       }),
   };
 }
-
-/** A free port on 127.0.0.1 (bound, then released) for a server that cannot take port 0. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { unzipTo } from './unzip.js';
+import { extractZip } from '../../tests/support/unzip.mjs';
 
 /*
  * The committed bundle, run as the deployed function would be: unzipped to a
@@ -48,7 +48,7 @@ export interface LambdaHost {
  */
 export async function startLambda(zipPath: string, env: Record<string, string>, track: (child: ChildProcess) => void = () => {}): Promise<LambdaHost> {
   const dir = mkdtempSync(join(tmpdir(), 'gdn-demo-bundle-'));
-  unzipTo(zipPath, dir);
+  extractZip(readFileSync(zipPath), dir);
   const child: ChildProcess = fork(HOST, [dir], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

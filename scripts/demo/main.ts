@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { galleryDocument, previewFiles, type GalleryData, type GalleryEntry, type GallerySkip, type GallerySummaryRow } from '../../handler/src/preview/index.js';
 import type { DeliveredType } from '../../handler/src/preview/types.js';
-import { createDemoAws, startMoto, type Moto } from './aws.js';
+import { startMoto, type Moto } from '../../tests/support/moto.mjs';
+import { createDemoAws } from './aws.js';
 import { createCollector, type Capture } from './capture.js';
 import { DEMO_HMAC_SECRET, DEMO_ROUTING_KEY, demoConfig } from './config.js';
 import { replayBatches, sandboxBurst, sqsRecords, type ReplayItem } from './findings.js';
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
   for (const s of Object.values(services)) cleanups.push(() => s.close());
   const smtp: DemoSmtp = await startSmtp();
   cleanups.push(() => smtp.close());
-  const moto: Moto = await startMoto((child) => children.add(child));
+  const moto: Moto = await startMoto({ track: (child) => children.add(child) });
   cleanups.push(() => moto.stop());
   const aws = await createDemoAws(moto);
   log(`moto up at ${moto.endpoint}; topic, subscription and queues created`);

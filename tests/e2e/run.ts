@@ -28,13 +28,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENV } from '../../handler/src/runtime.js';
+import { extractZip } from '../support/unzip.mjs';
 import { Aws, queueArnFromUrl, REGION, sdkConfig, xmlAll, xmlOne } from './lib/aws.js';
 import { makeCerts, type Certs } from './lib/certs.js';
 import { endpointsFor, engineBin, engineVersion, overrideHcl, writeCliConfig, type Engine } from './lib/engines.js';
 import { drain, newEsmLog, queueDepth, type EventSourceMapping } from './lib/esm.js';
 import { evaluate, placeholderOrgAccountArn, startRecordingProxy } from './lib/iam.js';
 import { added, inventory } from './lib/inventory.js';
-import { codeSha256, startContainer, unzip, type FunctionConfig } from './lib/lambda.js';
+import { codeSha256, startContainer, type FunctionConfig } from './lib/lambda.js';
 import { startMoto } from './lib/moto.js';
 import { cleanupAll, installSignalHandlers, interrupted, onCleanup, run } from './lib/proc.js';
 import { startHttpsReceiver, startSmtpReceiver, type Delivery, type HttpRoute, type Recorder } from './lib/receivers.js';
@@ -397,7 +398,7 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     // -- the Lambda service ------------------------------------------------------------
     const taskRoot = join(dir, 'task');
     mkdirSync(taskRoot);
-    unzip(shared.zipBytes, taskRoot);
+    extractZip(shared.zipBytes, taskRoot);
     const proxy = await startRecordingProxy(moto.endpoint, placeholderOrgAccountArn);
     stops.push(proxy.close);
     // The function sees AWS where the deployed config points (moto's endpoint, which is

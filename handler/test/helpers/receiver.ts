@@ -126,11 +126,5 @@ export function useReceiver(fallback?: (request: Received) => Reply): Receiver {
   };
 }
 
-/** A port on 127.0.0.1 with nothing listening (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+// Beside the receivers, where the suites that need a refused connection import it from.
+export { closedPort } from '../../../tests/support/ports.mjs';

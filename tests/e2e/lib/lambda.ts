@@ -1,46 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inflateRawSync } from 'node:zlib';
 import { appendLog, onCleanup, stopChild } from './proc.js';
 
 const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'bootstrap.mjs');
-
-/** Extracts a zip (stored or deflated entries) into `dir`; returns the entry names. */
-export function unzip(zip: Buffer, dir: string): string[] {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
-  const entries = zip.readUInt16LE(eocd + 10);
-  let p = zip.readUInt32LE(eocd + 16);
-  const names: string[] = [];
-  for (let i = 0; i < entries; i++) {
-    if (zip.readUInt32LE(p) !== 0x02014b50) throw new Error('corrupt zip central directory');
-    const method = zip.readUInt16LE(p + 10);
-    const compressed = zip.readUInt32LE(p + 20);
-    const nameLength = zip.readUInt16LE(p + 28);
-    const extraLength = zip.readUInt16LE(p + 30);
-    const commentLength = zip.readUInt16LE(p + 32);
-    const local = zip.readUInt32LE(p + 42);
-    const name = zip.toString('utf8', p + 46, p + 46 + nameLength);
-    p += 46 + nameLength + extraLength + commentLength;
-    const safe = normalize(name);
-    if (safe.startsWith('..') || safe.startsWith('/')) throw new Error(`zip entry escapes the task root: ${name}`);
-    if (name.endsWith('/')) {
-      mkdirSync(join(dir, safe), { recursive: true });
-      continue;
-    }
-    const dataStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(dataStart, dataStart + compressed);
-    const data = method === 0 ? raw : method === 8 ? inflateRawSync(raw) : undefined;
-    if (!data) throw new Error(`zip entry ${name}: unsupported compression method ${method}`);
-    mkdirSync(dirname(join(dir, safe)), { recursive: true });
-    writeFileSync(join(dir, safe), data);
-    names.push(name);
-  }
-  return names;
-}
 
 /** What GetFunction reports, as far as the runtime needs it. */
 export interface FunctionConfig {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 
 /*
  * Processes and their cleanup. Everything the harness starts is registered
@@ -148,13 +147,4 @@ export function run(cmd: string, args: string[], options: RunOptions): Promise<R
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started });
     });
   });
-}
-
-/** A port on 127.0.0.1 with nothing listening (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
