@@ -21,6 +21,19 @@ afterAll(async () => {
   await moto?.stop();
 });
 
+/** An SNS topic with an SQS queue subscribed to it; `.fifo` names make both FIFO. */
+async function topicWithQueue(name: string, subscription: Record<string, string> = {}): Promise<{ topicArn: string; queueUrl: string }> {
+  const sns = new SNSClient({});
+  const sqs = new SQSClient({});
+  const fifo = name.endsWith('.fifo');
+  const topic = await sns.send(new CreateTopicCommand({ Name: name, ...(fifo ? { Attributes: { FifoTopic: 'true' } } : {}) }));
+  const queueName = fifo ? `${name.slice(0, -'.fifo'.length)}-sub.fifo` : `${name}-sub`;
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName, ...(fifo ? { Attributes: { FifoQueue: 'true' } } : {}) }));
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
+  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn!, Attributes: subscription }));
+  return { topicArn: topic.TopicArn!, queueUrl: queue.QueueUrl! };
+}
+
 describe('AWS edges against moto', () => {
   it('reads the config secret and reports a missing one clearly', async () => {
     const { readSecretString } = await import('../../src/config/secretsManager.js');
@@ -32,40 +45,25 @@ describe('AWS edges against moto', () => {
 
   it('publishes to SNS with message attributes a filter policy can use', async () => {
     const { snsPublish } = await import('../../src/deliver/sns.js');
-    const sns = new SNSClient({});
     const sqs = new SQSClient({});
-    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-audit' }));
-    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-audit-sub' }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn: topic.TopicArn!,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes!.QueueArn!,
-        Attributes: { FilterPolicy: JSON.stringify({ severity: ['HIGH', 'CRITICAL'] }) },
-      }),
-    );
-    await snsPublish({ topicArn: topic.TopicArn!, subject: 'low', message: 'filtered out', attributes: { severity: 'LOW' } });
-    const id = await snsPublish({ topicArn: topic.TopicArn!, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } });
+    const { topicArn, queueUrl } = await topicWithQueue('gdn-audit', { FilterPolicy: JSON.stringify({ severity: ['HIGH', 'CRITICAL'] }) });
+    await snsPublish({ topicArn: topicArn, subject: 'low', message: 'filtered out', attributes: { severity: 'LOW' } });
+    const id = await snsPublish({ topicArn: topicArn, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } });
     expect(id).toBeTruthy();
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     expect(received.Messages?.map((m) => JSON.parse(m.Body!).Subject)).toEqual(['GuardDuty HIGH']);
     await expect(snsPublish({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', subject: 's', message: 'm', attributes: {} })).rejects.toMatchObject({ kind: 'config' });
   });
 
   it('publishes to a FIFO topic with the group and deduplication ids, which SNS requires there', async () => {
     const { snsPublish } = await import('../../src/deliver/sns.js');
-    const sns = new SNSClient({});
     const sqs = new SQSClient({});
-    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-audit.fifo', Attributes: { FifoTopic: 'true' } }));
-    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-audit-sub.fifo', Attributes: { FifoQueue: 'true' } }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
-    const message = { topicArn: topic.TopicArn!, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } };
+    const { topicArn, queueUrl } = await topicWithQueue('gdn-audit.fifo', { RawMessageDelivery: 'true' });
+    const message = { topicArn: topicArn, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } };
     await expect(snsPublish(message)).rejects.toThrow(/MessageGroupId/);
     expect(await snsPublish({ ...message, messageGroupId: '111122223333', deduplicationId: 'a'.repeat(64) })).toBeTruthy();
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'] }),
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'] }),
     );
     expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId])).toEqual([['body', '111122223333', 'a'.repeat(64)]]);
   });
@@ -73,22 +71,18 @@ describe('AWS edges against moto', () => {
   it('publishes a batch in one PublishBatch call, reporting an entry SNS refuses on its own', async () => {
     const { snsPublishBatch } = await import('../../src/deliver/sns.js');
     const { DeliveryError } = await import('../../src/deliver/errors.js');
-    const sns = new SNSClient({});
     const sqs = new SQSClient({});
-    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-batch' }));
-    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-batch-sub' }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn! }));
+    const { topicArn, queueUrl } = await topicWithQueue('gdn-batch');
     const messages = Array.from({ length: 10 }, (_, i) => ({ subject: `GuardDuty ${i}`, message: `body ${i}`, attributes: { severity: i % 2 ? 'HIGH' : 'LOW' } }));
     // SNS refuses a message over 256 KB; the other entries of the call are published.
     messages[3] = { ...messages[3]!, message: 'x'.repeat(262_145) };
-    const outcomes = await snsPublishBatch({ topicArn: topic.TopicArn!, messages });
+    const outcomes = await snsPublishBatch({ topicArn: topicArn, messages });
     expect(outcomes.filter((o) => typeof o === 'string')).toHaveLength(9);
     expect(outcomes[3]).toBeInstanceOf(DeliveryError);
     expect(outcomes[3]).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/^sns: InvalidParameter/) });
     const bodies: Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }> = [];
     for (let i = 0; i < 5 && bodies.length < 9; i++) {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       for (const m of r.Messages ?? []) bodies.push(JSON.parse(m.Body!));
     }
     expect(bodies.map((b) => b.Subject).sort()).toEqual(messages.filter((_, i) => i !== 3).map((m) => m.subject).sort());
@@ -98,15 +92,11 @@ describe('AWS edges against moto', () => {
 
   it('publishes a FIFO batch with each entry\'s group and deduplication ids', async () => {
     const { snsPublishBatch } = await import('../../src/deliver/sns.js');
-    const sns = new SNSClient({});
     const sqs = new SQSClient({});
-    const topic = await sns.send(new CreateTopicCommand({ Name: 'gdn-batch.fifo', Attributes: { FifoTopic: 'true' } }));
-    const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-batch-sub.fifo', Attributes: { FifoQueue: 'true' } }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const { topicArn, queueUrl } = await topicWithQueue('gdn-batch.fifo', { RawMessageDelivery: 'true' });
     const messages = [1, 2, 3].map((i) => ({ subject: `s${i}`, message: `m${i}`, attributes: {}, messageGroupId: '111122223333', deduplicationId: `d${i}` }));
-    expect((await snsPublishBatch({ topicArn: topic.TopicArn!, messages })).every((o) => typeof o === 'string')).toBe(true);
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl!, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageDeduplicationId'] }));
+    expect((await snsPublishBatch({ topicArn: topicArn, messages })).every((o) => typeof o === 'string')).toBe(true);
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageDeduplicationId'] }));
     expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageDeduplicationId])).toEqual([['m1', 'd1'], ['m2', 'd2'], ['m3', 'd3']]);
   });
 
