@@ -44,8 +44,9 @@ function backoffMs(attempt: number): number {
 
 /** The code of a request Node refused to build (bad URL, protocol or header value): no network was involved. */
 function unsendableCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code === 'EINVALIDURL' || code === 'EPROTOCOL' || code.startsWith('ERR_INVALID_')) ? code : undefined;
+  if (!(error instanceof TransportError)) return undefined;
+  const { code } = error;
+  return code === 'EINVALIDURL' || code === 'EPROTOCOL' || code.startsWith('ERR_INVALID_') ? code : undefined;
 }
 
 function describeNetworkError(error: unknown): string {

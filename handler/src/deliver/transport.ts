@@ -80,14 +80,20 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
   const client = (await loadClients())[target.protocol];
   const payload = Buffer.from(body, 'utf8');
   const deadline = Date.now() + timeoutMs;
+  // Node throws synchronously for a request it cannot build (ERR_INVALID_CHAR in a header): a TransportError too.
+  const send = (ms: number) => exchange(client, target, headers, payload, ms).catch((error: unknown) => Promise.reject(asTransportError(error)));
   try {
-    return await exchange(client, target, headers, payload, timeoutMs);
+    return await send(timeoutMs);
   } catch (error) {
     const left = deadline - Date.now();
     if (!(error instanceof StaleSocketError) || left <= 0) throw error;
-    return exchange(client, target, headers, payload, left);
+    return send(left);
   }
 };
+
+function asTransportError(error: unknown): TransportError {
+  return error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error), codeOf(error));
+}
 
 /** The request went out on a reused keep-alive socket that turned out to be closed. */
 class StaleSocketError extends TransportError {}
@@ -113,10 +119,8 @@ function exchange(client: Client, target: URL, headers: Record<string, string>, 
       if (response) return finish();
       settled = true;
       clearTimeout(timer);
-      if (error instanceof TransportError) return reject(error);
-      const code = codeOf(error);
-      const message = error instanceof Error ? error.message : String(error);
-      reject(request.reusedSocket && STALE_SOCKET_CODES.has(code) ? new StaleSocketError(message, code) : new TransportError(message, code));
+      const failure = asTransportError(error);
+      reject(request.reusedSocket && STALE_SOCKET_CODES.has(failure.code) ? new StaleSocketError(failure.message, failure.code) : failure);
     };
 
     const request = client.request(
