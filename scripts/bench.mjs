@@ -27,7 +27,10 @@ import { extractZip } from '../tests/support/unzip.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 /** `--only=coldstart,throughput,memory,burst` runs a subset (for trying the script; nothing is written). */
-const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const ONLY = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (section) => !ONLY || ONLY.includes(section);
 const PARTIAL = QUICK || ONLY !== undefined;
 /** The Node that plays the Lambda container (memory, burst); GDN_BENCH_LAMBDA_NODE=<path> measures another version. */
@@ -59,7 +62,9 @@ const machine = {
   cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
   cores: cpus.length,
   node: process.version,
-  ...(LAMBDA_NODE !== process.execPath ? { lambdaNode: execFileSync(LAMBDA_NODE, ['--version'], { encoding: 'utf8' }).trim() } : {}),
+  ...(LAMBDA_NODE !== process.execPath
+    ? { lambdaNode: execFileSync(LAMBDA_NODE, ['--version'], { encoding: 'utf8' }).trim() }
+    : {}),
   platform: `${os.platform()} ${os.release()}`,
   arch: os.arch(),
   memoryGB: round(os.totalmem() / 2 ** 30, 1),
@@ -69,16 +74,25 @@ const source = {
   uncommittedChangesInHandler: (git('status', '--porcelain', '--', 'handler/src', 'handler/dist') ?? '') !== '',
 };
 heading('Machine');
-say(`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}${machine.lambdaNode ? ` (Lambda containers: Node ${machine.lambdaNode})` : ''}`);
-say(`commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`);
+say(
+  `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}${machine.lambdaNode ? ` (Lambda containers: Node ${machine.lambdaNode})` : ''}`,
+);
+say(
+  `commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`,
+);
 
 // --- Fixtures --------------------------------------------------------------------
 
 const fixturesDir = join(root, 'handler/test/fixtures/events');
-const fixtureNames = readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+const fixtureNames = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -5))
+  .sort();
 const fixtures = Object.fromEntries(fixtureNames.map((n) => [n, readFileSync(join(fixturesDir, `${n}.json`), 'utf8')]));
 /** New findings only (updates and archived ones are suppressed by the default routing). */
-const NEW_FINDINGS = fixtureNames.filter((n) => !['archived-finding', 'update-finding', 'escalated-update'].includes(n));
+const NEW_FINDINGS = fixtureNames.filter(
+  (n) => !['archived-finding', 'update-finding', 'escalated-update'].includes(n),
+);
 
 /** `count` fixture events, cycling through the new findings from the `start`th, each with its own finding id. */
 function freshBodies(count, start = 0) {
@@ -95,7 +109,22 @@ function recordsUpTo(maxBytes) {
   let bytes = '{"Records":[]}'.length;
   for (;;) {
     const body = freshBodies(1, records.length)[0];
-    const record = { messageId: randomUUID(), receiptHandle: randomBytes(140).toString('base64'), body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1700000000000', SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: '1700000000001' }, messageAttributes: {}, md5OfBody: randomBytes(16).toString('hex'), eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:guardduty-notify', awsRegion: 'us-east-1' };
+    const record = {
+      messageId: randomUUID(),
+      receiptHandle: randomBytes(140).toString('base64'),
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '1700000000000',
+        SenderId: 'AIDAEXAMPLE',
+        ApproximateFirstReceiveTimestamp: '1700000000001',
+      },
+      messageAttributes: {},
+      md5OfBody: randomBytes(16).toString('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:guardduty-notify',
+      awsRegion: 'us-east-1',
+    };
     const size = Buffer.byteLength(JSON.stringify(record)) + 1;
     if (bytes + size > maxBytes) break;
     records.push(record);
@@ -119,15 +148,24 @@ function coldPath(start) {
     if (seen.has(name) || !byName.has(name)) return;
     seen.add(name);
     const code = byName.get(name);
-    const patterns = [/\bimport\s*(?:[^"'()]*?\bfrom\s*)?["'](\.\.?\/[^"']+)["']/g, /\bexport\s*(?:\*|\{[^}]*\})\s*from\s*["'](\.\.?\/[^"']+)["']/g];
-    for (const pattern of patterns) for (const m of code.matchAll(pattern)) visit(posix.normalize(posix.join(posix.dirname(name), m[1])));
+    const patterns = [
+      /\bimport\s*(?:[^"'()]*?\bfrom\s*)?["'](\.\.?\/[^"']+)["']/g,
+      /\bexport\s*(?:\*|\{[^}]*\})\s*from\s*["'](\.\.?\/[^"']+)["']/g,
+    ];
+    for (const pattern of patterns)
+      for (const m of code.matchAll(pattern)) visit(posix.normalize(posix.join(posix.dirname(name), m[1])));
   };
   visit(start);
   return seen;
 }
 const cold = coldPath('index.mjs');
 const files = entries
-  .map((e) => ({ name: e.name, minifiedBytes: e.data.length, deflateBytes: deflateRawSync(e.data, { level: 9 }).length, loadedAtColdStart: cold.has(e.name) }))
+  .map((e) => ({
+    name: e.name,
+    minifiedBytes: e.data.length,
+    deflateBytes: deflateRawSync(e.data, { level: 9 }).length,
+    loadedAtColdStart: cold.has(e.name),
+  }))
   .sort((a, b) => b.minifiedBytes - a.minifiedBytes);
 const sum = (list, key) => list.reduce((n, f) => n + f[key], 0);
 const bundle = {
@@ -135,14 +173,25 @@ const bundle = {
   zipMethod: entries.every((e) => e.method === 0) ? 'stored (deterministic, scripts/zip.mjs)' : 'deflate',
   minifiedBytes: sum(files, 'minifiedBytes'),
   deflateBytes: sum(files, 'deflateBytes'),
-  coldStartMinifiedBytes: sum(files.filter((f) => f.loadedAtColdStart), 'minifiedBytes'),
-  coldStartDeflateBytes: sum(files.filter((f) => f.loadedAtColdStart), 'deflateBytes'),
+  coldStartMinifiedBytes: sum(
+    files.filter((f) => f.loadedAtColdStart),
+    'minifiedBytes',
+  ),
+  coldStartDeflateBytes: sum(
+    files.filter((f) => f.loadedAtColdStart),
+    'deflateBytes',
+  ),
   files,
 };
 say(`lambda.zip ${bundle.zipBytes.toLocaleString('en')} bytes (${kb(bundle.zipBytes)}, ${bundle.zipMethod})`);
 say(`minified total ${kb(bundle.minifiedBytes)}, deflated (zlib level 9) ${kb(bundle.deflateBytes)}`);
-say(`loaded at cold start (index.mjs + static imports): ${kb(bundle.coldStartMinifiedBytes)} minified, ${kb(bundle.coldStartDeflateBytes)} deflated`);
-for (const f of files) say(`  ${f.name.padEnd(36)} ${kb(f.minifiedBytes).padStart(10)} ${kb(f.deflateBytes).padStart(10)} deflated  ${f.loadedAtColdStart ? 'cold start' : 'lazy (on first use)'}`);
+say(
+  `loaded at cold start (index.mjs + static imports): ${kb(bundle.coldStartMinifiedBytes)} minified, ${kb(bundle.coldStartDeflateBytes)} deflated`,
+);
+for (const f of files)
+  say(
+    `  ${f.name.padEnd(36)} ${kb(f.minifiedBytes).padStart(10)} ${kb(f.deflateBytes).padStart(10)} deflated  ${f.loadedAtColdStart ? 'cold start' : 'lazy (on first use)'}`,
+  );
 
 // --- Cold start ------------------------------------------------------------------------
 
@@ -165,18 +214,27 @@ if (wanted('coldstart')) {
   }
   coldStart = {
     runsEach: coldRuns,
-    method: 'performance.now() around `await import(index.mjs)` in a new `node` process; runs interleaved, a warm-up round discarded',
+    method:
+      'performance.now() around `await import(index.mjs)` in a new `node` process; runs interleaved, a warm-up round discarded',
     targetMedianMs: 40,
     bundle: summary(samples.bundle),
-    naive: { minifiedBytes: naiveBytes, ...summary(samples.naive), contents: '@aws-sdk/client-secrets-manager, -sns, -organizations, nodemailer, zod (classic, all locales), imported eagerly' },
+    naive: {
+      minifiedBytes: naiveBytes,
+      ...summary(samples.naive),
+      contents:
+        '@aws-sdk/client-secrets-manager, -sns, -organizations, nodemailer, zod (classic, all locales), imported eagerly',
+    },
     empty: summary(samples.empty),
   };
   coldStart.ratioNaiveToBundle = round(coldStart.naive.median / coldStart.bundle.median, 2);
   coldStart.meetsTarget = coldStart.bundle.median <= coldStart.targetMedianMs;
-  say(`committed bundle: median ${coldStart.bundle.median} ms, p90 ${coldStart.bundle.p90} ms (target ≤ ${coldStart.targetMedianMs} ms: ${coldStart.meetsTarget ? 'met' : 'NOT met'})`);
-  say(`naive baseline (${kb(naiveBytes)} minified): median ${coldStart.naive.median} ms, p90 ${coldStart.naive.p90} ms → ${coldStart.ratioNaiveToBundle}× the bundle`);
+  say(
+    `committed bundle: median ${coldStart.bundle.median} ms, p90 ${coldStart.bundle.p90} ms (target ≤ ${coldStart.targetMedianMs} ms: ${coldStart.meetsTarget ? 'met' : 'NOT met'})`,
+  );
+  say(
+    `naive baseline (${kb(naiveBytes)} minified): median ${coldStart.naive.median} ms, p90 ${coldStart.naive.p90} ms → ${coldStart.ratioNaiveToBundle}× the bundle`,
+  );
   say(`empty module: median ${coldStart.empty.median} ms (Node's own floor)`);
-
 }
 
 // --- Throughput -------------------------------------------------------------------------
@@ -188,12 +246,22 @@ if (wanted('throughput')) {
   const { createPipeline } = await import(pathToFileURL(join(tmp, 'pipeline', 'pipeline.mjs')).href);
   const renderConfig = {
     defaults: { minSeverity: 'LOW', notifyOn: 'all', includeSamples: true, includeArchived: true },
-    accountNames: { '111122223333': 'prod-payments' },
+    accountNames: { 111122223333: 'prod-payments' },
     channels: [
       { name: 'slack', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T0/B0/X', mention: '<!here>' },
       { name: 'teams', type: 'teams', webhookUrl: 'https://example.webhook.office.com/workflows/x' },
-      { name: 'chat', type: 'googleChat', webhookUrl: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t' },
-      { name: 'email', type: 'email', smtp: { host: 'smtp.example.com' }, from: 'GuardDuty <gd@example.com>', to: ['sec@example.com'] },
+      {
+        name: 'chat',
+        type: 'googleChat',
+        webhookUrl: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t',
+      },
+      {
+        name: 'email',
+        type: 'email',
+        smtp: { host: 'smtp.example.com' },
+        from: 'GuardDuty <gd@example.com>',
+        to: ['sec@example.com'],
+      },
       { name: 'sns', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty' },
       { name: 'pd', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000' },
       { name: 'siem', type: 'webhook', url: 'https://siem.example.com/in', hmacSecret: 'bench-hmac-secret-0123456789' },
@@ -235,9 +303,10 @@ if (wanted('throughput')) {
     samples: rates.map((r) => Math.round(r)),
     note: 'bundle built from handler/src with the Lambda build options; render includes serialising each payload as its channel sends it',
   };
-  say(`${throughput.findingsPerSecond.toLocaleString('en')} findings/s (${throughput.microsecondsPerFinding} µs each) · ${throughput.rendersPerSecond.toLocaleString('en')} payloads/s · ${throughput.rendersPerFinding} payloads per finding, ${kb(throughput.payloadBytesPerFinding)} per finding`);
+  say(
+    `${throughput.findingsPerSecond.toLocaleString('en')} findings/s (${throughput.microsecondsPerFinding} µs each) · ${throughput.rendersPerSecond.toLocaleString('en')} payloads/s · ${throughput.rendersPerFinding} payloads per finding, ${kb(throughput.payloadBytesPerFinding)} per finding`,
+  );
   say(`corpus: the ${corpus.length} fixture events, repeated; median of ${rates.length} samples`);
-
 }
 
 // --- AWS emulator, destinations, helpers for the process-level runs ----------------------
@@ -246,7 +315,9 @@ try {
   const moto = await startMoto();
   cleanups.push(() => moto.stop());
   Object.assign(process.env, moto.env);
-  const { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
+  const { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand } = await import(
+    '@aws-sdk/client-sqs'
+  );
   const { SecretsManagerClient, CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
   const { SNSClient, CreateTopicCommand } = await import('@aws-sdk/client-sns');
   const sqs = new SQSClient({});
@@ -257,33 +328,56 @@ try {
   async function queues() {
     const n = ++resourceCounter;
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `bench-dlq-${n}` }));
-    const dlqArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+    const dlqArn = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     const main = await sqs.send(
       new CreateQueueCommand({
         QueueName: `bench-${n}`,
-        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes.QueueArn, maxReceiveCount: 10 }) },
+        Attributes: {
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes.QueueArn, maxReceiveCount: 10 }),
+        },
       }),
     );
     return { main: main.QueueUrl, dlq: dlq.QueueUrl };
   }
   async function depth(url) {
-    const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
+    const a = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
     return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
   }
   async function secret(config) {
-    const s = await secrets.send(new CreateSecretCommand({ Name: `bench-config-${++resourceCounter}`, SecretString: JSON.stringify(config) }));
+    const s = await secrets.send(
+      new CreateSecretCommand({ Name: `bench-config-${++resourceCounter}`, SecretString: JSON.stringify(config) }),
+    );
     return s.ARN;
   }
   async function put(queueUrl, bodies) {
     for (let i = 0; i < bodies.length; i += 10) {
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })) }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })),
+        }),
+      );
     }
   }
 
   /** Runs the committed bundle's handler in a fresh process; returns its log lines and result. */
   function lambdaChild(args, env, timeoutMs, nodeArgs = []) {
     return new Promise((resolve, reject) => {
-      const child = spawn(LAMBDA_NODE, [...nodeArgs, join(root, 'scripts/bench/lambda-child.mjs'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(LAMBDA_NODE, [...nodeArgs, join(root, 'scripts/bench/lambda-child.mjs'), ...args], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -291,13 +385,16 @@ try {
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.on('exit', (code) => {
         clearTimeout(timer);
-        const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
-          try {
-            return JSON.parse(l);
-          } catch {
-            return {};
-          }
-        });
+        const lines = stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => {
+            try {
+              return JSON.parse(l);
+            } catch {
+              return {};
+            }
+          });
         const result = lines.findLast((l) => l.bench === true);
         const broken = lines.find((l) => l.level === 'ERROR' && String(l.message).startsWith('config unavailable'));
         if (broken) reject(new Error(`the bench's config did not load: ${broken.error}`));
@@ -334,9 +431,20 @@ try {
         { name: 'slack', type: 'slack', webhookUrl: http.slack.url('/slack') },
         { name: 'teams', type: 'teams', webhookUrl: http.teams.url('/teams') },
         { name: 'chat', type: 'googleChat', webhookUrl: http.chat.url('/chat') },
-        { name: 'email', type: 'email', smtp: { host: '127.0.0.1', port: smtp.port, requireTls: false }, from: 'GuardDuty <gd@example.com>', to: ['sec@example.com'] },
+        {
+          name: 'email',
+          type: 'email',
+          smtp: { host: '127.0.0.1', port: smtp.port, requireTls: false },
+          from: 'GuardDuty <gd@example.com>',
+          to: ['sec@example.com'],
+        },
         { name: 'sns', type: 'sns', topicArn: topic.TopicArn },
-        { name: 'pd', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', eventsUrl: http.pd.url('/pd') },
+        {
+          name: 'pd',
+          type: 'pagerduty',
+          routingKey: 'R0UT1NGKEY0000000000000000000000',
+          eventsUrl: http.pd.url('/pd'),
+        },
         { name: 'siem', type: 'webhook', url: http.webhook.url('/siem') },
       ],
     };
@@ -345,7 +453,10 @@ try {
     if (only) allChannels.channels = allChannels.channels.filter((c) => only.includes(c.name));
     const memoryFindings = QUICK ? 200 : 1_000;
     const recordsFile = join(tmp, 'records.json');
-    writeFileSync(recordsFile, JSON.stringify(freshBodies(memoryFindings).map((body, i) => ({ messageId: `rss-${i}`, body }))));
+    writeFileSync(
+      recordsFile,
+      JSON.stringify(freshBodies(memoryFindings).map((body, i) => ({ messageId: `rss-${i}`, body }))),
+    );
     // The most one invocation can receive: Lambda caps a synchronous invocation's
     // payload at 6 MB, so the event source mapping never hands over more.
     const fullRecordsFile = join(tmp, 'records-6mb.json');
@@ -353,12 +464,20 @@ try {
     writeFileSync(fullRecordsFile, JSON.stringify(fullRecords.records));
     // Lambda's Node.js bootstrap sizes V8 from the function memory: new space = memory / 10,
     // semi-space = half of it, old space = the rest (public copies of /var/runtime/bootstrap).
-    const lambdaFlags = (mbytes) => [`--max-semi-space-size=${Math.floor(mbytes / 20)}`, `--max-old-space-size=${mbytes - Math.floor(mbytes / 10)}`];
+    const lambdaFlags = (mbytes) => [
+      `--max-semi-space-size=${Math.floor(mbytes / 20)}`,
+      `--max-old-space-size=${mbytes - Math.floor(mbytes / 10)}`,
+    ];
     const memoryRun = async (nodeArgs, file = recordsFile) => {
       http.pd.reset();
       http.webhook.reset();
       const q = await queues();
-      const run = await lambdaChild(['rss', bundleDir, file], lambdaEnv(await secret(allChannels), q), 300_000, nodeArgs);
+      const run = await lambdaChild(
+        ['rss', bundleDir, file],
+        lambdaEnv(await secret(allChannels), q),
+        300_000,
+        nodeArgs,
+      );
       return { ...run, received: { pagerduty: http.pd.accepted.length, webhook: http.webhook.accepted.length } };
     };
     const extraArgs = process.env.GDN_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
@@ -371,7 +490,8 @@ try {
     memory = {
       findings: memoryFindings,
       channels: allChannels.channels.length,
-      digests: 'defaults (Slack, Teams, Google Chat, email digest above 10 findings; SNS, PagerDuty, webhook one message per finding)',
+      digests:
+        'defaults (Slack, Teams, Google Chat, email digest above 10 findings; SNS, PagerDuty, webhook one message per finding)',
       nodeFlags: lambdaFlags(128).join(' '),
       maxRssMB: round(rssRun.result.maxRssKb / 1024, 1),
       maxRssMBWithNodeDefaults: round(rssDefault.result.maxRssKb / 1024, 1),
@@ -383,7 +503,12 @@ try {
       fits128MB: rssRun.result.maxRssKb / 1024 < 128,
       invocationMs: Math.round(rssRun.result.ms),
       failures: rssRun.result.failures,
-      summary: { delivered: batchLog.delivered, suppressed: batchLog.suppressed, requeued: batchLog.requeued, deadLettered: batchLog.deadLettered },
+      summary: {
+        delivered: batchLog.delivered,
+        suppressed: batchLog.suppressed,
+        requeued: batchLog.requeued,
+        deadLettered: batchLog.deadLettered,
+      },
       received: { ...rssRun.received },
       largestEvent: rssFull && {
         eventMB: round(fullRecords.bytes / 2 ** 20, 2),
@@ -393,18 +518,34 @@ try {
         invocationMs: Math.round(rssFull.result.ms),
         delivered: (rssFull.logs.find((l) => l.message === 'batch processed') ?? {}).delivered,
       },
-      note: 'the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the records; the second figure is the same run with Node\'s default limits; largestEvent is a 6 MB event, the most Lambda hands one invocation',
+      note: "the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the records; the second figure is the same run with Node's default limits; largestEvent is a 6 MB event, the most Lambda hands one invocation",
     };
-    say(`peak RSS ${memory.maxRssMB} MB for ${memoryFindings.toLocaleString('en')} findings × ${memory.channels} channels with Lambda's 128 MB V8 limits (${memory.nodeFlags}) → ${memory.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function`);
-    say(`  with Node's default V8 limits: ${memory.maxRssMBWithNodeDefaults} MB · after import: ${memory.rssAfterImportMB} MB · heap used at the end ${memory.heapUsedAtEndMB} MB`);
-    say(`  peaks sampled every 20 ms (MB): ${Object.entries(memory.peaksMB).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
-    if (memory.rssBreakdownAtEndMB) say(`  resident at the end (MB): ${Object.entries(memory.rssBreakdownAtEndMB).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
-    say(`  invocation ${(memory.invocationMs / 1000).toFixed(1)} s · pairs delivered ${memory.summary.delivered} · PagerDuty received ${memory.received.pagerduty}, webhook ${memory.received.webhook}`);
+    say(
+      `peak RSS ${memory.maxRssMB} MB for ${memoryFindings.toLocaleString('en')} findings × ${memory.channels} channels with Lambda's 128 MB V8 limits (${memory.nodeFlags}) → ${memory.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function`,
+    );
+    say(
+      `  with Node's default V8 limits: ${memory.maxRssMBWithNodeDefaults} MB · after import: ${memory.rssAfterImportMB} MB · heap used at the end ${memory.heapUsedAtEndMB} MB`,
+    );
+    say(
+      `  peaks sampled every 20 ms (MB): ${Object.entries(memory.peaksMB)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')}`,
+    );
+    if (memory.rssBreakdownAtEndMB)
+      say(
+        `  resident at the end (MB): ${Object.entries(memory.rssBreakdownAtEndMB)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' · ')}`,
+      );
+    say(
+      `  invocation ${(memory.invocationMs / 1000).toFixed(1)} s · pairs delivered ${memory.summary.delivered} · PagerDuty received ${memory.received.pagerduty}, webhook ${memory.received.webhook}`,
+    );
     if (memory.largestEvent) {
       const l = memory.largestEvent;
-      say(`largest event Lambda delivers (${l.eventMB} MB, ${l.findings.toLocaleString('en')} findings): peak RSS ${l.maxRssMB} MB → ${l.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function · ${(l.invocationMs / 1000).toFixed(1)} s · pairs delivered ${l.delivered}`);
+      say(
+        `largest event Lambda delivers (${l.eventMB} MB, ${l.findings.toLocaleString('en')} findings): peak RSS ${l.maxRssMB} MB → ${l.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function · ${(l.invocationMs / 1000).toFixed(1)} s · pairs delivered ${l.delivered}`,
+      );
     }
-
   }
 
   // --- Burst against Slack's rate limit ---------------------------------------------------
@@ -412,10 +553,18 @@ try {
   let burstResult = null;
   if (wanted('burst')) {
     heading("Burst: 500 findings, Slack's 1 message/s per webhook, SQS event source mapping");
-    const variables = readFileSync(join(root, existsSync(join(root, 'modules/notifier/variables.tf')) ? 'modules/notifier/variables.tf' : 'variables.tf'), 'utf8');
+    const variables = readFileSync(
+      join(
+        root,
+        existsSync(join(root, 'modules/notifier/variables.tf')) ? 'modules/notifier/variables.tf' : 'variables.tf',
+      ),
+      'utf8',
+    );
     const batchMatch = /variable\s+"event_source_batch_size"\s*\{[\s\S]*?default\s*=\s*(\d+)/.exec(variables);
     const moduleBatchSize = batchMatch ? Number(batchMatch[1]) : 100;
-    const batchNote = batchMatch ? 'default of event_source_batch_size in modules/notifier/variables.tf' : 'event_source_batch_size not found; 100 assumed';
+    const batchNote = batchMatch
+      ? 'default of event_source_batch_size in modules/notifier/variables.tf'
+      : 'event_source_batch_size not found; 100 assumed';
     const slack = await startHttpReceiver({ minIntervalMs: 1_000 });
     cleanups.push(() => slack.close());
     const BURST = 500;
@@ -424,7 +573,16 @@ try {
     async function burst({ label, count, batchSize, digestThreshold }) {
       slack.reset();
       const q = await queues();
-      const config = { channels: [{ name: 'slack', type: 'slack', webhookUrl: slack.url('/services/T0/B0/burst'), ...(digestThreshold === undefined ? {} : { digestThreshold }) }] };
+      const config = {
+        channels: [
+          {
+            name: 'slack',
+            type: 'slack',
+            webhookUrl: slack.url('/services/T0/B0/burst'),
+            ...(digestThreshold === undefined ? {} : { digestThreshold }),
+          },
+        ],
+      };
       const bodies = freshBodies(count);
       const ids = new Set(bodies.map((b) => JSON.parse(b).detail.id));
       await put(q.main, bodies);
@@ -432,7 +590,11 @@ try {
       const deadlineMs = 30_000 + count * 1_500;
       const run = await lambdaChild(
         ['burst', bundleDir],
-        lambdaEnv(await secret(config), q, { GDN_BENCH_QUEUE_URL: q.main, GDN_BENCH_BATCH_SIZE: String(batchSize), GDN_BENCH_DEADLINE_MS: String(deadlineMs) }),
+        lambdaEnv(await secret(config), q, {
+          GDN_BENCH_QUEUE_URL: q.main,
+          GDN_BENCH_BATCH_SIZE: String(batchSize),
+          GDN_BENCH_DEADLINE_MS: String(deadlineMs),
+        }),
         deadlineMs + 30_000,
       );
       const wallMs = performance.now() - wallStart;
@@ -451,7 +613,9 @@ try {
         if (id) seen.set(id, (seen.get(id) ?? 0) + 1);
       }
       // Digest members by id from the handler's own "delivered" log, checked against the counts Slack saw.
-      const loggedDigestIds = run.logs.filter((l) => l.message === 'delivered' && l.channel === 'slack' && l.findings.length > 1).flatMap((l) => l.findings);
+      const loggedDigestIds = run.logs
+        .filter((l) => l.message === 'delivered' && l.channel === 'slack' && l.findings.length > 1)
+        .flatMap((l) => l.findings);
       for (const id of loggedDigestIds) seen.set(id, (seen.get(id) ?? 0) + 1);
       const dlq = await depth(q.dlq);
       const left = await depth(q.main);
@@ -495,33 +659,67 @@ try {
     const runs = {};
     // 1. The module's defaults, as deployed.
     if (digestWouldForm(moduleBatchSize)) {
-      runs.moduleDefaults = await burst({ label: `module defaults (batch ${moduleBatchSize}, digests on)`, count: QUICK ? 100 : BURST, batchSize: moduleBatchSize });
+      runs.moduleDefaults = await burst({
+        label: `module defaults (batch ${moduleBatchSize}, digests on)`,
+        count: QUICK ? 100 : BURST,
+        batchSize: moduleBatchSize,
+      });
     } else {
-      runs.moduleDefaults = project(await burst({ label: `module defaults (batch ${moduleBatchSize}, digests on)`, count: sample, batchSize: moduleBatchSize }), BURST);
+      runs.moduleDefaults = project(
+        await burst({
+          label: `module defaults (batch ${moduleBatchSize}, digests on)`,
+          count: sample,
+          batchSize: moduleBatchSize,
+        }),
+        BURST,
+      );
     }
     say(`module defaults (${batchNote}): ${fmt(runs.moduleDefaults)}`);
-    if (runs.moduleDefaults.projectedSeconds) say(`  → PROJECTED for ${BURST}: ${runs.moduleDefaults.projectedSeconds} s, ${runs.moduleDefaults.projectedSlackMessages} messages (batch ${moduleBatchSize} ≤ digest threshold 10: no digest can form)`);
+    if (runs.moduleDefaults.projectedSeconds)
+      say(
+        `  → PROJECTED for ${BURST}: ${runs.moduleDefaults.projectedSeconds} s, ${runs.moduleDefaults.projectedSlackMessages} messages (batch ${moduleBatchSize} ≤ digest threshold 10: no digest can form)`,
+      );
     // 2. When the module's batches are too small for a digest, also show batches that are.
     if (!digestWouldForm(moduleBatchSize)) {
-      runs.digestBatches = await burst({ label: 'batch 100 (batching window), digests on (default threshold)', count: QUICK ? 100 : BURST, batchSize: 100 });
+      runs.digestBatches = await burst({
+        label: 'batch 100 (batching window), digests on (default threshold)',
+        count: QUICK ? 100 : BURST,
+        batchSize: 100,
+      });
       say(`batch 100, digests: ${fmt(runs.digestBatches)}`);
     }
     // 3. Naive baseline: one message per finding, measured on a smaller burst and projected.
-    runs.naiveBaseline = project(await burst({ label: 'naive: digests off, one message per finding', count: baselineSample, batchSize: moduleBatchSize, digestThreshold: null }), BURST);
+    runs.naiveBaseline = project(
+      await burst({
+        label: 'naive: digests off, one message per finding',
+        count: baselineSample,
+        batchSize: moduleBatchSize,
+        digestThreshold: null,
+      }),
+      BURST,
+    );
     say(`naive baseline: ${fmt(runs.naiveBaseline)}`);
-    say(`  → PROJECTED for ${BURST}: ${runs.naiveBaseline.projectedSeconds} s (${(runs.naiveBaseline.projectedSeconds / 60).toFixed(1)} min), ${runs.naiveBaseline.projectedSlackMessages} messages`);
+    say(
+      `  → PROJECTED for ${BURST}: ${runs.naiveBaseline.projectedSeconds} s (${(runs.naiveBaseline.projectedSeconds / 60).toFixed(1)} min), ${runs.naiveBaseline.projectedSlackMessages} messages`,
+    );
     burstResult = {
       findings: BURST,
       moduleBatchSize,
       moduleBatchSizeSource: batchNote,
-      rateLimit: "1 message/s per webhook; faster gets 429 with Retry-After: 1 (20 ms tolerance for timer resolution)",
+      rateLimit: '1 message/s per webhook; faster gets 429 with Retry-After: 1 (20 ms tolerance for timer resolution)',
       runs,
-      ratioNaiveToModuleDefaults: round(runs.naiveBaseline.projectedSeconds / (runs.moduleDefaults.projectedSeconds ?? runs.moduleDefaults.seconds), 1),
-      ...(runs.digestBatches ? { ratioNaiveToDigestBatches: round(runs.naiveBaseline.projectedSeconds / runs.digestBatches.seconds, 1) } : {}),
+      ratioNaiveToModuleDefaults: round(
+        runs.naiveBaseline.projectedSeconds / (runs.moduleDefaults.projectedSeconds ?? runs.moduleDefaults.seconds),
+        1,
+      ),
+      ...(runs.digestBatches
+        ? { ratioNaiveToDigestBatches: round(runs.naiveBaseline.projectedSeconds / runs.digestBatches.seconds, 1) }
+        : {}),
       note: 'projected figures scale a measured smaller burst linearly (the run is bound by the 1 message/s limit); one container plays the mapping, so the per-container pacer sees every message',
     };
-    say(`ratio: naive (projected for ${BURST}) / module defaults = ${burstResult.ratioNaiveToModuleDefaults}×${burstResult.ratioNaiveToDigestBatches ? ` · naive / batch-100 digests = ${burstResult.ratioNaiveToDigestBatches}×` : ''}`);
-
+    say(
+      `ratio: naive (projected for ${BURST}) / module defaults = ${burstResult.ratioNaiveToModuleDefaults}×${burstResult.ratioNaiveToDigestBatches ? ` · naive / batch-100 digests = ${burstResult.ratioNaiveToDigestBatches}×` : ''}`,
+    );
   }
 
   // --- Results ------------------------------------------------------------------------------

@@ -19,7 +19,11 @@ import { GuarddutyNotify } from './.gen/modules/guardduty_notify.js';
  * and this stack only needs the provider's region).
  */
 class AwsProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string, private readonly region: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly region: string,
+  ) {
     super(scope, id, {
       terraformResourceType: 'aws',
       terraformProviderSource: 'hashicorp/aws',
@@ -66,7 +70,10 @@ class GuardDutyNotifyStack extends TerraformStack {
     // (cdktf.out/stacks/<stack>/), not from this project. A project outside
     // this repository sets a registry or git source (?ref=vX.Y.Z) in
     // cdktf.json instead and needs no override.
-    notifier.addOverride('source', path.relative(path.resolve(App.of(this).outdir, 'stacks', id), path.resolve('../..')));
+    notifier.addOverride(
+      'source',
+      path.relative(path.resolve(App.of(this).outdir, 'stacks', id), path.resolve('../..')),
+    );
 
     new TerraformOutput(this, 'function_name', { value: notifier.functionNameOutput });
     new TerraformOutput(this, 'dlq_url', { value: notifier.dlqUrlOutput });

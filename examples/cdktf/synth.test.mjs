@@ -25,7 +25,14 @@ const env = {
 };
 
 function run(cmd, args, options = {}) {
-  return execFileSync(cmd, args, { cwd: here, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000, ...options });
+  return execFileSync(cmd, args, {
+    cwd: here,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+    ...options,
+  });
 }
 
 const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -36,7 +43,10 @@ let linkedModules = false;
 before(() => {
   if (!existsSync(modules)) {
     const home = process.env.CDKTF_HOME;
-    assert.ok(home, 'node_modules is missing: run make tf-cdktf-test (it installs cdktf into the cache and sets CDKTF_HOME)');
+    assert.ok(
+      home,
+      'node_modules is missing: run make tf-cdktf-test (it installs cdktf into the cache and sets CDKTF_HOME)',
+    );
     symlinkSync(path.join(home, 'node_modules'), modules, 'dir');
     linkedModules = true;
   }
@@ -58,7 +68,9 @@ after(() => {
 test('cdktf get generates a typed construct with every input of the module', () => {
   const binding = readFileSync(path.join(here, '.gen', 'modules', 'guardduty_notify.ts'), 'utf8');
   assert.match(binding, /export class GuarddutyNotify extends TerraformModule/);
-  const variables = [...readFileSync(path.join(repo, 'variables.tf'), 'utf8').matchAll(/^variable "([a-z0-9_]+)"/gm)].map((m) => m[1]);
+  const variables = [
+    ...readFileSync(path.join(repo, 'variables.tf'), 'utf8').matchAll(/^variable "([a-z0-9_]+)"/gm),
+  ].map((m) => m[1]);
   assert.ok(variables.length > 40, `read ${variables.length} variables`);
   for (const name of variables) {
     assert.match(binding, new RegExp(`readonly ${camel(name)}\\?: `), `input ${name}`);

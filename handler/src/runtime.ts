@@ -45,9 +45,12 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDe
     refreshMs: intFrom(env[ENV.configRefreshSeconds], 300, 0, 86_400) * 1000,
     onLoaded: (loaded) => {
       logger.addSecrets(secretValues(loaded));
-      logger.info('config loaded', { channels: loaded.channels.map((c) => ({ name: c.name, type: c.type, enabled: c.enabled })) });
+      logger.info('config loaded', {
+        channels: loaded.channels.map((c) => ({ name: c.name, type: c.type, enabled: c.enabled })),
+      });
     },
-    onStaleConfig: (error) => logger.error('config refresh failed; still using the last good config', { error: error.message }),
+    onStaleConfig: (error) =>
+      logger.error('config refresh failed; still using the last good config', { error: error.message }),
   });
   return {
     config,

@@ -4,7 +4,8 @@ import { build } from 'esbuild';
 import { join, relative } from 'node:path';
 
 /** Same banner as the Lambda bundle: ESM output that contains CommonJS dependencies needs `require`. */
-const BANNER = "import { createRequire as __gdnCreateRequire } from 'node:module'; const require = __gdnCreateRequire(import.meta.url);";
+const BANNER =
+  "import { createRequire as __gdnCreateRequire } from 'node:module'; const require = __gdnCreateRequire(import.meta.url);";
 
 /** As in scripts/bundle.mjs: resolve zod's locale index to English only. */
 function zodEnglishOnly(root) {
@@ -12,7 +13,9 @@ function zodEnglishOnly(root) {
     name: 'zod-english-only',
     setup(b) {
       b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-        args.importer.includes(`${'node_modules'}/zod/`) ? { path: 'zod-locales-en', namespace: 'zod-locales' } : undefined,
+        args.importer.includes(`${'node_modules'}/zod/`)
+          ? { path: 'zod-locales-en', namespace: 'zod-locales' }
+          : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, () => ({
         contents: `export { default as en } from ${JSON.stringify(join(root, 'node_modules/zod/v4/locales/en.js'))};`,
@@ -45,7 +48,10 @@ export async function buildLikeLambda(root, entryPoints, outdir, { english = tru
     logLevel: 'warning',
     metafile: true,
   });
-  return Object.entries(result.metafile.outputs).map(([file, meta]) => ({ file: relative(outdir, join(root, file)), bytes: meta.bytes }));
+  return Object.entries(result.metafile.outputs).map(([file, meta]) => ({
+    file: relative(outdir, join(root, file)),
+    bytes: meta.bytes,
+  }));
 }
 
 /**

@@ -15,7 +15,17 @@ import { pathToFileURL } from 'node:url';
 const [mode, bundleDir, recordsFile] = process.argv.slice(2);
 const result = (fields) => process.stdout.write(`${JSON.stringify({ bench: true, ...fields })}\n`);
 // Records given whole (with eventSource) are passed as they are; others get the fields the handler reads.
-const toRecord = (m) => m.eventSource ? m : ({ messageId: m.messageId, receiptHandle: m.receiptHandle ?? m.messageId, body: m.body, eventSource: 'aws:sqs', attributes: {}, messageAttributes: {} });
+const toRecord = (m) =>
+  m.eventSource
+    ? m
+    : {
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle ?? m.messageId,
+        body: m.body,
+        eventSource: 'aws:sqs',
+        attributes: {},
+        messageAttributes: {},
+      };
 
 /**
  * Where resident memory sits at the end of the invocation (Linux): the Node
@@ -36,7 +46,16 @@ function rssBreakdownMB() {
     const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (head) {
       const name = head[1];
-      bucket = name === '' ? 'anonymous' : name === '[heap]' ? 'brkHeap' : name === process.execPath ? 'nodeBinary' : /\.so(\.|$)/.test(name) ? 'libraries' : 'other';
+      bucket =
+        name === ''
+          ? 'anonymous'
+          : name === '[heap]'
+            ? 'brkHeap'
+            : name === process.execPath
+              ? 'nodeBinary'
+              : /\.so(\.|$)/.test(name)
+                ? 'libraries'
+                : 'other';
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
@@ -57,7 +76,8 @@ if (mode === 'rss') {
   const sample = () => {
     const m = process.memoryUsage();
     for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], m[k]);
-    if (process.env.GDN_BENCH_TIMELINE) timeline.push([Math.round(performance.now() - t0), ...Object.keys(peak).map((k) => Math.round(m[k] / 2 ** 20))]);
+    if (process.env.GDN_BENCH_TIMELINE)
+      timeline.push([Math.round(performance.now() - t0), ...Object.keys(peak).map((k) => Math.round(m[k] / 2 ** 20))]);
   };
   const sampler = setInterval(sample, 20);
   const started = performance.now();
@@ -66,17 +86,45 @@ if (mode === 'rss') {
   clearInterval(sampler);
   const breakdown = rssBreakdownMB();
   sample();
-  if (process.env.GDN_BENCH_TIMELINE) writeFileSync(process.env.GDN_BENCH_TIMELINE, ['ms\trss\theapTotal\theapUsed\texternal\tarrayBuffers', ...timeline.map((r) => r.join('\t'))].join('\n') + '\n', { flag: 'a' });
+  if (process.env.GDN_BENCH_TIMELINE)
+    writeFileSync(
+      process.env.GDN_BENCH_TIMELINE,
+      ['ms\trss\theapTotal\theapUsed\texternal\tarrayBuffers', ...timeline.map((r) => r.join('\t'))].join('\n') + '\n',
+      { flag: 'a' },
+    );
   const memory = process.memoryUsage();
-  result({ kind: 'rss', records: records.length, failures: batchItemFailures.length, ms, maxRssKb: process.resourceUsage().maxRSS, rssAtStart, rssAfterImport, rssAtEnd: memory.rss, heapUsed: memory.heapUsed, peak, breakdown });
+  result({
+    kind: 'rss',
+    records: records.length,
+    failures: batchItemFailures.length,
+    ms,
+    maxRssKb: process.resourceUsage().maxRSS,
+    rssAtStart,
+    rssAfterImport,
+    rssAtEnd: memory.rss,
+    heapUsed: memory.heapUsed,
+    peak,
+    breakdown,
+  });
 } else if (mode === 'burst') {
-  const { SQSClient, ReceiveMessageCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const { SQSClient, ReceiveMessageCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand } = await import(
+    '@aws-sdk/client-sqs'
+  );
   const sqs = new SQSClient({});
   const queueUrl = process.env.GDN_BENCH_QUEUE_URL;
   const batchSize = Number(process.env.GDN_BENCH_BATCH_SIZE ?? 10);
   const deadline = Date.now() + Number(process.env.GDN_BENCH_DEADLINE_MS ?? 240_000);
   const depth = async () => {
-    const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
+    const a = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
     return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
   };
   const started = performance.now();
@@ -88,7 +136,13 @@ if (mode === 'rss') {
     // The event source mapping's batching: receives of up to 10 until the batch is full or nothing is visible.
     const messages = [];
     while (messages.length < batchSize) {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, batchSize - messages.length), VisibilityTimeout: 60 }));
+      const r = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, batchSize - messages.length),
+          VisibilityTimeout: 60,
+        }),
+      );
       if (!r.Messages?.length) break;
       messages.push(...r.Messages);
     }
@@ -102,12 +156,19 @@ if (mode === 'rss') {
     }
     invocations += 1;
     records += messages.length;
-    const { batchItemFailures } = await handler({ Records: messages.map((m) => toRecord({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body })) });
+    const { batchItemFailures } = await handler({
+      Records: messages.map((m) => toRecord({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body })),
+    });
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     returned += failed.size;
     const done = messages.filter((m) => !failed.has(m.MessageId));
     for (let i = 0; i < done.length; i += 10) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
     }
   }
   result({ kind: 'burst', ms: performance.now() - started, invocations, records, returned, drained, rssAfterImport });

@@ -34,7 +34,11 @@ function parse(body: string): unknown {
   }
 }
 
-export function createCollector(http: readonly HttpSink[], smtp: { channelName: string; server: DemoSmtp }, sns: { channelName: string; aws: DemoAws }) {
+export function createCollector(
+  http: readonly HttpSink[],
+  smtp: { channelName: string; server: DemoSmtp },
+  sns: { channelName: string; aws: DemoAws },
+) {
   const seen = new Map<string, number>();
   let mailsSeen = 0;
   return async function collect(): Promise<Capture[]> {
@@ -47,19 +51,53 @@ export function createCollector(http: readonly HttpSink[], smtp: { channelName: 
         const body = parse(request.body);
         const headers = Object.fromEntries(
           Object.entries(request.headers)
-            .filter(([name]) => !['host', 'connection', 'content-length', 'accept', 'accept-encoding', 'accept-language', 'sec-fetch-mode', 'user-agent'].includes(name))
+            .filter(
+              ([name]) =>
+                ![
+                  'host',
+                  'connection',
+                  'content-length',
+                  'accept',
+                  'accept-encoding',
+                  'accept-language',
+                  'sec-fetch-mode',
+                  'user-agent',
+                ].includes(name),
+            )
             .map(([name, value]) => [name, String(value)]),
         );
-        const delivered: Delivered = sink.type === 'webhook' ? { type: 'webhook', body, headers } : { type: sink.type, body };
-        out.push({ channelName: sink.channelName, type: sink.type, delivered, raw: body, status: request.status, searchable: request.body });
+        const delivered: Delivered =
+          sink.type === 'webhook' ? { type: 'webhook', body, headers } : { type: sink.type, body };
+        out.push({
+          channelName: sink.channelName,
+          type: sink.type,
+          delivered,
+          raw: body,
+          status: request.status,
+          searchable: request.body,
+        });
       }
     }
     for (const captured of smtp.server.mails.slice(mailsSeen)) {
-      out.push({ channelName: smtp.channelName, type: 'email', delivered: { type: 'email', mail: captured.mail }, raw: captured.raw, status: 250, searchable: JSON.stringify(captured.mail) });
+      out.push({
+        channelName: smtp.channelName,
+        type: 'email',
+        delivered: { type: 'email', mail: captured.mail },
+        raw: captured.raw,
+        status: 250,
+        searchable: JSON.stringify(captured.mail),
+      });
     }
     mailsSeen = smtp.server.mails.length;
     for (const { sns: message, raw } of await sns.aws.takeSnsDeliveries()) {
-      out.push({ channelName: sns.channelName, type: 'sns', delivered: { type: 'sns', sns: message }, raw, status: 200, searchable: JSON.stringify(raw) });
+      out.push({
+        channelName: sns.channelName,
+        type: 'sns',
+        delivered: { type: 'sns', sns: message },
+        raw,
+        status: 200,
+        searchable: JSON.stringify(raw),
+      });
     }
     return out;
   };

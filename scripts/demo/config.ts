@@ -61,9 +61,23 @@ export function demoConfig(e: DemoEndpoints): Record<string, unknown> {
       },
       // Audit trail and SIEM want every occurrence, archived ones too.
       { name: 'audit-sns', type: 'sns', topicArn: e.topicArn, notifyOn: 'all', includeArchived: true },
-      { name: 'siem', type: 'webhook', url: e.webhook, headers: { Authorization: 'Bearer demo-siem-token' }, hmacSecret: DEMO_HMAC_SECRET, notifyOn: 'all', includeArchived: true },
+      {
+        name: 'siem',
+        type: 'webhook',
+        url: e.webhook,
+        headers: { Authorization: 'Bearer demo-siem-token' },
+        hmacSecret: DEMO_HMAC_SECRET,
+        notifyOn: 'all',
+        includeArchived: true,
+      },
       // Pages only for HIGH and CRITICAL.
-      { name: 'oncall-pagerduty', type: 'pagerduty', routingKey: DEMO_ROUTING_KEY, eventsUrl: e.pagerduty, minSeverity: 'HIGH' },
+      {
+        name: 'oncall-pagerduty',
+        type: 'pagerduty',
+        routingKey: DEMO_ROUTING_KEY,
+        eventsUrl: e.pagerduty,
+        minSeverity: 'HIGH',
+      },
       // Routing: the on-call Slack channel hears only HIGH+ and no reconnaissance, with @here.
       {
         name: 'slack-oncall',
@@ -75,7 +89,14 @@ export function demoConfig(e: DemoEndpoints): Record<string, unknown> {
         ...ONE_MESSAGE_PER_FINDING,
       },
       // Digest: the sandbox account's findings, summarised when more than 5 arrive in one batch.
-      { name: 'sandbox-digest', type: 'slack', webhookUrl: e.slackSandbox, include: { accounts: [SANDBOX_ACCOUNT] }, minIntervalMs: 0, digestThreshold: 5 },
+      {
+        name: 'sandbox-digest',
+        type: 'slack',
+        webhookUrl: e.slackSandbox,
+        include: { accounts: [SANDBOX_ACCOUNT] },
+        minIntervalMs: 0,
+        digestThreshold: 5,
+      },
     ],
   };
 }

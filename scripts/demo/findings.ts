@@ -27,7 +27,10 @@ const NEW_FINDINGS: ReadonlyArray<[name: string, why: string]> = [
   ['lambda-network', 'HIGH · Lambda function talking to a command-and-control server.'],
   ['ebs-malware', 'HIGH · EBS volume scan: malware on an instance.'],
   ['sample-finding', 'HIGH · A sample finding (CreateSampleFindings): marked SAMPLE everywhere.'],
-  ['hostile', 'HIGH · Hostile: injection payloads in every attacker-controlled string (mentions, links, HTML, Markdown, CRLF headers); the demo turns its alert(1) payloads into window.__pwned=… so the browser test can prove none ran.'],
+  [
+    'hostile',
+    'HIGH · Hostile: injection payloads in every attacker-controlled string (mentions, links, HTML, Markdown, CRLF headers); the demo turns its alert(1) payloads into window.__pwned=… so the browser test can prove none ran.',
+  ],
   ['container-runtime', 'MEDIUM · Container: a new binary ran in a privileged container.'],
   ['ec2-port-probe', 'MEDIUM · EC2 instance: Recon port probe (escalated below). Routing keeps it from slack-oncall.'],
   ['govcloud-instance', 'MEDIUM · AWS GovCloud partition: console links go to the us-gov console.'],
@@ -41,15 +44,22 @@ const NEW_FINDINGS: ReadonlyArray<[name: string, why: string]> = [
 
 /** Later sightings of findings above; a later batch, as SQS would deliver them. */
 const UPDATES: ReadonlyArray<[name: string, why: string]> = [
-  ['update-finding', 'UPDATE · ec2-ssh-bruteforce seen 17 times, same severity: only channels with notifyOn "all" are told.'],
-  ['escalated-update', 'ESCALATION · ec2-port-probe raised from 5.0 to 8.0: notifyOn "escalations" channels are told again.'],
+  [
+    'update-finding',
+    'UPDATE · ec2-ssh-bruteforce seen 17 times, same severity: only channels with notifyOn "all" are told.',
+  ],
+  [
+    'escalated-update',
+    'ESCALATION · ec2-port-probe raised from 5.0 to 8.0: notifyOn "escalations" channels are told again.',
+  ],
 ];
 
 /** Every string in a value, transformed (for the hostile fixture). */
 function mapStrings(value: unknown, f: (s: string) => string): unknown {
   if (typeof value === 'string') return f(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
   return value;
 }
 
@@ -59,7 +69,10 @@ function mapStrings(value: unknown, f: (s: string) => string): unknown {
  * description (SVG onload, a javascript: Markdown link, an iframe srcdoc).
  */
 export function weaponised(event: Record<string, unknown>): Record<string, unknown> {
-  const detail = mapStrings(event.detail, (s) => s.replace(/alert\(1\)/g, 'window.__pwned=1')) as Record<string, unknown>;
+  const detail = mapStrings(event.detail, (s) => s.replace(/alert\(1\)/g, 'window.__pwned=1')) as Record<
+    string,
+    unknown
+  >;
   detail.description = `${String(detail.description)} <svg onload=window.__pwned=2> [pwn](javascript:window.__pwned=3) <iframe srcdoc="<script>parent.__pwned=4</script>"></iframe> </textarea></pre></code>\`\`\`<script>window.__pwned=5</script>`;
   return { ...event, detail };
 }
@@ -87,7 +100,16 @@ export const SANDBOX_ACCOUNT = '777788889999';
  * ids, us-east-1), as `CreateSampleFindings` or a noisy account produces.
  */
 export function sandboxBurst(size = 12): ReplayItem[] {
-  const sources = ['ec2-ssh-bruteforce', 'ec2-port-probe', 'iam-api-tor', 'ec2-c2-network', 'eks-anonymous-access', 's3-public-access', 'root-credential-usage', 'ec2-dns-bitcoin'];
+  const sources = [
+    'ec2-ssh-bruteforce',
+    'ec2-port-probe',
+    'iam-api-tor',
+    'ec2-c2-network',
+    'eks-anonymous-access',
+    's3-public-access',
+    'root-credential-usage',
+    'ec2-dns-bitcoin',
+  ];
   return Array.from({ length: size }, (_, i) => {
     const name = sources[i % sources.length]!;
     const event = structuredClone(rawFixture(name)) as Record<string, unknown> & { detail: Record<string, unknown> };
@@ -113,7 +135,11 @@ export function sqsRecords(items: readonly ReplayItem[], queueArn: string): SqsR
       messageId: randomUUID(),
       receiptHandle: randomUUID(),
       body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
       messageAttributes: {},
       md5OfBody: createHash('md5').update(body).digest('hex'),
       eventSource: 'aws:sqs',

@@ -35,7 +35,12 @@ export async function startReceiver(reply: (request: Received) => Reply): Promis
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const received: Received = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const received: Received = {
+        method: req.method ?? '',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       const answer = reply(received);
       requests.push({ ...received, status: answer.status });
       res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8', ...answer.headers });

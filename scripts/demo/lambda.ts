@@ -46,7 +46,11 @@ export interface LambdaHost {
  *
  * @example const lambda = await startLambda('handler/dist/lambda.zip', { GDN_CONFIG_SECRET_ARN: arn, … })
  */
-export async function startLambda(zipPath: string, env: Record<string, string>, track: (child: ChildProcess) => void = () => {}): Promise<LambdaHost> {
+export async function startLambda(
+  zipPath: string,
+  env: Record<string, string>,
+  track: (child: ChildProcess) => void = () => {},
+): Promise<LambdaHost> {
   const dir = mkdtempSync(join(tmpdir(), 'gdn-demo-bundle-'));
   extractZip(readFileSync(zipPath), dir);
   const child: ChildProcess = fork(HOST, [dir], {
@@ -66,7 +70,9 @@ export async function startLambda(zipPath: string, env: Record<string, string>, 
   let ready: (() => void) | undefined;
   const readyPromise = new Promise<void>((resolve, reject) => {
     ready = resolve;
-    child.once('exit', (code) => reject(new Error(`the bundle's process exited (${code}) before it was ready: ${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the bundle's process exited (${code}) before it was ready: ${stderr}`)),
+    );
   });
   createInterface({ input: child.stdout! }).on('line', (text) => {
     let line: Record<string, unknown>;
@@ -86,7 +92,10 @@ export async function startLambda(zipPath: string, env: Record<string, string>, 
       const id = next++;
       const started = Date.now();
       return new Promise<Invocation>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`invocation ${id} did not finish within 60 s: ${stderr}`)), 60_000);
+        const timer = setTimeout(
+          () => reject(new Error(`invocation ${id} did not finish within 60 s: ${stderr}`)),
+          60_000,
+        );
         waiters.set(id, {
           fail: (error) => {
             clearTimeout(timer);

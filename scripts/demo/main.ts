@@ -4,7 +4,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { galleryDocument, previewFiles, type GalleryData, type GalleryEntry, type GallerySkip, type GallerySummaryRow } from '../../handler/src/preview/index.js';
+import {
+  galleryDocument,
+  previewFiles,
+  type GalleryData,
+  type GalleryEntry,
+  type GallerySkip,
+  type GallerySummaryRow,
+} from '../../handler/src/preview/index.js';
 import type { DeliveredType } from '../../handler/src/preview/types.js';
 import { startMoto, type Moto } from '../../tests/support/moto.mjs';
 import { createDemoAws } from './aws.js';
@@ -114,7 +121,9 @@ function reasonText(reason: string, channel: Record<string, unknown>, defaults: 
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 // --- The demo ----------------------------------------------------------------------------------------
@@ -155,14 +164,18 @@ async function main(): Promise<number> {
   const channelByName = new Map(channels.map((c) => [c.name, c]));
 
   // The environment the Terraform module gives the function, pointed at moto.
-  const lambda: LambdaHost = await startLambda(BUNDLE, {
-    GDN_CONFIG_SECRET_ARN: secretArn,
-    GDN_RETRY_QUEUE_URL: aws.retryQueueUrl,
-    GDN_DLQ_URL: aws.dlqUrl,
-    GDN_LOG_LEVEL: 'DEBUG', // debug lines say why routing left a channel out, for the gallery
-    GDN_METRICS_NAMESPACE: 'GuardDutyNotify',
-    ...moto.env,
-  }, (child) => children.add(child));
+  const lambda: LambdaHost = await startLambda(
+    BUNDLE,
+    {
+      GDN_CONFIG_SECRET_ARN: secretArn,
+      GDN_RETRY_QUEUE_URL: aws.retryQueueUrl,
+      GDN_DLQ_URL: aws.dlqUrl,
+      GDN_LOG_LEVEL: 'DEBUG', // debug lines say why routing left a channel out, for the gallery
+      GDN_METRICS_NAMESPACE: 'GuardDutyNotify',
+      ...moto.env,
+    },
+    (child) => children.add(child),
+  );
   cleanups.push(() => lambda.stop());
   log('bundle unzipped and imported in its own process (cold start done)');
 
@@ -190,14 +203,23 @@ async function main(): Promise<number> {
     const invocation = await lambda.invoke(sqsRecords(batch, QUEUE_ARN));
     handlerLines.push(...invocation.lines);
     addMetrics(metrics, invocation.lines);
-    if (invocation.result.batchItemFailures.length > 0) failures.push(`${invocation.result.batchItemFailures.length} record(s) handed back to SQS`);
-    for (const line of invocation.lines) if (line.level === 'ERROR' || line.level === 'WARN') failures.push(`${String(line.level)}: ${String(line.message)} ${JSON.stringify(line.error ?? line.reason ?? '')}`);
+    if (invocation.result.batchItemFailures.length > 0)
+      failures.push(`${invocation.result.batchItemFailures.length} record(s) handed back to SQS`);
+    for (const line of invocation.lines)
+      if (line.level === 'ERROR' || line.level === 'WARN')
+        failures.push(
+          `${String(line.level)}: ${String(line.message)} ${JSON.stringify(line.error ?? line.reason ?? '')}`,
+        );
     const captures = await collect();
     for (const c of captures) {
       received.set(c.channelName, (received.get(c.channelName) ?? 0) + 1);
       if (c.status >= 300) failures.push(`${c.channelName} answered ${c.status}`);
     }
-    const suppressed = invocation.lines.filter((l) => l.message === 'suppressed by routing') as Array<{ channel: string; findingId: string; reason: string }>;
+    const suppressed = invocation.lines.filter((l) => l.message === 'suppressed by routing') as Array<{
+      channel: string;
+      findingId: string;
+      reason: string;
+    }>;
     return { invocation, captures, suppressed };
   };
 
@@ -212,7 +234,9 @@ async function main(): Promise<number> {
       g.count += 1;
       grouped.set(key, g);
     }
-    return [...grouped.values()].map(({ count, ...skip }) => (count > 1 ? { ...skip, reason: `${skip.reason} (×${count})` } : skip));
+    return [...grouped.values()].map(({ count, ...skip }) =>
+      count > 1 ? { ...skip, reason: `${skip.reason} (×${count})` } : skip,
+    );
   };
 
   // 1. New findings in SQS batches of 10, then the updates in a later batch.
@@ -221,7 +245,9 @@ async function main(): Promise<number> {
   for (const [index, batch] of batches.entries()) {
     const { invocation, captures, suppressed } = await run(batch);
     findingsReplayed += batch.length;
-    log(`batch ${index + 1}/${batches.length}: ${batch.length} findings, ${captures.length} notifications in ${invocation.ms} ms`);
+    log(
+      `batch ${index + 1}/${batches.length}: ${batch.length} findings, ${captures.length} notifications in ${invocation.ms} ms`,
+    );
     const ids = batch.map((item) => String(detail(item).id));
     const byFinding = new Map<string, Capture[]>(ids.map((id) => [id, []]));
     for (const c of captures) {
@@ -236,7 +262,11 @@ async function main(): Promise<number> {
       const d = detail(item);
       const id = String(d.id);
       const delivered = byFinding.get(id) ?? [];
-      const normalised = (delivered.find((c) => c.type === 'webhook')?.raw as { finding?: { isSample?: boolean; isUpdate?: boolean; archived?: boolean } } | undefined)?.finding;
+      const normalised = (
+        delivered.find((c) => c.type === 'webhook')?.raw as
+          | { finding?: { isSample?: boolean; isUpdate?: boolean; archived?: boolean } }
+          | undefined
+      )?.finding;
       const score = Number(d.severity);
       entries.push({
         id: item.name,
@@ -246,7 +276,11 @@ async function main(): Promise<number> {
         score: score.toFixed(1),
         type: String(d.type),
         title: String(d.title),
-        markers: [normalised?.isSample ? 'SAMPLE' : '', normalised?.isUpdate ? 'UPDATE' : '', normalised?.archived ? 'ARCHIVED' : ''].filter(Boolean),
+        markers: [
+          normalised?.isSample ? 'SAMPLE' : '',
+          normalised?.isUpdate ? 'UPDATE' : '',
+          normalised?.archived ? 'ARCHIVED' : '',
+        ].filter(Boolean),
         deliveries: delivered.map((c) => ({ channelName: c.channelName, delivered: c.delivered, raw: c.raw })),
         skipped: skipsFor(suppressed.filter((s) => s.findingId === id)),
       });
@@ -257,7 +291,9 @@ async function main(): Promise<number> {
   const burst = sandboxBurst(12);
   {
     const { invocation, captures, suppressed } = await run(burst);
-    log(`burst: ${burst.length} sandbox findings in one batch, ${captures.length} notification(s) in ${invocation.ms} ms`);
+    log(
+      `burst: ${burst.length} sandbox findings in one batch, ${captures.length} notification(s) in ${invocation.ms} ms`,
+    );
     const top = burst.reduce((max, item) => Math.max(max, Number(detail(item).severity)), 0);
     entries.push({
       id: 'sandbox-burst',
@@ -274,39 +310,59 @@ async function main(): Promise<number> {
   }
 
   const depths = await aws.queueDepths();
-  if (depths.retry > 0 || depths.dlq > 0) failures.push(`retry queue holds ${depths.retry}, DLQ ${depths.dlq} message(s)`);
+  if (depths.retry > 0 || depths.dlq > 0)
+    failures.push(`retry queue holds ${depths.retry}, DLQ ${depths.dlq} message(s)`);
 
   // --- Summary ---
   const summary: GallerySummaryRow[] = channels.map((c) => {
     const m = metrics.get(c.name);
-    return { channel: c.name, type: c.type, received: received.get(c.name) ?? 0, delivered: m?.Delivered ?? 0, suppressed: m?.Suppressed ?? 0, failed: m?.Failed ?? 0 };
+    return {
+      channel: c.name,
+      type: c.type,
+      received: received.get(c.name) ?? 0,
+      delivered: m?.Delivered ?? 0,
+      suppressed: m?.Suppressed ?? 0,
+      failed: m?.Failed ?? 0,
+    };
   });
   const totalFindings = findingsReplayed + burst.length;
   console.log('');
   console.log(
     table([
       ['Channel', 'Type', 'Received', 'Delivered', 'Suppressed by routing', 'Failed'],
-      ...summary.map((r) => [r.channel, r.type, String(r.received), String(r.delivered), String(r.suppressed), String(r.failed)]),
+      ...summary.map((r) => [
+        r.channel,
+        r.type,
+        String(r.received),
+        String(r.delivered),
+        String(r.suppressed),
+        String(r.failed),
+      ]),
     ]),
   );
   const notes = [
     `${totalFindings} findings: ${findingsReplayed} replayed in ${batches.length} SQS batches (the last one the updates), then ${burst.length} from the sandbox account in one batch.`,
-    'Received = notifications the channel\'s receiver got; Delivered and Suppressed by routing = the handler\'s own per-channel metrics (EMF lines), counted in findings, so a digest is 1 received for several delivered.',
+    "Received = notifications the channel's receiver got; Delivered and Suppressed by routing = the handler's own per-channel metrics (EMF lines), counted in findings, so a digest is 1 received for several delivered.",
     `Retry queue: ${depths.retry} message(s); dead-letter queue: ${depths.dlq}.`,
   ];
   console.log('');
   for (const n of notes) console.log(n);
 
   // --- Gallery ---
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'handler', 'dist', 'manifest.json'), 'utf8')) as { lambdaZipSha256?: string };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'handler', 'dist', 'manifest.json'), 'utf8')) as {
+    lambdaZipSha256?: string;
+  };
   const zipSha = createHash('sha256').update(readFileSync(BUNDLE)).digest('base64');
-  const bundleName = BUNDLE === COMMITTED_BUNDLE ? 'the committed bundle handler/dist/lambda.zip' : `the bundle ${BUNDLE} (not the committed one)`;
+  const bundleName =
+    BUNDLE === COMMITTED_BUNDLE
+      ? 'the committed bundle handler/dist/lambda.zip'
+      : `the bundle ${BUNDLE} (not the committed one)`;
   const data: GalleryData = {
     title: 'guardduty-notify: what each channel receives',
     intro: [
       `${totalFindings} GuardDuty findings through ${bundleName} (sha256 ${zipSha}${manifest.lambdaZipSha256 === zipSha ? ', as in handler/dist/manifest.json' : ', not the one in handler/dist/manifest.json'}), run with the environment the Terraform module sets.`,
-      'Every card is the notification a local stand-in received, rendered as the channel shows it: Slack, Teams (Microsoft\'s Adaptive Cards renderer), Google Chat and PagerDuty and a webhook over HTTP; email over SMTP with STARTTLS; SNS through an SQS subscription on the moto emulator.',
-      'Finding text is attacker-controlled: everything on this page is escaped, the email HTML sits in a sandboxed frame, and the page\'s Content-Security-Policy runs no script but its own.',
+      "Every card is the notification a local stand-in received, rendered as the channel shows it: Slack, Teams (Microsoft's Adaptive Cards renderer), Google Chat and PagerDuty and a webhook over HTTP; email over SMTP with STARTTLS; SNS through an SQS subscription on the moto emulator.",
+      "Finding text is attacker-controlled: everything on this page is escaped, the email HTML sits in a sandboxed frame, and the page's Content-Security-Policy runs no script but its own.",
     ],
     summary,
     notes,
@@ -322,10 +378,15 @@ async function main(): Promise<number> {
     scripts: files.filter((f) => f.kind === 'script').map((f) => f.name),
   });
   writeFileSync(join(OUT, 'index.html'), html);
-  writeFileSync(join(OUT, 'deliveries.json'), `${JSON.stringify({ config: { ...config, channels: channels.map((c) => ({ name: c.name, type: c.type })) }, summary, depths, entries }, null, 2)}\n`);
+  writeFileSync(
+    join(OUT, 'deliveries.json'),
+    `${JSON.stringify({ config: { ...config, channels: channels.map((c) => ({ name: c.name, type: c.type })) }, summary, depths, entries }, null, 2)}\n`,
+  );
   writeFileSync(join(OUT, 'handler.log'), `${handlerLines.map((l) => JSON.stringify(l)).join('\n')}\n`);
   console.log('');
-  log(`gallery: ${relative(process.cwd(), join(OUT, 'index.html')) || join(OUT, 'index.html')} (handler log: handler.log, captured payloads: deliveries.json)`);
+  log(
+    `gallery: ${relative(process.cwd(), join(OUT, 'index.html')) || join(OUT, 'index.html')} (handler log: handler.log, captured payloads: deliveries.json)`,
+  );
 
   if (failures.length > 0) {
     console.error(`\nThe demo saw ${failures.length} problem(s):\n  ${[...new Set(failures)].join('\n  ')}`);
@@ -339,7 +400,8 @@ try {
   code = await main();
 } catch (error) {
   // After a signal the servers are being stopped under the demo's feet; that error is expected.
-  if (!interrupted) console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (!interrupted)
+    console.error(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
   await cleanup();
   log(code === 0 ? 'done; every server stopped' : 'stopped every server');

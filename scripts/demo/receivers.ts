@@ -15,25 +15,38 @@ import { startReceiver, type Receiver, type Received, type Reply } from './http.
 function json(body: string): Record<string, unknown> | null {
   try {
     const value = JSON.parse(body) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
 }
 
-const jsonReply = (status: number, body: unknown): Reply => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const jsonReply = (status: number, body: unknown): Reply => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json' },
+});
 
 export function slackReply(request: Received): Reply {
   const body = json(request.body);
   if (!body) return { status: 400, body: 'invalid_payload' };
-  if (typeof body.text !== 'string' && !Array.isArray(body.blocks) && !Array.isArray(body.attachments)) return { status: 400, body: 'no_text' };
+  if (typeof body.text !== 'string' && !Array.isArray(body.blocks) && !Array.isArray(body.attachments))
+    return { status: 400, body: 'no_text' };
   return { status: 200, body: 'ok' };
 }
 
 export function teamsReply(request: Received): Reply {
   const attachments = json(request.body)?.attachments;
-  const card = Array.isArray(attachments) && attachments.some((a) => (a as Record<string, unknown>)?.contentType === 'application/vnd.microsoft.card.adaptive');
-  return card ? { status: 202, body: '' } : jsonReply(400, { error: { code: 'InvalidRequestContent', message: 'The request content is not an Adaptive Card message.' } });
+  const card =
+    Array.isArray(attachments) &&
+    attachments.some((a) => (a as Record<string, unknown>)?.contentType === 'application/vnd.microsoft.card.adaptive');
+  return card
+    ? { status: 202, body: '' }
+    : jsonReply(400, {
+        error: { code: 'InvalidRequestContent', message: 'The request content is not an Adaptive Card message.' },
+      });
 }
 
 let chatMessages = 0;
@@ -58,9 +71,12 @@ export function pagerDutyReply(routingKey: string) {
     const problems = [
       body?.routing_key === routingKey ? null : 'Invalid routing key',
       ['trigger', 'acknowledge', 'resolve'].includes(String(body?.event_action)) ? null : "'event_action' is invalid",
-      body?.event_action !== 'trigger' || (body.payload as Record<string, unknown> | undefined)?.summary ? null : "'payload.summary' is missing",
+      body?.event_action !== 'trigger' || (body.payload as Record<string, unknown> | undefined)?.summary
+        ? null
+        : "'payload.summary' is missing",
     ].filter((p): p is string => p !== null);
-    if (problems.length > 0) return jsonReply(400, { status: 'invalid event', message: 'Event object is invalid', errors: problems });
+    if (problems.length > 0)
+      return jsonReply(400, { status: 'invalid event', message: 'Event object is invalid', errors: problems });
     return jsonReply(202, { status: 'success', message: 'Event processed', dedup_key: body?.dedup_key });
   };
 }
@@ -76,7 +92,13 @@ export function webhookReply(secret: string) {
 }
 
 /** Starts one receiver per reply function. */
-export async function startReceivers<K extends string>(replies: Record<K, (request: Received) => Reply>): Promise<Record<K, Receiver>> {
-  const entries = await Promise.all(Object.entries(replies).map(async ([name, reply]) => [name, await startReceiver(reply as (r: Received) => Reply)] as const));
+export async function startReceivers<K extends string>(
+  replies: Record<K, (request: Received) => Reply>,
+): Promise<Record<K, Receiver>> {
+  const entries = await Promise.all(
+    Object.entries(replies).map(
+      async ([name, reply]) => [name, await startReceiver(reply as (r: Received) => Reply)] as const,
+    ),
+  );
   return Object.fromEntries(entries) as Record<K, Receiver>;
 }

@@ -45,7 +45,8 @@ export async function startSmtp(): Promise<DemoSmtp> {
       simpleParser(stream)
         .then((parsed) => {
           const headers: Record<string, string> = {};
-          for (const [name, value] of parsed.headers) if (name.startsWith('x-guardduty-')) headers[name] = String(value);
+          for (const [name, value] of parsed.headers)
+            if (name.startsWith('x-guardduty-')) headers[name] = String(value);
           mails.push({
             mail: {
               subject: parsed.subject ?? '',
@@ -56,9 +57,20 @@ export async function startSmtp(): Promise<DemoSmtp> {
               html: typeof parsed.html === 'string' ? parsed.html : '',
               headers,
             },
-            envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
             secure: session.secure,
-            raw: { subject: parsed.subject, messageId: parsed.messageId, headers, envelopeTo: session.envelope.rcptTo.map((r) => r.address), tls: session.secure, textBytes: (parsed.text ?? '').length, htmlBytes: typeof parsed.html === 'string' ? parsed.html.length : 0 },
+            raw: {
+              subject: parsed.subject,
+              messageId: parsed.messageId,
+              headers,
+              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+              tls: session.secure,
+              textBytes: (parsed.text ?? '').length,
+              htmlBytes: typeof parsed.html === 'string' ? parsed.html.length : 0,
+            },
           });
           callback();
         })

@@ -19,7 +19,16 @@
  *  5. `destroy`, and check moto holds nothing of the deployment.
  * Prints one summary line per engine; exits non-zero on any failure.
  */
-import { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,8 +47,22 @@ import { added, inventory } from './lib/inventory.js';
 import { codeSha256, startContainer, type FunctionConfig } from './lib/lambda.js';
 import { startMoto } from './lib/moto.js';
 import { cleanupAll, installSignalHandlers, interrupted, onCleanup, run } from './lib/proc.js';
-import { startHttpsReceiver, startSmtpReceiver, type Delivery, type HttpRoute, type Recorder } from './lib/receivers.js';
-import { buildWaves, randomToken, ruleMatches, SCENARIOS, type BusEvent, type ExampleScenario, type Wave } from './scenario.js';
+import {
+  startHttpsReceiver,
+  startSmtpReceiver,
+  type Delivery,
+  type HttpRoute,
+  type Recorder,
+} from './lib/receivers.js';
+import {
+  buildWaves,
+  randomToken,
+  ruleMatches,
+  SCENARIOS,
+  type BusEvent,
+  type ExampleScenario,
+  type Wave,
+} from './scenario.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ZIP = join(ROOT, 'handler', 'dist', 'lambda.zip');
@@ -64,14 +87,25 @@ interface ExampleSetup {
   checkConfig(config: Record<string, unknown>): string[];
   /** Checks one accepted delivery's protocol details. */
   checkDelivery(d: Delivery): string[];
-  reply(channel: string, body: string, attempt: number, failuresFor: (id: string) => number): { status: number; body?: string; headers?: Record<string, string> };
+  reply(
+    channel: string,
+    body: string,
+    attempt: number,
+    failuresFor: (id: string) => number,
+  ): { status: number; body?: string; headers?: Record<string, string> };
 }
 
 function channelsByName(config: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(((config.channels as Array<Record<string, unknown>>) ?? []).map((c) => [String(c.name), c]));
+  return Object.fromEntries(
+    ((config.channels as Array<Record<string, unknown>>) ?? []).map((c) => [String(c.name), c]),
+  );
 }
 
-const RDS_BRUTE_FORCE_ID = (JSON.parse(readFileSync(join(ROOT, 'handler/test/fixtures/events/rds-brute-force.json'), 'utf8')) as { detail: { id: string } }).detail.id;
+const RDS_BRUTE_FORCE_ID = (
+  JSON.parse(readFileSync(join(ROOT, 'handler/test/fixtures/events/rds-brute-force.json'), 'utf8')) as {
+    detail: { id: string };
+  }
+).detail.id;
 
 function setupMultiChannel(): ExampleSetup {
   const slack = `https://hooks.slack.com/services/T0E2E${randomToken(6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}/B0E2E${randomToken(6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}/${randomToken(24)}`;
@@ -81,14 +115,45 @@ function setupMultiChannel(): ExampleSetup {
   const routingKey = randomToken(32);
   const smtpPassword = randomToken(44);
   const siemToken = randomToken(40);
-  const secrets = { slack_webhook_url: slack, teams_webhook_url: teams, google_chat_webhook_url: chat, pagerduty_routing_key: routingKey, smtp_password: smtpPassword, siem_token: siemToken };
+  const secrets = {
+    slack_webhook_url: slack,
+    teams_webhook_url: teams,
+    google_chat_webhook_url: chat,
+    pagerduty_routing_key: routingKey,
+    smtp_password: smtpPassword,
+    siem_token: siemToken,
+  };
   // The example's defaults stay as users get them: SES SMTP on 587, security@example.com,
   // the SIEM collector at https://siem.example.com/collector/guardduty.
-  const smtp = { host: 'email-smtp.us-east-1.amazonaws.com', user: 'AKIAEXAMPLESMTPUSER', pass: smtpPassword, channel: 'sec-email' };
+  const smtp = {
+    host: 'email-smtp.us-east-1.amazonaws.com',
+    user: 'AKIAEXAMPLESMTPUSER',
+    pass: smtpPassword,
+    channel: 'sec-email',
+  };
   return {
-    vars: { TF_VAR_secrets: JSON.stringify(secrets), TF_VAR_account_names: JSON.stringify({ '111122223333': 'prod-payments' }) },
-    secrets: [slack, teams, chat, routingKey, smtpPassword, siemToken, new URL(slack).pathname, new URL(chat).searchParams.get('token')!, new URL(teams).searchParams.get('sig')!],
-    hosts: { 'hooks.slack.com': 'sec-slack', [teamsHost]: 'sec-teams', 'chat.googleapis.com': 'sec-chat', 'events.pagerduty.com': 'oncall', 'siem.example.com': 'siem' },
+    vars: {
+      TF_VAR_secrets: JSON.stringify(secrets),
+      TF_VAR_account_names: JSON.stringify({ '111122223333': 'prod-payments' }),
+    },
+    secrets: [
+      slack,
+      teams,
+      chat,
+      routingKey,
+      smtpPassword,
+      siemToken,
+      new URL(slack).pathname,
+      new URL(chat).searchParams.get('token')!,
+      new URL(teams).searchParams.get('sig')!,
+    ],
+    hosts: {
+      'hooks.slack.com': 'sec-slack',
+      [teamsHost]: 'sec-teams',
+      'chat.googleapis.com': 'sec-chat',
+      'events.pagerduty.com': 'oncall',
+      'siem.example.com': 'siem',
+    },
     smtp,
     snsTopicOutput: { output: 'findings_topic_arn', channel: 'audit' },
     checkConfig(config) {
@@ -100,10 +165,15 @@ function setupMultiChannel(): ExampleSetup {
         ['sec-chat webhookUrl', c['sec-chat']?.webhookUrl, chat],
         ['oncall routingKey', c.oncall?.routingKey, routingKey],
         ['sec-email smtp.pass', (c['sec-email']?.smtp as Record<string, unknown> | undefined)?.pass, smtpPassword],
-        ['siem Authorization header', (c.siem?.headers as Record<string, unknown> | undefined)?.Authorization, `Bearer ${siemToken}`],
+        [
+          'siem Authorization header',
+          (c.siem?.headers as Record<string, unknown> | undefined)?.Authorization,
+          `Bearer ${siemToken}`,
+        ],
         ['accountNames', JSON.stringify(config.accountNames), JSON.stringify({ '111122223333': 'prod-payments' })],
       ];
-      for (const [what, got, expected] of want) if (got !== expected) problems.push(`config secret: ${what} is not the value passed in`);
+      for (const [what, got, expected] of want)
+        if (got !== expected) problems.push(`config secret: ${what} is not the value passed in`);
       return problems;
     },
     checkDelivery(d) {
@@ -113,24 +183,30 @@ function setupMultiChannel(): ExampleSetup {
         if (body.routing_key !== routingKey) problems.push('pagerduty: routing_key is not the configured one');
         if (d.meta.path !== '/v2/enqueue') problems.push(`pagerduty: posted to ${String(d.meta.path)}`);
       }
-      if (d.channel === 'siem' && d.meta.authorization !== `Bearer ${siemToken}`) problems.push('siem: Authorization header is not the configured one');
-      if (d.channel === 'sec-slack' && !slack.endsWith(String(d.meta.path))) problems.push('slack: posted to another path than the webhook');
+      if (d.channel === 'siem' && d.meta.authorization !== `Bearer ${siemToken}`)
+        problems.push('siem: Authorization header is not the configured one');
+      if (d.channel === 'sec-slack' && !slack.endsWith(String(d.meta.path)))
+        problems.push('slack: posted to another path than the webhook');
       if (d.channel === 'sec-email') {
         if (d.meta.secure !== true) problems.push('email: delivered without TLS');
         if (d.meta.user !== smtp.user) problems.push('email: not authenticated as the configured user');
-        if (JSON.stringify(d.meta.envelopeTo) !== JSON.stringify(['security@example.com'])) problems.push(`email: envelope recipients ${JSON.stringify(d.meta.envelopeTo)}`);
+        if (JSON.stringify(d.meta.envelopeTo) !== JSON.stringify(['security@example.com']))
+          problems.push(`email: envelope recipients ${JSON.stringify(d.meta.envelopeTo)}`);
         if (d.meta.hasHtml !== true) problems.push('email: no HTML part');
       }
       return problems;
     },
     reply(channel, body, attempt, failuresFor) {
       // Slack's rate limit answer once: the handler waits Retry-After and retries in-process.
-      if (channel === 'sec-slack' && attempt === 1) return { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } };
+      if (channel === 'sec-slack' && attempt === 1)
+        return { status: 429, body: 'rate_limited', headers: { 'retry-after': '1' } };
       // The SIEM is down for the first delivery of the RDS finding: three
       // in-process attempts fail, the handler re-queues that channel alone
       // (30 s delay), and the retry succeeds. No other channel may see it twice.
-      if (channel === 'siem' && body.includes(RDS_BRUTE_FORCE_ID) && failuresFor(RDS_BRUTE_FORCE_ID) < 3) return { status: 503, body: 'collector unavailable' };
-      if (channel === 'oncall') return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed' }) };
+      if (channel === 'siem' && body.includes(RDS_BRUTE_FORCE_ID) && failuresFor(RDS_BRUTE_FORCE_ID) < 3)
+        return { status: 503, body: 'collector unavailable' };
+      if (channel === 'oncall')
+        return { status: 202, body: JSON.stringify({ status: 'success', message: 'Event processed' }) };
       if (channel === 'sec-teams') return { status: 202, body: '' };
       if (channel === 'sec-chat') return { status: 200, body: JSON.stringify({ name: 'spaces/AAAA/messages/e2e' }) };
       return { status: 200, body: 'ok' };
@@ -145,7 +221,9 @@ function setupSlackMinimal(): ExampleSetup {
     secrets: [slack, new URL(slack).pathname],
     hosts: { 'hooks.slack.com': 'security-slack' },
     checkConfig(config) {
-      return channelsByName(config)['security-slack']?.webhookUrl === slack ? [] : ['config secret: the Slack webhook URL is not the value passed in'];
+      return channelsByName(config)['security-slack']?.webhookUrl === slack
+        ? []
+        : ['config secret: the Slack webhook URL is not the value passed in'];
     },
     checkDelivery(d) {
       return slack.endsWith(String(d.meta.path)) ? [] : ['slack: posted to another path than the webhook'];
@@ -158,7 +236,10 @@ function setupSlackMinimal(): ExampleSetup {
   };
 }
 
-const SETUPS: Record<string, () => ExampleSetup> = { 'multi-channel': setupMultiChannel, 'slack-minimal': setupSlackMinimal };
+const SETUPS: Record<string, () => ExampleSetup> = {
+  'multi-channel': setupMultiChannel,
+  'slack-minimal': setupSlackMinimal,
+};
 
 // ---------------------------------------------------------------------------
 
@@ -168,7 +249,17 @@ interface Report {
   failures: string[];
   notes: string[];
   timings: Record<string, number>;
-  counts: { put: number; matching: number; deliveries: number; expected: number; duplicates: number; unexpected: number; lost: number; dlq: number; poison: number };
+  counts: {
+    put: number;
+    matching: number;
+    deliveries: number;
+    expected: number;
+    duplicates: number;
+    unexpected: number;
+    lost: number;
+    dlq: number;
+    poison: number;
+  };
 }
 
 interface Shared {
@@ -185,7 +276,24 @@ const secondsSince = (t: number) => Math.round((performance.now() - t) / 100) / 
 async function runOne(engine: Engine, example: string, shared: Shared): Promise<Report> {
   const scenario: ExampleScenario = SCENARIOS[example]!;
   const setup = SETUPS[example]!();
-  const report: Report = { engine, example, failures: [], notes: [], timings: {}, counts: { put: 0, matching: 0, deliveries: 0, expected: 0, duplicates: 0, unexpected: 0, lost: 0, dlq: 0, poison: 0 } };
+  const report: Report = {
+    engine,
+    example,
+    failures: [],
+    notes: [],
+    timings: {},
+    counts: {
+      put: 0,
+      matching: 0,
+      deliveries: 0,
+      expected: 0,
+      duplicates: 0,
+      unexpected: 0,
+      lost: 0,
+      dlq: 0,
+      poison: 0,
+    },
+  };
   const tag = `[${engine}/${example}]`;
   const say = (s: string) => process.stdout.write(`${tag} ${s}\n`);
   const fail = (s: string) => {
@@ -213,7 +321,9 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     const baseline = await inventory(aws, sqs, sns);
 
     const waves: Wave[] = buildWaves();
-    const knownIds = [...new Set(waves.flatMap((w) => w.put.map((e) => e.findingId).filter((x): x is string => Boolean(x))))];
+    const knownIds = [
+      ...new Set(waves.flatMap((w) => w.put.map((e) => e.findingId).filter((x): x is string => Boolean(x)))),
+    ];
     const recorder: Recorder = { deliveries: [], wave: -1 };
     // Refused requests per (channel, finding), for replies scripted on them.
     const refusedFor = new Map<string, number>();
@@ -226,13 +336,16 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         channel,
         reply: ({ body, attempt }) => {
           const r = setup.reply(channel, body, attempt, failuresFor);
-          if (r.status >= 300) for (const id of knownIds) if (body.includes(id)) refusedFor.set(`${channel}|${id}`, failuresFor(id) + 1);
+          if (r.status >= 300)
+            for (const id of knownIds) if (body.includes(id)) refusedFor.set(`${channel}|${id}`, failuresFor(id) + 1);
           return r;
         },
       };
     });
     stops.push(https.close);
-    const routes: Record<string, number> = Object.fromEntries(Object.keys(setup.hosts).map((h) => [`${h}:443`, https.port]));
+    const routes: Record<string, number> = Object.fromEntries(
+      Object.keys(setup.hosts).map((h) => [`${h}:443`, https.port]),
+    );
     if (setup.smtp) {
       const smtp = await startSmtpReceiver(shared.certs, recorder, setup.smtp);
       stops.push(smtp.close);
@@ -242,7 +355,10 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     // -- stage the example ------------------------------------------------------
     const work = join(dir, 'work');
     // The example's own files only (not a local .terraform/, state or lock file someone left there).
-    cpSync(join(ROOT, 'examples', example), work, { recursive: true, filter: (src) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl|[^/]*\.tfstate[^/]*)$/.test(src) });
+    cpSync(join(ROOT, 'examples', example), work, {
+      recursive: true,
+      filter: (src) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl|[^/]*\.tfstate[^/]*)$/.test(src),
+    });
     let rewrites = 0;
     for (const f of readdirSync(work).filter((n) => n.endsWith('.tf'))) {
       const text = readFileSync(join(work, f), 'utf8');
@@ -252,10 +368,20 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       });
       writeFileSync(join(work, f), next);
     }
-    if (rewrites === 0) throw new Error(`examples/${example} has no module with source = "../..": the harness cannot point it at this checkout`);
+    if (rewrites === 0)
+      throw new Error(
+        `examples/${example} has no module with source = "../..": the harness cannot point it at this checkout`,
+      );
     const tfTypes = new Set<string>();
-    const hclFiles = [work, ROOT, ...readdirSync(join(ROOT, 'modules')).map((m) => join(ROOT, 'modules', m))].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.tf')).map((f) => join(d, f)));
-    for (const f of hclFiles) for (const m of readFileSync(f, 'utf8').matchAll(/^\s*(?:resource|data)\s+"(aws_[a-z0-9_]+)"/gm)) tfTypes.add(m[1]!);
+    const hclFiles = [work, ROOT, ...readdirSync(join(ROOT, 'modules')).map((m) => join(ROOT, 'modules', m))].flatMap(
+      (d) =>
+        readdirSync(d)
+          .filter((f) => f.endsWith('.tf'))
+          .map((f) => join(d, f)),
+    );
+    for (const f of hclFiles)
+      for (const m of readFileSync(f, 'utf8').matchAll(/^\s*(?:resource|data)\s+"(aws_[a-z0-9_]+)"/gm))
+        tfTypes.add(m[1]!);
     writeFileSync(join(work, 'e2e_override.tf'), overrideHcl(moto.endpoint, endpointsFor(tfTypes)));
 
     // -- apply ------------------------------------------------------------------
@@ -274,9 +400,18 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     };
     const bin = shared.engines[engine].bin;
     const tf = async (args: string[], timeoutMs: number, okCodes = [0]) => {
-      const r = await run(bin, [...args, '-no-color'], { cwd: work, env: tfEnv, timeoutMs, logFile: log, label: `${engine} ${args.join(' ')}` });
+      const r = await run(bin, [...args, '-no-color'], {
+        cwd: work,
+        env: tfEnv,
+        timeoutMs,
+        logFile: log,
+        label: `${engine} ${args.join(' ')}`,
+      });
       engineOutput += r.stdout + r.stderr;
-      if (!okCodes.includes(r.code)) throw new Error(`${engine} ${args[0]} exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`);
+      if (!okCodes.includes(r.code))
+        throw new Error(
+          `${engine} ${args[0]} exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`,
+        );
       return r;
     };
     let t = performance.now();
@@ -286,7 +421,10 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     await tf(['apply', '-auto-approve', '-input=false'], 15 * 60_000);
     report.timings.apply = secondsSince(t);
     say(`applied in ${report.timings.apply} s`);
-    const outputs = JSON.parse((await tf(['output', '-json'], 60_000)).stdout) as Record<string, { value: unknown; sensitive: boolean }>;
+    const outputs = JSON.parse((await tf(['output', '-json'], 60_000)).stdout) as Record<
+      string,
+      { value: unknown; sensitive: boolean }
+    >;
 
     // -- plan must be empty -------------------------------------------------------
     t = performance.now();
@@ -299,78 +437,187 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
 
     // -- the secret: in the secret, not in the state ---------------------------------
     const state = readFileSync(join(work, 'terraform.tfstate'), 'utf8');
-    for (const s of setup.secrets) check(!state.includes(s), `a channel credential is in the state file (${s.slice(0, 6)}…)`);
+    for (const s of setup.secrets)
+      check(!state.includes(s), `a channel credential is in the state file (${s.slice(0, 6)}…)`);
 
     // -- what was deployed ------------------------------------------------------------
     const functionName = String(outputs.function_name?.value ?? '');
     check(functionName !== '', 'the example has no function_name output');
-    const got = await aws.rest<{ Configuration: FunctionConfig & { CodeSha256: string; Role: string; State?: string } }>('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent(functionName)}`);
+    const got = await aws.rest<{
+      Configuration: FunctionConfig & { CodeSha256: string; Role: string; State?: string };
+    }>('lambda', 'GET', `/2015-03-31/functions/${encodeURIComponent(functionName)}`);
     const fn = got.Configuration;
-    check(fn.CodeSha256 === shared.zipSha, `deployed CodeSha256 ${fn.CodeSha256} is not the committed bundle's ${shared.zipSha}`);
+    check(
+      fn.CodeSha256 === shared.zipSha,
+      `deployed CodeSha256 ${fn.CodeSha256} is not the committed bundle's ${shared.zipSha}`,
+    );
     check(/^nodejs\d+\.x$/.test(fn.Runtime), `runtime ${fn.Runtime} is not a Node.js runtime`);
     const runtimeMajor = Number(/^nodejs(\d+)/.exec(fn.Runtime)?.[1]);
     const localMajor = Number(process.versions.node.split('.')[0]);
-    if (runtimeMajor !== localMajor) report.notes.push(`deployed runtime ${fn.Runtime}; the container here runs Node ${process.versions.node}`);
+    if (runtimeMajor !== localMajor)
+      report.notes.push(`deployed runtime ${fn.Runtime}; the container here runs Node ${process.versions.node}`);
     const env = fn.Environment?.Variables ?? {};
     const wanted = Object.values(ENV).sort();
-    check(JSON.stringify(Object.keys(env).sort()) === JSON.stringify(wanted), `function environment ${JSON.stringify(Object.keys(env).sort())} is not what the handler reads ${JSON.stringify(wanted)}`);
+    check(
+      JSON.stringify(Object.keys(env).sort()) === JSON.stringify(wanted),
+      `function environment ${JSON.stringify(Object.keys(env).sort())} is not what the handler reads ${JSON.stringify(wanted)}`,
+    );
 
-    const allEsms = await aws.rest<{ EventSourceMappings: EventSourceMapping[] }>('lambda', 'GET', '/2015-03-31/event-source-mappings/');
+    const allEsms = await aws.rest<{ EventSourceMappings: EventSourceMapping[] }>(
+      'lambda',
+      'GET',
+      '/2015-03-31/event-source-mappings/',
+    );
     const mine = allEsms.EventSourceMappings.filter((e) => e.FunctionArn === fn.FunctionArn);
     check(mine.length === 1, `expected one event source mapping for the function, found ${mine.length}`);
-    const esm = await aws.rest<EventSourceMapping>('lambda', 'GET', `/2015-03-31/event-source-mappings/${mine[0]!.UUID}`);
+    const esm = await aws.rest<EventSourceMapping>(
+      'lambda',
+      'GET',
+      `/2015-03-31/event-source-mappings/${mine[0]!.UUID}`,
+    );
     check(esm.State === 'Enabled', `event source mapping state ${esm.State}`);
-    check((esm.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'), 'the event source mapping does not use ReportBatchItemFailures');
+    check(
+      (esm.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+      'the event source mapping does not use ReportBatchItemFailures',
+    );
     const queueName = esm.EventSourceArn.split(':').pop()!;
     const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
     const queueArn = esm.EventSourceArn;
-    check(queueArnFromUrl(env[ENV.retryQueueUrl] ?? '') === queueArn, `${ENV.retryQueueUrl} is not the queue the function consumes`);
-    const queueAttrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes ?? {};
-    const redrive = JSON.parse(queueAttrs.RedrivePolicy ?? '{}') as { deadLetterTargetArn?: string; maxReceiveCount?: number };
-    check(queueArnFromUrl(env[ENV.dlqUrl] ?? '') === redrive.deadLetterTargetArn, `${ENV.dlqUrl} is not the queue's redrive DLQ`);
-    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: String(redrive.deadLetterTargetArn).split(':').pop()! }))).QueueUrl!;
-    if (outputs.dlq_url) check(queueArnFromUrl(String(outputs.dlq_url.value)) === redrive.deadLetterTargetArn, 'the dlq_url output is not the redrive DLQ');
+    check(
+      queueArnFromUrl(env[ENV.retryQueueUrl] ?? '') === queueArn,
+      `${ENV.retryQueueUrl} is not the queue the function consumes`,
+    );
+    const queueAttrs =
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes ?? {};
+    const redrive = JSON.parse(queueAttrs.RedrivePolicy ?? '{}') as {
+      deadLetterTargetArn?: string;
+      maxReceiveCount?: number;
+    };
+    check(
+      queueArnFromUrl(env[ENV.dlqUrl] ?? '') === redrive.deadLetterTargetArn,
+      `${ENV.dlqUrl} is not the queue's redrive DLQ`,
+    );
+    const dlqUrl = (
+      await sqs.send(new GetQueueUrlCommand({ QueueName: String(redrive.deadLetterTargetArn).split(':').pop()! }))
+    ).QueueUrl!;
+    if (outputs.dlq_url)
+      check(
+        queueArnFromUrl(String(outputs.dlq_url.value)) === redrive.deadLetterTargetArn,
+        'the dlq_url output is not the redrive DLQ',
+      );
     const visibility = Number(queueAttrs.VisibilityTimeout);
-    check(visibility >= 6 * fn.Timeout, `queue visibility timeout ${visibility} s is under 6 × the function timeout (${fn.Timeout} s)`);
+    check(
+      visibility >= 6 * fn.Timeout,
+      `queue visibility timeout ${visibility} s is under 6 × the function timeout (${fn.Timeout} s)`,
+    );
 
-    const ruleNames = (await aws.json<{ RuleNames: string[] }>('events', 'AWSEvents.ListRuleNamesByTarget', { TargetArn: queueArn })).RuleNames;
+    const ruleNames = (
+      await aws.json<{ RuleNames: string[] }>('events', 'AWSEvents.ListRuleNamesByTarget', { TargetArn: queueArn })
+    ).RuleNames;
     check(ruleNames.length === 1, `expected one EventBridge rule targeting the queue, found ${ruleNames.length}`);
-    const rule = await aws.json<{ Arn: string; EventPattern: string; State: string; EventBusName?: string }>('events', 'AWSEvents.DescribeRule', { Name: ruleNames[0] });
+    const rule = await aws.json<{ Arn: string; EventPattern: string; State: string; EventBusName?: string }>(
+      'events',
+      'AWSEvents.DescribeRule',
+      { Name: ruleNames[0] },
+    );
     check(rule.State === 'ENABLED', `rule state ${rule.State}`);
     check((rule.EventBusName ?? 'default') === 'default', `rule on bus ${rule.EventBusName}`);
     const pattern = JSON.parse(rule.EventPattern) as { source?: string[]; 'detail-type'?: string[] };
-    check(JSON.stringify(pattern.source) === '["aws.guardduty"]' && JSON.stringify(pattern['detail-type']) === '["GuardDuty Finding"]', `rule pattern ${rule.EventPattern}`);
-    const queuePolicy = JSON.parse(queueAttrs.Policy ?? '{"Statement":[]}') as { Statement: Array<{ Effect: string; Principal?: { Service?: string }; Action: string | string[]; Condition?: { ArnEquals?: Record<string, string> } }> };
     check(
-      queuePolicy.Statement.some((s) => s.Effect === 'Allow' && s.Principal?.Service === 'events.amazonaws.com' && [s.Action].flat().includes('sqs:SendMessage') && s.Condition?.ArnEquals?.['aws:SourceArn'] === rule.Arn),
+      JSON.stringify(pattern.source) === '["aws.guardduty"]' &&
+        JSON.stringify(pattern['detail-type']) === '["GuardDuty Finding"]',
+      `rule pattern ${rule.EventPattern}`,
+    );
+    const queuePolicy = JSON.parse(queueAttrs.Policy ?? '{"Statement":[]}') as {
+      Statement: Array<{
+        Effect: string;
+        Principal?: { Service?: string };
+        Action: string | string[];
+        Condition?: { ArnEquals?: Record<string, string> };
+      }>;
+    };
+    check(
+      queuePolicy.Statement.some(
+        (s) =>
+          s.Effect === 'Allow' &&
+          s.Principal?.Service === 'events.amazonaws.com' &&
+          [s.Action].flat().includes('sqs:SendMessage') &&
+          s.Condition?.ArnEquals?.['aws:SourceArn'] === rule.Arn,
+      ),
       'the queue policy does not let this rule (and only via its ARN) send to the queue',
     );
 
     const secretArn = env[ENV.configSecretArn] ?? '';
-    if (outputs.config_secret_arn) check(outputs.config_secret_arn.value === secretArn, `${ENV.configSecretArn} is not the config_secret_arn output`);
+    if (outputs.config_secret_arn)
+      check(
+        outputs.config_secret_arn.value === secretArn,
+        `${ENV.configSecretArn} is not the config_secret_arn output`,
+      );
     const secretString = (await sm.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? '';
     for (const p of setup.checkConfig(JSON.parse(secretString) as Record<string, unknown>)) fail(p);
 
     const roleName = fn.Role.split('/').pop()!;
-    const trust = JSON.parse(decodeURIComponent(xmlOne(await aws.query('iam', 'GetRole', '2010-05-08', { RoleName: roleName }), 'AssumeRolePolicyDocument') ?? '%7B%7D')) as { Statement?: Array<{ Principal?: { Service?: string | string[] }; Action?: string | string[] }> };
-    check((trust.Statement ?? []).some((s) => [s.Principal?.Service].flat().includes('lambda.amazonaws.com') && [s.Action].flat().includes('sts:AssumeRole')), 'the role does not trust lambda.amazonaws.com');
-    const policyNames = xmlAll(await aws.query('iam', 'ListRolePolicies', '2010-05-08', { RoleName: roleName }), 'member');
-    const policies = await Promise.all(
-      policyNames.map(async (PolicyName) => JSON.parse(decodeURIComponent(xmlOne(await aws.query('iam', 'GetRolePolicy', '2010-05-08', { RoleName: roleName, PolicyName }), 'PolicyDocument') ?? '%7B%7D'))),
+    const trust = JSON.parse(
+      decodeURIComponent(
+        xmlOne(await aws.query('iam', 'GetRole', '2010-05-08', { RoleName: roleName }), 'AssumeRolePolicyDocument') ??
+          '%7B%7D',
+      ),
+    ) as { Statement?: Array<{ Principal?: { Service?: string | string[] }; Action?: string | string[] }> };
+    check(
+      (trust.Statement ?? []).some(
+        (s) =>
+          [s.Principal?.Service].flat().includes('lambda.amazonaws.com') &&
+          [s.Action].flat().includes('sts:AssumeRole'),
+      ),
+      'the role does not trust lambda.amazonaws.com',
     );
-    const attached = xmlAll(await aws.query('iam', 'ListAttachedRolePolicies', '2010-05-08', { RoleName: roleName }), 'PolicyArn');
-    if (attached.length > 0) report.notes.push(`managed policies attached to the role (not evaluated): ${attached.join(', ')}`);
-    const logGroups = await aws.json<{ logGroups?: Array<{ logGroupName: string; retentionInDays?: number }> }>('logs', 'Logs_20140328.DescribeLogGroups', { logGroupNamePrefix: `/aws/lambda/${functionName}` });
-    check((logGroups.logGroups ?? []).some((g) => g.logGroupName === `/aws/lambda/${functionName}` && (g.retentionInDays ?? 0) > 0), 'no log group with retention for the function');
+    const policyNames = xmlAll(
+      await aws.query('iam', 'ListRolePolicies', '2010-05-08', { RoleName: roleName }),
+      'member',
+    );
+    const policies = await Promise.all(
+      policyNames.map(async (PolicyName) =>
+        JSON.parse(
+          decodeURIComponent(
+            xmlOne(
+              await aws.query('iam', 'GetRolePolicy', '2010-05-08', { RoleName: roleName, PolicyName }),
+              'PolicyDocument',
+            ) ?? '%7B%7D',
+          ),
+        ),
+      ),
+    );
+    const attached = xmlAll(
+      await aws.query('iam', 'ListAttachedRolePolicies', '2010-05-08', { RoleName: roleName }),
+      'PolicyArn',
+    );
+    if (attached.length > 0)
+      report.notes.push(`managed policies attached to the role (not evaluated): ${attached.join(', ')}`);
+    const logGroups = await aws.json<{ logGroups?: Array<{ logGroupName: string; retentionInDays?: number }> }>(
+      'logs',
+      'Logs_20140328.DescribeLogGroups',
+      { logGroupNamePrefix: `/aws/lambda/${functionName}` },
+    );
+    check(
+      (logGroups.logGroups ?? []).some(
+        (g) => g.logGroupName === `/aws/lambda/${functionName}` && (g.retentionInDays ?? 0) > 0,
+      ),
+      'no log group with retention for the function',
+    );
 
     // The function runs with its role's session credentials, as on Lambda.
-    const session = await aws.query('sts', 'AssumeRole', '2011-06-15', { RoleArn: fn.Role, RoleSessionName: functionName });
+    const session = await aws.query('sts', 'AssumeRole', '2011-06-15', {
+      RoleArn: fn.Role,
+      RoleSessionName: functionName,
+    });
 
     // -- the "sns" channel's subscriber -----------------------------------------------
     let captureUrl: string | undefined;
     if (setup.snsTopicOutput) {
       const topicArn = String(outputs[setup.snsTopicOutput.output]?.value ?? '');
-      captureUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `e2e-capture-${setup.snsTopicOutput.channel}` }))).QueueUrl!;
+      captureUrl = (
+        await sqs.send(new CreateQueueCommand({ QueueName: `e2e-capture-${setup.snsTopicOutput.channel}` }))
+      ).QueueUrl!;
       const captureArn = queueArnFromUrl(captureUrl);
       await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: captureArn }));
     }
@@ -381,14 +628,21 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         const msgs = r.Messages ?? [];
         if (msgs.length === 0) break;
         for (const m of msgs) {
-          const n = JSON.parse(m.Body ?? '{}') as { Subject?: string; Message?: string; MessageAttributes?: Record<string, { Value: string }> };
+          const n = JSON.parse(m.Body ?? '{}') as {
+            Subject?: string;
+            Message?: string;
+            MessageAttributes?: Record<string, { Value: string }>;
+          };
           recorder.deliveries.push({
             channel: setup.snsTopicOutput!.channel,
             wave,
             accepted: true,
             status: 200,
             body: `${n.Subject ?? ''}\n${n.Message ?? ''}`,
-            meta: { subject: n.Subject, attributes: Object.fromEntries(Object.entries(n.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])) },
+            meta: {
+              subject: n.Subject,
+              attributes: Object.fromEntries(Object.entries(n.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])),
+            },
           });
           await sqs.send(new DeleteMessageCommand({ QueueUrl: captureUrl, ReceiptHandle: m.ReceiptHandle! }));
         }
@@ -408,7 +662,13 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     const container = await startContainer({
       taskRoot,
       fn,
-      aws: { endpoint: moto.endpoint, region: REGION, accessKeyId: xmlOne(session, 'AccessKeyId')!, secretAccessKey: xmlOne(session, 'SecretAccessKey')!, sessionToken: xmlOne(session, 'SessionToken')! },
+      aws: {
+        endpoint: moto.endpoint,
+        region: REGION,
+        accessKeyId: xmlOne(session, 'AccessKeyId')!,
+        secretAccessKey: xmlOne(session, 'SecretAccessKey')!,
+        sessionToken: xmlOne(session, 'SessionToken')!,
+      },
       caFile: shared.certs.caFile,
       routes,
       logFile: join(dir, 'function.log'),
@@ -423,7 +683,14 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     for (const [i, wave] of waves.entries()) {
       recorder.wave = i;
       for (let k = 0; k < wave.put.length; k += 10) {
-        const entries = wave.put.slice(k, k + 10).map((e) => ({ Source: e.event.source, DetailType: e.event['detail-type'], Detail: JSON.stringify(e.event.detail), Resources: e.event.resources }));
+        const entries = wave.put
+          .slice(k, k + 10)
+          .map((e) => ({
+            Source: e.event.source,
+            DetailType: e.event['detail-type'],
+            Detail: JSON.stringify(e.event.detail),
+            Resources: e.event.resources,
+          }));
         const put = await aws.json<{ FailedEntryCount: number }>('events', 'AWSEvents.PutEvents', { Entries: entries });
         check(put.FailedEntryCount === 0, `PutEvents: ${put.FailedEntryCount} entries failed`);
       }
@@ -432,42 +699,69 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       report.counts.matching += matching.length;
       queued.push(...matching.map((event) => ({ wave: i, event })));
       const depth = await queueDepth(sqs, queueUrl);
-      check(depth.visible === matching.length, `wave "${wave.name}": ${depth.visible} messages on the queue after PutEvents, expected the ${matching.length} matching findings`);
+      check(
+        depth.visible === matching.length,
+        `wave "${wave.name}": ${depth.visible} messages on the queue after PutEvents, expected the ${matching.length} matching findings`,
+      );
       for (const p of wave.poison) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: p.body }));
       report.counts.poison += wave.poison.length;
       const before = new Set(esmLog.received.keys());
       const { drained, depth: left } = await drain(sqs, queueUrl, esm, container, esmLog, Date.now() + 4 * 60_000);
-      check(drained, `wave "${wave.name}": the queue did not drain (${JSON.stringify(left)}; ${esmLog.errors.slice(-3).join('; ')})`);
+      check(
+        drained,
+        `wave "${wave.name}": the queue did not drain (${JSON.stringify(left)}; ${esmLog.errors.slice(-3).join('; ')})`,
+      );
       await readCapture(i);
       // Exactly the matching findings went through the queue (plus the poison and the handler's own re-queues).
       const seen = [...esmLog.received.entries()].filter(([id]) => !before.has(id)).map(([, m]) => m.body);
       const poisonBodies = new Set(wave.poison.map((p) => p.body));
-      const events = seen.filter((b) => !poisonBodies.has(b)).flatMap((b) => {
-        try {
-          const j = JSON.parse(b) as { source?: string; 'detail-type'?: string; detail?: { id?: string; updatedAt?: string }; guarddutyNotify?: string };
-          return j.guarddutyNotify === undefined && j.source === 'aws.guardduty' ? [`${j.detail?.id}@${j.detail?.updatedAt}`] : [];
-        } catch {
-          return [];
-        }
-      });
+      const events = seen
+        .filter((b) => !poisonBodies.has(b))
+        .flatMap((b) => {
+          try {
+            const j = JSON.parse(b) as {
+              source?: string;
+              'detail-type'?: string;
+              detail?: { id?: string; updatedAt?: string };
+              guarddutyNotify?: string;
+            };
+            return j.guarddutyNotify === undefined && j.source === 'aws.guardduty'
+              ? [`${j.detail?.id}@${j.detail?.updatedAt}`]
+              : [];
+          } catch {
+            return [];
+          }
+        });
       const expectedKeys = matching.map((e) => `${e.findingId}@${(e.event.detail as { updatedAt: string }).updatedAt}`);
-      check(JSON.stringify([...events].sort()) === JSON.stringify([...expectedKeys].sort()), `wave "${wave.name}": the findings that reached the queue ${JSON.stringify(events)} are not the matching ones ${JSON.stringify(expectedKeys)}`);
-      say(`wave "${wave.name}": put ${wave.put.length} (${matching.length} matching) + ${wave.poison.length} poison; ${seen.length} messages through the mapping`);
+      check(
+        JSON.stringify([...events].sort()) === JSON.stringify([...expectedKeys].sort()),
+        `wave "${wave.name}": the findings that reached the queue ${JSON.stringify(events)} are not the matching ones ${JSON.stringify(expectedKeys)}`,
+      );
+      say(
+        `wave "${wave.name}": put ${wave.put.length} (${matching.length} matching) + ${wave.poison.length} poison; ${seen.length} messages through the mapping`,
+      );
     }
     report.timings.flow = secondsSince(t);
 
     // -- assertions per (finding, channel) ---------------------------------------------------
     const labelsById = new Map<string, string>();
-    for (const w of waves) for (const e of w.put) if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
+    for (const w of waves)
+      for (const e of w.put) if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
     const accepted = recorder.deliveries.filter((d) => d.accepted);
     const unrouted = recorder.deliveries.filter((d) => d.channel.startsWith('unrouted:'));
-    check(unrouted.length === 0, `requests to endpoints no channel is configured for: ${unrouted.map((d) => d.channel).join(', ')}`);
+    check(
+      unrouted.length === 0,
+      `requests to endpoints no channel is configured for: ${unrouted.map((d) => d.channel).join(', ')}`,
+    );
     report.counts.deliveries = accepted.length;
     const observed = new Map<string, number>();
     for (const d of accepted) {
       for (const p of setup.checkDelivery(d)) fail(p);
       const header = typeof d.meta.findingIdHeader === 'string' ? [d.meta.findingIdHeader] : [];
-      const ids = header.length > 0 ? header : knownIds.filter((id) => d.body.includes(id) || String(d.meta.path ?? '').includes(id));
+      const ids =
+        header.length > 0
+          ? header
+          : knownIds.filter((id) => d.body.includes(id) || String(d.meta.path ?? '').includes(id));
       if (ids.length !== 1) {
         fail(`${d.channel}: a delivery names ${ids.length} known findings (a digest or an unattributable message)`);
         continue;
@@ -500,29 +794,56 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       if (expected.has(key)) continue;
       const [channel, wi, label] = key.split('|');
       report.counts.unexpected += n;
-      fail(`unexpected: ${channel} got "${label}" (wave "${waves[Number(wi)]!.name}") ${n} time(s); routing says it must not`);
+      fail(
+        `unexpected: ${channel} got "${label}" (wave "${waves[Number(wi)]!.name}") ${n} time(s); routing says it must not`,
+      );
     }
-    const configured = new Set([...Object.values(setup.hosts), ...(setup.smtp ? [setup.smtp.channel] : []), ...(setup.snsTopicOutput ? [setup.snsTopicOutput.channel] : [])]);
-    for (const c of Object.keys(scenario.expect)) check(configured.has(c), `the scenario expects channel ${c}, which this run does not receive`);
+    const configured = new Set([
+      ...Object.values(setup.hosts),
+      ...(setup.smtp ? [setup.smtp.channel] : []),
+      ...(setup.snsTopicOutput ? [setup.snsTopicOutput.channel] : []),
+    ]);
+    for (const c of Object.keys(scenario.expect))
+      check(configured.has(c), `the scenario expects channel ${c}, which this run does not receive`);
 
     // -- nothing lost: queue empty, DLQ = the poison, nothing handed back ----------------------
     const finalDepth = await queueDepth(sqs, queueUrl);
-    check(finalDepth.visible + finalDepth.inFlight + finalDepth.delayed === 0, `messages left on the queue: ${JSON.stringify(finalDepth)}`);
-    check(esmLog.returned.length === 0, `the function handed ${esmLog.returned.length} record(s) back to the queue: ${esmLog.errors.join('; ')}`);
-    check(esmLog.refused.length === 0, `the function tried to reach non-local destinations: ${JSON.stringify(esmLog.refused)}`);
-    check(esmLog.batchSizes.every((n) => n <= esm.BatchSize), `a batch exceeded the mapping's BatchSize ${esm.BatchSize}`);
+    check(
+      finalDepth.visible + finalDepth.inFlight + finalDepth.delayed === 0,
+      `messages left on the queue: ${JSON.stringify(finalDepth)}`,
+    );
+    check(
+      esmLog.returned.length === 0,
+      `the function handed ${esmLog.returned.length} record(s) back to the queue: ${esmLog.errors.join('; ')}`,
+    );
+    check(
+      esmLog.refused.length === 0,
+      `the function tried to reach non-local destinations: ${JSON.stringify(esmLog.refused)}`,
+    );
+    check(
+      esmLog.batchSizes.every((n) => n <= esm.BatchSize),
+      `a batch exceeded the mapping's BatchSize ${esm.BatchSize}`,
+    );
     // Nothing else consumed the queue: every message reached the mapping on its first receive.
     const rereceived = [...esmLog.received.values()].filter((m) => m.receiveCount !== 1);
-    check(rereceived.length === 0, `${rereceived.length} message(s) had been received before the mapping got them (another consumer of the queue?)`);
+    check(
+      rereceived.length === 0,
+      `${rereceived.length} message(s) had been received before the mapping got them (another consumer of the queue?)`,
+    );
     const dead: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }));
+      const r = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
+      );
       if ((r.Messages ?? []).length === 0) break;
       dead.push(...(r.Messages ?? []).map((m) => m.Body ?? ''));
     }
     report.counts.dlq = dead.length;
     const poison = waves.flatMap((w) => w.poison);
-    check(dead.length === poison.length, `the DLQ holds ${dead.length} messages, expected the ${poison.length} poison messages`);
+    check(
+      dead.length === poison.length,
+      `the DLQ holds ${dead.length} messages, expected the ${poison.length} poison messages`,
+    );
     for (const p of poison) {
       const match = dead.some((b) => {
         try {
@@ -536,20 +857,30 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       check(match, `poison message "${p.label}" is not in the DLQ as a dead letter`);
     }
     const retries = [...esmLog.received.values()].filter((m) => m.body.includes('"guarddutyNotify":"retry"')).length;
-    report.notes.push(`${esmLog.invocations} invocations (batch sizes ${esmLog.batchSizes.join(',')}), ${retries} per-channel re-queue(s) consumed, cold start ${report.timings.coldStartMs} ms`);
+    report.notes.push(
+      `${esmLog.invocations} invocations (batch sizes ${esmLog.batchSizes.join(',')}), ${retries} per-channel re-queue(s) consumed, cold start ${report.timings.coldStartMs} ms`,
+    );
 
     // -- IAM: every call the function made is allowed by its role's policy ------------------------
     const calls = new Map<string, { action: string; resource: string }>();
     for (const c of proxy.calls) calls.set(`${c.action} ${c.resource}`, { action: c.action, resource: c.resource });
     for (const call of calls.values()) {
       const verdict = evaluate(policies as never, call);
-      check(verdict.allowedBy !== undefined, `IAM: the function called ${call.action} on ${call.resource}, which its role's policy does not allow${verdict.deniedBy ? ` (denied by ${verdict.deniedBy})` : ''}`);
+      check(
+        verdict.allowedBy !== undefined,
+        `IAM: the function called ${call.action} on ${call.resource}, which its role's policy does not allow${verdict.deniedBy ? ` (denied by ${verdict.deniedBy})` : ''}`,
+      );
     }
     // The event source mapping polls with the function's role: Lambda needs these on the queue.
     for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
-      check(evaluate(policies as never, { action, resource: queueArn }).allowedBy !== undefined, `IAM: the role does not allow ${action} on the queue, which the event source mapping needs`);
+      check(
+        evaluate(policies as never, { action, resource: queueArn }).allowedBy !== undefined,
+        `IAM: the role does not allow ${action} on the queue, which the event source mapping needs`,
+      );
     }
-    report.notes.push(`function AWS calls (all allowed by the role policy): ${[...new Set([...calls.values()].map((c) => c.action))].sort().join(', ')}`);
+    report.notes.push(
+      `function AWS calls (all allowed by the role policy): ${[...new Set([...calls.values()].map((c) => c.action))].sort().join(', ')}`,
+    );
 
     // -- no secret in logs or engine output ---------------------------------------------------------
     const logs = container.logLines.join('\n');
@@ -571,7 +902,8 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       if (allowedAfterDestroy.has(kind)) report.notes.push(`after destroy, as on AWS: ${kind}: ${names.join(', ')}`);
       else fail(`after destroy moto still holds ${kind}: ${names.join(', ')}`);
     }
-    for (const s of setup.secrets) check(!engineOutput.includes(s), `a channel credential appears in ${engine}'s output (${s.slice(0, 6)}…)`);
+    for (const s of setup.secrets)
+      check(!engineOutput.includes(s), `a channel credential appears in ${engine}'s output (${s.slice(0, 6)}…)`);
   } catch (error) {
     fail(`aborted: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
@@ -583,7 +915,9 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       }
     }
     report.timings.total = secondsSince(started);
-    say(`${report.failures.length === 0 ? 'PASSED' : `FAILED (${report.failures.length})`} in ${report.timings.total} s — logs: ${dir}`);
+    say(
+      `${report.failures.length === 0 ? 'PASSED' : `FAILED (${report.failures.length})`} in ${report.timings.total} s — logs: ${dir}`,
+    );
   }
   return report;
 }
@@ -606,7 +940,8 @@ async function main(): Promise<number> {
   const engines = values.engines!.split(/[\s,]+/).filter(Boolean) as Engine[];
   const examples = values.examples!.split(/[\s,]+/).filter(Boolean);
   for (const e of engines) if (e !== 'terraform' && e !== 'tofu') throw new Error(`unknown engine ${e}`);
-  for (const x of examples) if (!SCENARIOS[x] || !existsSync(join(ROOT, 'examples', x))) throw new Error(`no scenario for example ${x}`);
+  for (const x of examples)
+    if (!SCENARIOS[x] || !existsSync(join(ROOT, 'examples', x))) throw new Error(`no scenario for example ${x}`);
   const jobs = Math.max(1, Number(values.jobs) || 1);
 
   const tmp = mkdtempSync(join(process.env.E2E_TMPDIR ?? tmpdir(), 'gdn-e2e-'));
@@ -616,8 +951,18 @@ async function main(): Promise<number> {
   const zipBytes = readFileSync(ZIP);
   const zipSha = await codeSha256(ZIP);
   const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { lambdaZipSha256: string };
-  if (manifest.lambdaZipSha256 !== zipSha) throw new Error(`handler/dist/manifest.json says lambdaZipSha256 ${manifest.lambdaZipSha256}, the zip is ${zipSha}: run make bundle`);
-  const hosts = ['hooks.slack.com', 'prod-42.westeurope.logic.azure.com', 'chat.googleapis.com', 'events.pagerduty.com', 'siem.example.com', 'email-smtp.us-east-1.amazonaws.com'];
+  if (manifest.lambdaZipSha256 !== zipSha)
+    throw new Error(
+      `handler/dist/manifest.json says lambdaZipSha256 ${manifest.lambdaZipSha256}, the zip is ${zipSha}: run make bundle`,
+    );
+  const hosts = [
+    'hooks.slack.com',
+    'prod-42.westeurope.logic.azure.com',
+    'chat.googleapis.com',
+    'events.pagerduty.com',
+    'siem.example.com',
+    'email-smtp.us-east-1.amazonaws.com',
+  ];
   const certs = makeCerts(join(tmp, 'certs'), hosts);
   const cliConfig = process.env.E2E_CLI_CONFIG || writeCliConfig(join(tmp, 'cli'));
   const shared: Shared = {
@@ -626,30 +971,39 @@ async function main(): Promise<number> {
     zipBytes,
     zipSha,
     cliConfig,
-    engines: Object.fromEntries(engines.map((e) => {
-      const bin = engineBin(e);
-      return [e, { bin, version: engineVersion(bin) }];
-    })) as Shared['engines'],
+    engines: Object.fromEntries(
+      engines.map((e) => {
+        const bin = engineBin(e);
+        return [e, { bin, version: engineVersion(bin) }];
+      }),
+    ) as Shared['engines'],
   };
-  process.stdout.write(`e2e: ${engines.map((e) => `${e} ${shared.engines[e].version}`).join(', ')}; examples ${examples.join(', ')}; ${jobs} at a time; bundle ${zipSha}\n`);
+  process.stdout.write(
+    `e2e: ${engines.map((e) => `${e} ${shared.engines[e].version}`).join(', ')}; examples ${examples.join(', ')}; ${jobs} at a time; bundle ${zipSha}\n`,
+  );
 
   const queue = engines.flatMap((engine) => examples.map((example) => ({ engine, example })));
   const reports: Report[] = [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) reports.push(await runOne(next.engine, next.example, shared));
+      for (let next = queue.shift(); next; next = queue.shift())
+        reports.push(await runOne(next.engine, next.example, shared));
     }),
   );
   const wall = secondsSince(started);
   if ((await codeSha256(ZIP)) !== zipSha) {
-    reports[0]?.failures.push('handler/dist/lambda.zip changed while the run was in progress: results are not about one bundle');
+    reports[0]?.failures.push(
+      'handler/dist/lambda.zip changed while the run was in progress: results are not about one bundle',
+    );
   }
 
   process.stdout.write('\ne2e timings (s): engine/example: init, apply, plan, findings flow, destroy, total\n');
   for (const r of reports.sort((a, b) => `${a.engine}${a.example}`.localeCompare(`${b.engine}${b.example}`))) {
     const tm = r.timings;
-    process.stdout.write(`  ${r.engine}/${r.example}: ${tm.init ?? '-'}, ${tm.apply ?? '-'}, ${tm.plan ?? '-'}, ${tm.flow ?? '-'}, ${tm.destroy ?? '-'}, ${tm.total ?? '-'}\n`);
+    process.stdout.write(
+      `  ${r.engine}/${r.example}: ${tm.init ?? '-'}, ${tm.apply ?? '-'}, ${tm.plan ?? '-'}, ${tm.flow ?? '-'}, ${tm.destroy ?? '-'}, ${tm.total ?? '-'}\n`,
+    );
     for (const n of r.notes) process.stdout.write(`    note: ${n}\n`);
     for (const f of r.failures) process.stdout.write(`    FAIL: ${f.split('\n').join('\n          ')}\n`);
   }

@@ -33,7 +33,12 @@ export interface Wave {
 
 function fixture(name: string): BusEvent['event'] {
   const raw = JSON.parse(readFileSync(join(FIXTURES_DIR, `${name}.json`), 'utf8')) as Json;
-  return { source: raw.source as string, 'detail-type': raw['detail-type'] as string, resources: (raw.resources as string[]) ?? [], detail: raw.detail as Json };
+  return {
+    source: raw.source as string,
+    'detail-type': raw['detail-type'] as string,
+    resources: (raw.resources as string[]) ?? [],
+    detail: raw.detail as Json,
+  };
 }
 
 function finding(label: string, event: BusEvent['event']): BusEvent {
@@ -97,12 +102,18 @@ export function buildWaves(): Wave[] {
       ],
       poison: [
         { label: 'not JSON', body: readFileSync(join(FIXTURES_DIR, 'invalid', 'not-json.txt'), 'utf8') },
-        { label: 'severity is a string', body: readFileSync(join(FIXTURES_DIR, 'invalid', 'severity-string.json'), 'utf8') },
+        {
+          label: 'severity is a string',
+          body: readFileSync(join(FIXTURES_DIR, 'invalid', 'severity-string.json'), 'utf8'),
+        },
       ],
     },
     {
       name: 'updates',
-      put: [finding('ssh-bruteforce update LOW', fixture('update-finding')), finding('port-probe repeat MEDIUM', portProbeRepeat)],
+      put: [
+        finding('ssh-bruteforce update LOW', fixture('update-finding')),
+        finding('port-probe repeat MEDIUM', portProbeRepeat),
+      ],
       poison: [],
     },
     {
@@ -124,7 +135,15 @@ export interface ExampleScenario {
   expect: Expectation;
 }
 
-const ALL_MEDIUM_UP_NEW = ['port-probe MEDIUM Recon', 'iam-api-tor MEDIUM', 'credential-exfiltration HIGH', 'rds-brute-force CRITICAL', 'attack-sequence CRITICAL', 'sample HIGH', 'hostile HIGH'];
+const ALL_MEDIUM_UP_NEW = [
+  'port-probe MEDIUM Recon',
+  'iam-api-tor MEDIUM',
+  'credential-exfiltration HIGH',
+  'rds-brute-force CRITICAL',
+  'attack-sequence CRITICAL',
+  'sample HIGH',
+  'hostile HIGH',
+];
 
 /*
  * examples/multi-channel: defaults minSeverity MEDIUM, notifyOn escalations,
@@ -140,7 +159,15 @@ export const MULTI_CHANNEL: ExampleScenario = {
   expect: {
     // LOW floor, Recon:* excluded, escalations.
     'sec-slack': {
-      'first sightings': ['ssh-bruteforce LOW', 'iam-api-tor MEDIUM', 'credential-exfiltration HIGH', 'rds-brute-force CRITICAL', 'attack-sequence CRITICAL', 'sample HIGH', 'hostile HIGH'],
+      'first sightings': [
+        'ssh-bruteforce LOW',
+        'iam-api-tor MEDIUM',
+        'credential-exfiltration HIGH',
+        'rds-brute-force CRITICAL',
+        'attack-sequence CRITICAL',
+        'sample HIGH',
+        'hostile HIGH',
+      ],
       updates: [], // the LOW update did not raise the severity
       escalation: [], // a Recon finding
     },
@@ -148,16 +175,34 @@ export const MULTI_CHANNEL: ExampleScenario = {
     'sec-teams': { 'first sightings': ALL_MEDIUM_UP_NEW, updates: [], escalation: ['port-probe escalated to HIGH'] },
     'sec-chat': { 'first sightings': ALL_MEDIUM_UP_NEW, updates: [], escalation: ['port-probe escalated to HIGH'] },
     // CRITICAL, new findings only.
-    oncall: { 'first sightings': ['rds-brute-force CRITICAL', 'attack-sequence CRITICAL'], updates: [], escalation: [] },
+    oncall: {
+      'first sightings': ['rds-brute-force CRITICAL', 'attack-sequence CRITICAL'],
+      updates: [],
+      escalation: [],
+    },
     // HIGH, escalations.
     'sec-email': {
-      'first sightings': ['credential-exfiltration HIGH', 'rds-brute-force CRITICAL', 'attack-sequence CRITICAL', 'sample HIGH', 'hostile HIGH'],
+      'first sightings': [
+        'credential-exfiltration HIGH',
+        'rds-brute-force CRITICAL',
+        'attack-sequence CRITICAL',
+        'sample HIGH',
+        'hostile HIGH',
+      ],
       updates: [],
       escalation: ['port-probe escalated to HIGH'],
     },
     // MEDIUM (default), every update.
-    audit: { 'first sightings': ALL_MEDIUM_UP_NEW, updates: ['port-probe repeat MEDIUM'], escalation: ['port-probe escalated to HIGH'] },
-    siem: { 'first sightings': ALL_MEDIUM_UP_NEW, updates: ['port-probe repeat MEDIUM'], escalation: ['port-probe escalated to HIGH'] },
+    audit: {
+      'first sightings': ALL_MEDIUM_UP_NEW,
+      updates: ['port-probe repeat MEDIUM'],
+      escalation: ['port-probe escalated to HIGH'],
+    },
+    siem: {
+      'first sightings': ALL_MEDIUM_UP_NEW,
+      updates: ['port-probe repeat MEDIUM'],
+      escalation: ['port-probe escalated to HIGH'],
+    },
   },
 };
 
@@ -178,15 +223,26 @@ export const SLACK_MINIMAL: ExampleScenario = {
   },
 };
 
-export const SCENARIOS: Record<string, ExampleScenario> = { 'multi-channel': MULTI_CHANNEL, 'slack-minimal': SLACK_MINIMAL };
+export const SCENARIOS: Record<string, ExampleScenario> = {
+  'multi-channel': MULTI_CHANNEL,
+  'slack-minimal': SLACK_MINIMAL,
+};
 
 /** Whether the deployed rule must let an event through (GuardDuty finding at or above the floor). */
 export function ruleMatches(e: BusEvent, floor: number): boolean {
-  return e.event.source === 'aws.guardduty' && e.event['detail-type'] === 'GuardDuty Finding' && typeof e.severity === 'number' && e.severity >= floor;
+  return (
+    e.event.source === 'aws.guardduty' &&
+    e.event['detail-type'] === 'GuardDuty Finding' &&
+    typeof e.severity === 'number' &&
+    e.severity >= floor
+  );
 }
 
 /** Random strings shaped like each vendor's credentials. */
-export function randomToken(length: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
+export function randomToken(
+  length: number,
+  alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+): string {
   const bytes = randomBytes(length);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }

@@ -16,14 +16,16 @@ function venvBin(name) {
 
 export function motoServerPath() {
   const path = process.env.MOTO_SERVER ?? venvBin('moto_server');
-  if (!existsSync(path)) throw new Error(`moto_server not found at ${path}: run \`make python-deps\` (or set MOTO_SERVER)`);
+  if (!existsSync(path))
+    throw new Error(`moto_server not found at ${path}: run \`make python-deps\` (or set MOTO_SERVER)`);
   return path;
 }
 
 export function motoPython() {
   const besideServer = process.env.MOTO_SERVER ? join(dirname(process.env.MOTO_SERVER), 'python') : undefined;
   const path = process.env.MOTO_PYTHON ?? besideServer ?? venvBin('python');
-  if (!existsSync(path)) throw new Error(`the moto venv's python is not at ${path}: run \`make python-deps\` (or set MOTO_PYTHON)`);
+  if (!existsSync(path))
+    throw new Error(`the moto venv's python is not at ${path}: run \`make python-deps\` (or set MOTO_PYTHON)`);
   return path;
 }
 
@@ -104,7 +106,14 @@ async function waitUntilAnswering(endpoint, child, timeoutMs) {
  * @returns {Promise<import('./moto.d.mts').Moto>}
  */
 export async function startMoto(options = {}) {
-  const { launcher, logFile, ownProcessGroup = false, startTimeoutMs = 30_000, attempts = 1, track = () => {} } = options;
+  const {
+    launcher,
+    logFile,
+    ownProcessGroup = false,
+    startTimeoutMs = 30_000,
+    attempts = 1,
+    track = () => {},
+  } = options;
   const what = launcher ? 'the moto launcher' : 'moto_server';
   const command = launcher ? [motoPython(), launcher] : [motoServerPath()];
   for (let attempt = 1; ; attempt++) {
@@ -116,7 +125,13 @@ export async function startMoto(options = {}) {
     if (failure === undefined) {
       return {
         endpoint,
-        env: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION },
+        env: {
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+          AWS_REGION: REGION,
+          AWS_DEFAULT_REGION: REGION,
+        },
         stop: server.stop,
       };
     }

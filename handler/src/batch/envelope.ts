@@ -53,12 +53,17 @@ export class MessageTooLargeError extends Error {
  * Serialises an envelope around the original message text, gzipping the text
  * when needed to stay within {@link MAX_MESSAGE_BYTES}.
  */
-export function serialiseEnvelope(envelope: Omit<RetryEnvelope, 'text' | 'gzip'> | Omit<DeadLetter, 'text' | 'gzip'>, original: string): string {
+export function serialiseEnvelope(
+  envelope: Omit<RetryEnvelope, 'text' | 'gzip'> | Omit<DeadLetter, 'text' | 'gzip'>,
+  original: string,
+): string {
   const plain = JSON.stringify({ ...envelope, text: original });
   if (Buffer.byteLength(plain, 'utf8') <= MAX_MESSAGE_BYTES) return plain;
   const packed = JSON.stringify({ ...envelope, gzip: gzipSync(original).toString('base64') });
   if (Buffer.byteLength(packed, 'utf8') <= MAX_MESSAGE_BYTES) return packed;
-  throw new MessageTooLargeError(`message of ${Buffer.byteLength(original, 'utf8')} bytes does not fit in one SQS message even gzipped`);
+  throw new MessageTooLargeError(
+    `message of ${Buffer.byteLength(original, 'utf8')} bytes does not fit in one SQS message even gzipped`,
+  );
 }
 
 /** The original message text of an envelope, or null when it carries none. */
@@ -85,7 +90,9 @@ export interface WorkItem {
   attempt: number;
 }
 
-export type ParsedRecord = { ok: true; item: WorkItem } | { ok: false; messageId: string; reason: string; body: string };
+export type ParsedRecord =
+  | { ok: true; item: WorkItem }
+  | { ok: false; messageId: string; reason: string; body: string };
 
 /**
  * Validates a GuardDuty EventBridge event. For an event of another kind (a
@@ -101,7 +108,8 @@ export function parseFindingEvent(value: unknown): { ok: true; event: FindingEve
     };
   }
   const parsed = FindingEventSchema.safeParse(value);
-  if (!parsed.success) return { ok: false, reason: `not a GuardDuty finding event: ${formatIssues(parsed.error, 5).join('; ')}` };
+  if (!parsed.success)
+    return { ok: false, reason: `not a GuardDuty finding event: ${formatIssues(parsed.error, 5).join('; ')}` };
   return { ok: true, event: parsed.data };
 }
 
@@ -134,12 +142,18 @@ export function parseRecord(messageId: string, body: string): ParsedRecord {
   } catch {
     return { ok: false, messageId, body, reason: 'message body is not JSON' };
   }
-  const marker = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).guarddutyNotify : undefined;
+  const marker =
+    typeof json === 'object' && json !== null ? (json as Record<string, unknown>).guarddutyNotify : undefined;
   if (marker === 'retry') {
     const retry = RetryEnvelopeSchema.safeParse(json);
     const text = retry.success ? originalText(retry.data) : null;
     if (!retry.success || text === null) {
-      return { ok: false, messageId, body, reason: `malformed retry envelope${retry.success ? ': no readable text or gzip' : `: ${formatIssues(retry.error, 5).join('; ')}`}` };
+      return {
+        ok: false,
+        messageId,
+        body,
+        reason: `malformed retry envelope${retry.success ? ': no readable text or gzip' : `: ${formatIssues(retry.error, 5).join('; ')}`}`,
+      };
     }
     return parseEvent(messageId, text, body, retry.data.channels, retry.data.attempt);
   }
@@ -147,7 +161,8 @@ export function parseRecord(messageId: string, body: string): ParsedRecord {
     // Redriven from the DLQ by an operator: a fresh retry budget for the channel it names.
     const dead = DeadLetterSchema.safeParse(json);
     const text = dead.success ? originalText(dead.data) : null;
-    if (!dead.success || text === null) return { ok: false, messageId, body, reason: 'redriven dead-letter record without its original message' };
+    if (!dead.success || text === null)
+      return { ok: false, messageId, body, reason: 'redriven dead-letter record without its original message' };
     return parseEvent(messageId, text, body, dead.data.channel === null ? null : [dead.data.channel], 0);
   }
   return parseEvent(messageId, body, body, null, 0, json);

@@ -123,16 +123,30 @@ async function deliverToChannel(
     else {
       counts.suppressed += 1;
       deps.metrics.channel(channel.name, 'Suppressed');
-      deps.logger.debug('suppressed by routing', { channel: channel.name, findingId: p.finding.id, reason: decision.reason });
+      deps.logger.debug('suppressed by routing', {
+        channel: channel.name,
+        findingId: p.finding.id,
+        reason: decision.reason,
+      });
     }
   }
   if (selected.length === 0) return;
 
   const useDigest = rules.digestThreshold !== null && selected.length > rules.digestThreshold;
   const groups: Group[] = useDigest
-    ? [{ members: selected, render: () => adapter.renderDigest(buildDigest(selected.map((p) => p.finding)), channel as never) }]
+    ? [
+        {
+          members: selected,
+          render: () => adapter.renderDigest(buildDigest(selected.map((p) => p.finding)), channel as never),
+        },
+      ]
     : selected.map((p) => ({ members: [p], render: () => adapter.render(p.finding, channel as never) }));
-  if (useDigest) deps.logger.info('sending digest', { channel: channel.name, findings: selected.length, threshold: rules.digestThreshold });
+  if (useDigest)
+    deps.logger.info('sending digest', {
+      channel: channel.name,
+      findings: selected.length,
+      threshold: rules.digestThreshold,
+    });
 
   const fail = (members: Prepared[], error: DeliveryError) => {
     for (const m of members) {
@@ -144,7 +158,10 @@ async function deliverToChannel(
   };
   const deadlineNear = (members: Prepared[]): boolean => {
     if (!deps.remainingMs || deps.remainingMs() >= DEADLINE_RESERVE_MS + send.http.timeoutMs) return false;
-    fail(members, new DeliveryError(`${channel.type} "${channel.name}": deferred, invocation deadline near`, 'retryable'));
+    fail(
+      members,
+      new DeliveryError(`${channel.type} "${channel.name}": deferred, invocation deadline near`, 'retryable'),
+    );
     return true;
   };
   const rendered = (group: Group): { ok: true; payload: unknown } | { ok: false } => {
@@ -153,7 +170,13 @@ async function deliverToChannel(
     } catch (error) {
       // A renderer bug must not lose the finding: dead-letter it with the reason.
       deps.logger.error('render failed', { channel: channel.name, error });
-      fail(group.members, new DeliveryError(`${channel.type} "${channel.name}": render failed: ${String(error).slice(0, 200)}`, 'permanent'));
+      fail(
+        group.members,
+        new DeliveryError(
+          `${channel.type} "${channel.name}": render failed: ${String(error).slice(0, 200)}`,
+          'permanent',
+        ),
+      );
       return { ok: false };
     }
   };
@@ -161,15 +184,30 @@ async function deliverToChannel(
     counts.delivered += members.length;
     deps.metrics.channel(channel.name, 'Delivered', members.length);
     if (attempts > 1) deps.metrics.channel(channel.name, 'Retried', attempts - 1);
-    deps.logger.info('delivered', { channel: channel.name, type: channel.type, findings: members.map((m) => m.finding.id), attempts });
+    deps.logger.info('delivered', {
+      channel: channel.name,
+      type: channel.type,
+      findings: members.map((m) => m.finding.id),
+      attempts,
+    });
   };
   const failed = (members: Prepared[], error: unknown) => {
     const failure =
       error instanceof DeliveryError
         ? error
-        : new DeliveryError(`${channel.type} "${channel.name}": ${error instanceof Error ? error.message : String(error)}`, 'retryable');
-    if ((failure.details.attempts ?? 1) > 1) deps.metrics.channel(channel.name, 'Retried', (failure.details.attempts ?? 1) - 1);
-    deps.logger.warn('delivery failed', { channel: channel.name, type: channel.type, kind: failure.kind, error: failure.message, findings: members.length });
+        : new DeliveryError(
+            `${channel.type} "${channel.name}": ${error instanceof Error ? error.message : String(error)}`,
+            'retryable',
+          );
+    if ((failure.details.attempts ?? 1) > 1)
+      deps.metrics.channel(channel.name, 'Retried', (failure.details.attempts ?? 1) - 1);
+    deps.logger.warn('delivery failed', {
+      channel: channel.name,
+      type: channel.type,
+      kind: failure.kind,
+      error: failure.message,
+      findings: members.length,
+    });
     fail(members, failure);
   };
 
@@ -189,13 +227,21 @@ async function deliverToChannel(
       await deps.pacer.wait(channel.name, interval);
       let outcomes: Array<SendResult | DeliveryError>;
       try {
-        outcomes = await adapter.sendBatch(ready.map((r) => r.payload), channel as never, send).finally(() => deps.pacer.done(channel.name, interval));
+        outcomes = await adapter
+          .sendBatch(
+            ready.map((r) => r.payload),
+            channel as never,
+            send,
+          )
+          .finally(() => deps.pacer.done(channel.name, interval));
       } catch (error) {
         for (const r of ready) failed(r.members, error);
         continue;
       }
       ready.forEach((r, i) => {
-        const outcome = outcomes[i] ?? new DeliveryError(`${channel.type} "${channel.name}": no outcome reported for this finding`, 'retryable');
+        const outcome =
+          outcomes[i] ??
+          new DeliveryError(`${channel.type} "${channel.name}": no outcome reported for this finding`, 'retryable');
         if (outcome instanceof DeliveryError) failed(r.members, outcome);
         else delivered(r.members, outcome.attempts);
       });
@@ -208,7 +254,9 @@ async function deliverToChannel(
     if (!r.ok) continue;
     await deps.pacer.wait(channel.name, interval);
     try {
-      const result = await adapter.send(r.payload as never, channel as never, send).finally(() => deps.pacer.done(channel.name, interval));
+      const result = await adapter
+        .send(r.payload as never, channel as never, send)
+        .finally(() => deps.pacer.done(channel.name, interval));
       delivered(group.members, result.attempts);
     } catch (error) {
       failed(group.members, error);
@@ -227,7 +275,16 @@ async function deliverToChannel(
  * - if re-queueing itself fails, the record is handed back to SQS whole.
  */
 export async function processBatch(records: readonly SqsRecordLike[], deps: ProcessorDeps): Promise<BatchResult> {
-  const summary: BatchSummary = { records: records.length, findings: 0, poison: 0, delivered: 0, suppressed: 0, requeued: 0, deadLettered: 0, returned: 0 };
+  const summary: BatchSummary = {
+    records: records.length,
+    findings: 0,
+    poison: 0,
+    delivered: 0,
+    suppressed: 0,
+    requeued: 0,
+    deadLettered: 0,
+    returned: 0,
+  };
   const returnAll = (): BatchResult => {
     summary.returned = records.length;
     return { batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })), summary };
@@ -238,7 +295,10 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     config = await deps.config.get();
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `config unavailable: ${String(error)}`;
-    deps.logger.error('config unavailable; the whole batch stays queued until it is fixed', { error: message, records: records.length });
+    deps.logger.error('config unavailable; the whole batch stays queued until it is fixed', {
+      error: message,
+      records: records.length,
+    });
     return returnAll();
   }
 
@@ -252,19 +312,33 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
   const active = new Set(config.channels.filter((c) => c.enabled).map((c) => c.name));
   for (const item of items) {
     const gone = item.channels?.filter((name) => !active.has(name)) ?? [];
-    if (gone.length > 0) deps.logger.warn('retry for channels no longer configured or enabled; not sent to them', { messageId: item.messageId, channels: gone, attempt: item.attempt });
+    if (gone.length > 0)
+      deps.logger.warn('retry for channels no longer configured or enabled; not sent to them', {
+        messageId: item.messageId,
+        channels: gone,
+        attempt: item.attempt,
+      });
   }
 
   if (poison.length > 0) {
     summary.poison = poison.length;
-    for (const p of poison) deps.logger.warn('not a GuardDuty finding; dead-lettering', { messageId: p.messageId, reason: p.reason });
+    for (const p of poison)
+      deps.logger.warn('not a GuardDuty finding; dead-lettering', { messageId: p.messageId, reason: p.reason });
     const letters: Array<{ body: string }> = [];
     for (const p of poison) {
       try {
-        letters.push({ body: serialiseEnvelope({ guarddutyNotify: 'dead-letter', channel: null, reason: p.reason, attempts: 0 }, p.body) });
+        letters.push({
+          body: serialiseEnvelope(
+            { guarddutyNotify: 'dead-letter', channel: null, reason: p.reason, attempts: 0 },
+            p.body,
+          ),
+        });
       } catch (error) {
         // Too large even gzipped: hand it back; the queue's redrive policy moves it to the DLQ as it is.
-        deps.logger.error('cannot dead-letter with a reason; handing the record back to SQS', { messageId: p.messageId, error });
+        deps.logger.error('cannot dead-letter with a reason; handing the record back to SQS', {
+          messageId: p.messageId,
+          error,
+        });
         returned.add(p.messageId);
       }
     }
@@ -291,7 +365,9 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
   const failures = new Map<string, Failure[]>();
   const counts = { delivered: 0, suppressed: 0 };
   const send: SendContext = { ...deps.send, http: config.delivery };
-  await Promise.all(config.channels.map((channel) => deliverToChannel(channel, config, prepared, deps, send, failures, counts)));
+  await Promise.all(
+    config.channels.map((channel) => deliverToChannel(channel, config, prepared, deps, send, failures, counts)),
+  );
   summary.delivered = counts.delivered;
   summary.suppressed = counts.suppressed;
   for (const p of prepared) deps.history.remember(p.finding.id, p.finding.severity.score);
@@ -306,13 +382,29 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
       if (retry.length > 0) {
         const channels = retry.map((f) => f.channel);
         const body = serialiseEnvelope(
-          { guarddutyNotify: 'retry', channels, attempt, lastError: retry.map((f) => f.error.message).join('; ').slice(0, 1000) },
+          {
+            guarddutyNotify: 'retry',
+            channels,
+            attempt,
+            lastError: retry
+              .map((f) => f.error.message)
+              .join('; ')
+              .slice(0, 1000),
+          },
           item.eventText,
         );
-        const delay = (deps.requeueDelay ?? requeueDelaySeconds)(attempt, Math.max(0, ...retry.map((f) => f.error.details.retryAfterSeconds ?? 0)));
+        const delay = (deps.requeueDelay ?? requeueDelaySeconds)(
+          attempt,
+          Math.max(0, ...retry.map((f) => f.error.details.retryAfterSeconds ?? 0)),
+        );
         await deps.queue.requeue([{ body, delaySeconds: delay }]);
         summary.requeued += retry.length;
-        deps.logger.warn('re-queued failed channels', { findingId: finding.id, channels, attempt, delaySeconds: delay });
+        deps.logger.warn('re-queued failed channels', {
+          findingId: finding.id,
+          channels,
+          attempt,
+          delaySeconds: delay,
+        });
       }
       if (dead.length > 0) {
         await deps.queue.deadLetter(
@@ -321,7 +413,10 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
               {
                 guarddutyNotify: 'dead-letter',
                 channel: f.channel,
-                reason: f.error.kind === 'permanent' ? f.error.message : `gave up after ${item.attempt} re-queues: ${f.error.message}`,
+                reason:
+                  f.error.kind === 'permanent'
+                    ? f.error.message
+                    : `gave up after ${item.attempt} re-queues: ${f.error.message}`,
                 attempts: attempt,
               },
               item.eventText,
@@ -335,10 +430,13 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
         }
       }
     } catch (error) {
-      deps.logger.error('could not re-queue failed channels; handing the record back to SQS (channels that succeeded may receive it again)', {
-        findingId: finding.id,
-        error,
-      });
+      deps.logger.error(
+        'could not re-queue failed channels; handing the record back to SQS (channels that succeeded may receive it again)',
+        {
+          findingId: finding.id,
+          error,
+        },
+      );
       returned.add(item.messageId);
     }
   }

@@ -5,7 +5,16 @@ import type { Digest } from '../route/digest.js';
 import { asDeliveryError } from '../deliver/errors.js';
 import { cleanLine, truncate } from '../text/clean.js';
 import { escapeHtml, htmlLines, htmlWithin } from '../text/html.js';
-import { accountLabel, actorFields, digestCountsText, digestTopBand, findingCount, findingMarkers, overviewFields, severityLabel } from './facts.js';
+import {
+  accountLabel,
+  actorFields,
+  digestCountsText,
+  digestTopBand,
+  findingCount,
+  findingMarkers,
+  overviewFields,
+  severityLabel,
+} from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import type { ChannelAdapter, DetailBudget } from './types.js';
 
@@ -31,7 +40,13 @@ export const EmailPayloadSchema = z.strictObject({
   subject: z.string().check(z.minLength(1)).check(z.maxLength(EMAIL_SUBJECT_MAX)).check(z.regex(NO_LINE_BREAKS)),
   text: z.string().check(z.minLength(1)),
   html: z.string().check(z.minLength(1)),
-  headers: z.record(z.string().check(z.regex(/^X-GuardDuty-[A-Za-z-]+$/)), z.string().check(z.maxLength(256)).check(z.regex(/^[\x20-\x7E]*$/))),
+  headers: z.record(
+    z.string().check(z.regex(/^X-GuardDuty-[A-Za-z-]+$/)),
+    z
+      .string()
+      .check(z.maxLength(256))
+      .check(z.regex(/^[\x20-\x7E]*$/)),
+  ),
 });
 export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
 
@@ -50,7 +65,12 @@ function subjectLine(prefix: string, lead: string, title: string, tail: string):
 }
 
 /** Text colour that reads on each band colour (dark on the light yellow and orange). */
-const BADGE_TEXT: Record<SeverityBand, string> = { LOW: '#FFFFFF', MEDIUM: '#1B1B1B', HIGH: '#1B1B1B', CRITICAL: '#FFFFFF' };
+const BADGE_TEXT: Record<SeverityBand, string> = {
+  LOW: '#FFFFFF',
+  MEDIUM: '#1B1B1B',
+  HIGH: '#1B1B1B',
+  CRITICAL: '#FFFFFF',
+};
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
 const MUTED = '#5F6B7A';
@@ -79,7 +99,10 @@ function factTable(fields: readonly Field[], budget: DetailBudget): string {
       `<td style="padding:3px 0;vertical-align:top;word-break:break-word;${FONT}font-size:14px;">${htmlWithin(f.value, budget.value)}</td></tr>`,
   );
   const hidden = fields.length - shown.length;
-  if (hidden > 0) rows.push(`<tr><td colspan="2" style="padding:3px 0;color:${MUTED};${FONT}font-size:13px;">… ${hidden} more in the console</td></tr>`);
+  if (hidden > 0)
+    rows.push(
+      `<tr><td colspan="2" style="padding:3px 0;color:${MUTED};${FONT}font-size:13px;">… ${hidden} more in the console</td></tr>`,
+    );
   return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%">${rows.join('')}</table>`;
 }
 
@@ -125,7 +148,10 @@ function findingHtml(finding: NormalisedFinding, subject: string, budget: Detail
   const band = finding.severity.band;
   const rows = [
     row(`${badge(band, severityLabel(finding))}${findingMarkers(finding).map(markerBadge).join('')}`, '20px 24px 4px'),
-    row(`<div style="${FONT}font-size:20px;font-weight:bold;line-height:1.3;">${htmlWithin(finding.title, budget.value)}</div>`, '4px 24px 8px'),
+    row(
+      `<div style="${FONT}font-size:20px;font-weight:bold;line-height:1.3;">${htmlWithin(finding.title, budget.value)}</div>`,
+      '4px 24px 8px',
+    ),
     row(factTable(overviewFields(finding), budget)),
     section(`Resource · ${finding.resource.label}`, finding.resource.fields, budget),
     section(`Action · ${finding.action.label}`, finding.action.fields, budget),
@@ -160,11 +186,16 @@ function digestHtml(digest: Digest, subject: string, budget: DetailBudget): stri
       `${badge(f.severity.band, severityLabel(f))}${findingMarkers(f).map(markerBadge).join('')} ` +
       `<strong>${htmlWithin(f.title, budget.value)}</strong><br>` +
       `<span style="color:${MUTED};">${htmlWithin(`${f.type.full} · ${accountLabel(f.account)} · ${f.region}`, budget.value)}</span>` +
-      (f.consoleUrl ? `<br><a href="${escapeHtml(f.consoleUrl)}" style="color:#0B61A4;">Open in GuardDuty console</a>` : '') +
+      (f.consoleUrl
+        ? `<br><a href="${escapeHtml(f.consoleUrl)}" style="color:#0B61A4;">Open in GuardDuty console</a>`
+        : '') +
       '</td></tr>',
   );
   const rows = [
-    row(`<div style="${FONT}font-size:20px;font-weight:bold;">GuardDuty digest: ${findingCount(digest.total)}</div>`, '20px 24px 8px'),
+    row(
+      `<div style="${FONT}font-size:20px;font-weight:bold;">GuardDuty digest: ${findingCount(digest.total)}</div>`,
+      '20px 24px 8px',
+    ),
     row(counts),
     section('Top finding types', types, budget),
     row(
@@ -177,7 +208,9 @@ function digestHtml(digest: Digest, subject: string, budget: DetailBudget): stri
       ),
     ),
     top.length > 0
-      ? row(`${heading(`Most severe (${digest.top.length} of ${digest.total})`)}<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%">${top.join('')}</table>`)
+      ? row(
+          `${heading(`Most severe (${digest.top.length} of ${digest.total})`)}<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%">${top.join('')}</table>`,
+        )
       : '',
     row(
       digest.consoleUrl
@@ -209,7 +242,10 @@ function fitHtml(render: (budget: DetailBudget) => { text: string; html: string 
 export function renderEmail(finding: NormalisedFinding, channel: { subjectPrefix: string }): EmailPayload {
   const lead = [finding.severity.band, ...findingMarkers(finding).map((m) => `[${m}]`)].join(' ');
   const subject = subjectLine(channel.subjectPrefix, lead, finding.title, finding.account.name ?? finding.account.id);
-  const body = fitHtml((budget) => ({ text: renderFindingText(finding, budget), html: findingHtml(finding, subject, budget) }));
+  const body = fitHtml((budget) => ({
+    text: renderFindingText(finding, budget),
+    html: findingHtml(finding, subject, budget),
+  }));
   return {
     subject,
     ...body,
@@ -226,8 +262,16 @@ export function renderEmail(finding: NormalisedFinding, channel: { subjectPrefix
  * @example renderEmailDigest(buildDigest(findings), channel)
  */
 export function renderEmailDigest(digest: Digest, channel: { subjectPrefix: string }): EmailPayload {
-  const subject = subjectLine(channel.subjectPrefix, 'Digest:', `${findingCount(digest.total)} (${digestCountsText(digest)})`, '');
-  const body = fitHtml((budget) => ({ text: renderDigestText(digest, budget), html: digestHtml(digest, subject, budget) }));
+  const subject = subjectLine(
+    channel.subjectPrefix,
+    'Digest:',
+    `${findingCount(digest.total)} (${digestCountsText(digest)})`,
+    '',
+  );
+  const body = fitHtml((budget) => ({
+    text: renderDigestText(digest, budget),
+    html: digestHtml(digest, subject, budget),
+  }));
   return {
     subject,
     ...body,
@@ -245,7 +289,13 @@ export const emailChannel: ChannelAdapter<'email', EmailPayload> = {
   renderDigest: (digest, channel) => renderEmailDigest(digest, channel),
   async send(payload, channel, context) {
     try {
-      await context.sendMail(channel.smtp, { from: channel.from, to: channel.to, cc: channel.cc, bcc: channel.bcc, ...payload });
+      await context.sendMail(channel.smtp, {
+        from: channel.from,
+        to: channel.to,
+        cc: channel.cc,
+        bcc: channel.bcc,
+        ...payload,
+      });
     } catch (error) {
       throw asDeliveryError(error, `email "${channel.name}"`);
     }

@@ -35,7 +35,9 @@ export function findingMarkers(finding: NormalisedFinding): string[] {
 /** "17 (first seen …, last seen …)" from the occurrence counters. */
 export function occurrenceText(finding: NormalisedFinding): string {
   const { count, firstSeen, lastSeen } = finding.occurrences;
-  const seen = [firstSeen ? `first seen ${firstSeen}` : null, lastSeen ? `last seen ${lastSeen}` : null].filter(Boolean);
+  const seen = [firstSeen ? `first seen ${firstSeen}` : null, lastSeen ? `last seen ${lastSeen}` : null].filter(
+    Boolean,
+  );
   return seen.length > 0 ? `${count} (${seen.join(', ')})` : String(count);
 }
 
@@ -57,7 +59,10 @@ export function overviewFields(finding: NormalisedFinding): Field[] {
  *
  * @example actorFields(finding) // [{ label: 'IP address', value: '198.51.100.23' }, { label: 'Location', value: 'Amsterdam, Netherlands' }, …]
  */
-export function actorFields(finding: NormalisedFinding, shown: readonly Field[] = [...finding.resource.fields, ...finding.action.fields]): Field[] {
+export function actorFields(
+  finding: NormalisedFinding,
+  shown: readonly Field[] = [...finding.resource.fields, ...finding.action.fields],
+): Field[] {
   const { ip, city, country, org, asn, caller, userAgent, domain } = finding.actor;
   const shownValues = shown.map((f) => f.value);
   const where = [city, country].filter(Boolean).join(', ');
@@ -71,7 +76,10 @@ export function actorFields(finding: NormalisedFinding, shown: readonly Field[] 
     ['Domain', domain],
   ];
   return candidates
-    .filter((entry): entry is [string, string] => entry[1] !== null && !shownValues.some((value) => value.includes(entry[1] as string)))
+    .filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== null && !shownValues.some((value) => value.includes(entry[1] as string)),
+    )
     .map(([label, value]) => ({ label, value }));
 }
 

@@ -6,7 +6,15 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { escapeHtml, htmlLines, htmlWithin } from '../text/html.js';
-import { accountLabel, actorFields, digestCountsText, findingCount, findingMarkers, overviewFields, severityLabel } from './facts.js';
+import {
+  accountLabel,
+  actorFields,
+  digestCountsText,
+  findingCount,
+  findingMarkers,
+  overviewFields,
+  severityLabel,
+} from './facts.js';
 import type { ChannelAdapter, DetailBudget } from './types.js';
 
 /*
@@ -66,7 +74,8 @@ const SectionSchema = z.strictObject({
 });
 
 /** The JSON body posted to a Google Chat webhook; the schema encodes Chat's limits. */
-export const GoogleChatPayloadSchema = z.strictObject({
+export const GoogleChatPayloadSchema = z
+  .strictObject({
     text: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.text)),
     cardsV2: z.tuple([
       z.strictObject({
@@ -80,10 +89,23 @@ export const GoogleChatPayloadSchema = z.strictObject({
         }),
       }),
     ]),
-    thread: z.optional(z.strictObject({ threadKey: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.threadKey)) })),
-  }).check(z.refine((p) => payloadBytes(p) <= GOOGLE_CHAT_LIMITS.messageBytes, { error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes` })).check(z.refine((p) => p.cardsV2[0].card.sections.reduce((n, s) => n + s.widgets.length, 0) <= GOOGLE_CHAT_LIMITS.widgetsPerCard, {
-    error: `more than ${GOOGLE_CHAT_LIMITS.widgetsPerCard} widgets`,
-  }));
+    thread: z.optional(
+      z.strictObject({ threadKey: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.threadKey)) }),
+    ),
+  })
+  .check(
+    z.refine((p) => payloadBytes(p) <= GOOGLE_CHAT_LIMITS.messageBytes, {
+      error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes`,
+    }),
+  )
+  .check(
+    z.refine(
+      (p) => p.cardsV2[0].card.sections.reduce((n, s) => n + s.widgets.length, 0) <= GOOGLE_CHAT_LIMITS.widgetsPerCard,
+      {
+        error: `more than ${GOOGLE_CHAT_LIMITS.widgetsPerCard} widgets`,
+      },
+    ),
+  );
 export type GoogleChatPayload = z.infer<typeof GoogleChatPayloadSchema>;
 type Section = z.infer<typeof SectionSchema>;
 type Widget = z.infer<typeof WidgetSchema>;
@@ -132,7 +154,9 @@ function linkButton(text: string, url: string): ChatButton {
 }
 
 function factWidgets(fields: readonly Field[], budget: DetailBudget): Widget[] {
-  return fields.slice(0, budget.fields).map((f) => decorated(chatPlain(f.label, 100), htmlWithin(f.value, budget.value)));
+  return fields
+    .slice(0, budget.fields)
+    .map((f) => decorated(chatPlain(f.label, 100), htmlWithin(f.value, budget.value)));
 }
 
 /** A titled section of fields, collapsed after a few, saying how many were left out. */
@@ -140,12 +164,26 @@ function fieldSection(title: string, fields: readonly Field[], budget: DetailBud
   if (fields.length === 0 || budget.fields === 0) return [];
   const widgets = factWidgets(fields, budget);
   const hidden = fields.length - widgets.length;
-  if (hidden > 0) widgets.push({ textParagraph: { text: `<font color="${MUTED}">… ${hidden} more in the console</font>` } });
+  if (hidden > 0)
+    widgets.push({ textParagraph: { text: `<font color="${MUTED}">… ${hidden} more in the console</font>` } });
   const collapse = widgets.length > 6;
-  return [{ header: htmlWithin(title, 200), ...(collapse ? { collapsible: true, uncollapsibleWidgetsCount: 5 } : {}), widgets }];
+  return [
+    {
+      header: htmlWithin(title, 200),
+      ...(collapse ? { collapsible: true, uncollapsibleWidgetsCount: 5 } : {}),
+      widgets,
+    },
+  ];
 }
 
-function message(text: string, cardId: string, title: string, subtitle: string, sections: Section[], threadKey?: string): GoogleChatPayload {
+function message(
+  text: string,
+  cardId: string,
+  title: string,
+  subtitle: string,
+  sections: Section[],
+  threadKey?: string,
+): GoogleChatPayload {
   return {
     text: chatPlain(text, GOOGLE_CHAT_LIMITS.text),
     cardsV2: [
@@ -174,13 +212,21 @@ function fit(render: (budget: DetailBudget) => GoogleChatPayload): GoogleChatPay
   return last as GoogleChatPayload;
 }
 
-function findingCard(finding: NormalisedFinding, threadKey: string | undefined, budget: DetailBudget): GoogleChatPayload {
+function findingCard(
+  finding: NormalisedFinding,
+  threadKey: string | undefined,
+  budget: DetailBudget,
+): GoogleChatPayload {
   const band = finding.severity.band;
   const markers = findingMarkers(finding);
   const description = finding.description.trim();
   const overview: Section = {
     widgets: [
-      decorated('Severity', coloured(band, escapeHtml(severityLabel(finding))), markers.length > 0 ? { bottomLabel: markers.join(' · ') } : {}),
+      decorated(
+        'Severity',
+        coloured(band, escapeHtml(severityLabel(finding))),
+        markers.length > 0 ? { bottomLabel: markers.join(' · ') } : {},
+      ),
       ...factWidgets(overviewFields(finding), { ...budget, fields: 10 }),
     ],
   };
@@ -227,7 +273,10 @@ function findingCard(finding: NormalisedFinding, threadKey: string | undefined, 
  *
  * @example renderGoogleChat(finding, { threadByFinding: true })
  */
-export function renderGoogleChat(finding: NormalisedFinding, channel: Pick<ChannelOf<'googleChat'>, 'threadByFinding'>): GoogleChatPayload {
+export function renderGoogleChat(
+  finding: NormalisedFinding,
+  channel: Pick<ChannelOf<'googleChat'>, 'threadByFinding'>,
+): GoogleChatPayload {
   const threadKey = channel.threadByFinding ? finding.id : undefined;
   return fit((budget) => findingCard(finding, threadKey, budget));
 }
@@ -262,7 +311,11 @@ function digestCard(digest: Digest, budget: DetailBudget): GoogleChatPayload {
       widgets: [
         digest.consoleUrl
           ? { buttonList: { buttons: [linkButton('Open the findings list', digest.consoleUrl)] } }
-          : { textParagraph: { text: "Findings span several regions or partitions: open each region's GuardDuty console." } },
+          : {
+              textParagraph: {
+                text: "Findings span several regions or partitions: open each region's GuardDuty console.",
+              },
+            },
       ],
     },
   ];

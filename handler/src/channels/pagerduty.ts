@@ -89,7 +89,9 @@ function sha256(value: string): string {
  * @example findingDedupKey(finding) // '6eb2b1f0c8b3e5d7a1f4…'
  */
 export function findingDedupKey(finding: NormalisedFinding): string {
-  return finding.id.length > 0 && finding.id.length <= PD_DEDUP_KEY_MAX ? finding.id : `guardduty-finding-${sha256(finding.id)}`;
+  return finding.id.length > 0 && finding.id.length <= PD_DEDUP_KEY_MAX
+    ? finding.id
+    : `guardduty-finding-${sha256(finding.id)}`;
 }
 
 /**
@@ -164,7 +166,13 @@ function findingDetails(finding: NormalisedFinding, level: DetailLevel): Details
     occurrences: finding.occurrences.count,
     ...(finding.occurrences.firstSeen ? { first_seen: finding.occurrences.firstSeen } : {}),
     ...(finding.occurrences.lastSeen ? { last_seen: finding.occurrences.lastSeen } : {}),
-    status: [finding.isUpdate ? 'update' : 'new', finding.isSample ? 'sample' : null, finding.archived ? 'archived' : null].filter(Boolean).join(', '),
+    status: [
+      finding.isUpdate ? 'update' : 'new',
+      finding.isSample ? 'sample' : null,
+      finding.archived ? 'archived' : null,
+    ]
+      .filter(Boolean)
+      .join(', '),
     description: truncate(finding.description, level.description),
     finding_id: finding.id,
     ...(finding.arn ? { finding_arn: finding.arn } : {}),
@@ -206,7 +214,10 @@ function findingTrigger(finding: NormalisedFinding, level: DetailLevel): PagerDu
     dedup_key: findingDedupKey(finding),
     payload: {
       summary: findingSummary(finding),
-      source: truncate(`${finding.account.id}/${finding.region}/${finding.resource.id ?? finding.resource.type}`, PD_LABEL_MAX),
+      source: truncate(
+        `${finding.account.id}/${finding.region}/${finding.resource.id ?? finding.resource.type}`,
+        PD_LABEL_MAX,
+      ),
       severity: PD_SEVERITY[finding.severity.band],
       ...(ts ? { timestamp: ts } : {}),
       component: truncate(finding.resource.label, PD_LABEL_MAX),
@@ -234,8 +245,12 @@ function findingTrigger(finding: NormalisedFinding, level: DetailLevel): PagerDu
  *
  * @example renderPagerDutyFinding(finding, channel) // { event_action: 'trigger', dedup_key: finding.id, payload: {…}, … }
  */
-export function renderPagerDutyFinding(finding: NormalisedFinding, channel: Pick<ChannelOf<'pagerduty'>, 'resolveOnArchive'>): PagerDutyPayload {
-  if (finding.archived && channel.resolveOnArchive) return { event_action: 'resolve', dedup_key: findingDedupKey(finding) };
+export function renderPagerDutyFinding(
+  finding: NormalisedFinding,
+  channel: Pick<ChannelOf<'pagerduty'>, 'resolveOnArchive'>,
+): PagerDutyPayload {
+  if (finding.archived && channel.resolveOnArchive)
+    return { event_action: 'resolve', dedup_key: findingDedupKey(finding) };
   return fitTrigger((level) => findingTrigger(finding, level));
 }
 
@@ -261,14 +276,19 @@ function digestTrigger(digest: Digest, level: DetailLevel): PagerDutyTrigger {
   }));
   const links = [
     ...(digest.consoleUrl ? [{ href: digest.consoleUrl, text: 'Open GuardDuty findings' }] : []),
-    ...digest.top.flatMap((f) => (f.consoleUrl ? [{ href: f.consoleUrl, text: truncate(`${severityLabel(f)}: ${f.title}`, 200) }] : [])),
+    ...digest.top.flatMap((f) =>
+      f.consoleUrl ? [{ href: f.consoleUrl, text: truncate(`${severityLabel(f)}: ${f.title}`, 200) }] : [],
+    ),
   ];
   return {
     event_action: 'trigger',
     dedup_key: digestDedupKey(digest),
     payload: {
       summary: digestSummary(digest),
-      source: truncate(`${digest.accounts.join(',') || 'unknown'}/${digest.regions.join(',') || 'unknown'}`, PD_LABEL_MAX),
+      source: truncate(
+        `${digest.accounts.join(',') || 'unknown'}/${digest.regions.join(',') || 'unknown'}`,
+        PD_LABEL_MAX,
+      ),
       severity: PD_SEVERITY[band],
       component: 'GuardDuty digest',
       group: truncate(digest.accounts.join(',') || 'unknown', PD_LABEL_MAX),

@@ -60,7 +60,9 @@ export function renderFindingText(finding: NormalisedFinding, budget: DetailBudg
   }
   lines.push(
     '',
-    finding.consoleUrl ? `Open in the GuardDuty console: ${finding.consoleUrl}` : 'No GuardDuty console link for this partition.',
+    finding.consoleUrl
+      ? `Open in the GuardDuty console: ${finding.consoleUrl}`
+      : 'No GuardDuty console link for this partition.',
     `Finding ID: ${finding.id}`,
     `Created ${finding.createdAt} · updated ${finding.updatedAt}`,
     '',
@@ -77,7 +79,10 @@ export function renderFindingText(finding: NormalisedFinding, budget: DetailBudg
 export function renderDigestText(digest: Digest, budget: DetailBudget): string {
   const lines = [
     `GuardDuty digest: ${findingCount(digest.total)}`,
-    [...SEVERITY_BANDS].reverse().map((band) => `${band} ${digest.bySeverity[band] ?? 0}`).join(' · '),
+    [...SEVERITY_BANDS]
+      .reverse()
+      .map((band) => `${band} ${digest.bySeverity[band] ?? 0}`)
+      .join(' · '),
     '',
     'TOP FINDING TYPES',
     ...(digest.byType.length > 0
@@ -97,6 +102,12 @@ export function renderDigestText(digest: Digest, budget: DetailBudget): string {
       );
     });
   }
-  lines.push('', digest.consoleUrl ? `Open the findings list: ${digest.consoleUrl}` : 'Findings span several regions or partitions: open each region\'s GuardDuty console.', '');
+  lines.push(
+    '',
+    digest.consoleUrl
+      ? `Open the findings list: ${digest.consoleUrl}`
+      : "Findings span several regions or partitions: open each region's GuardDuty console.",
+    '',
+  );
   return lines.join('\n');
 }

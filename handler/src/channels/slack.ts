@@ -6,7 +6,15 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { escapeMrkdwn, mrkdwnCode, mrkdwnProse, slackPlain } from '../text/slackMrkdwn.js';
-import { accountLabel, actorFields, digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
+import {
+  accountLabel,
+  actorFields,
+  digestCountsText,
+  digestTopBand,
+  findingCount,
+  findingMarkers,
+  severityLabel,
+} from './facts.js';
 import type { ChannelAdapter, DetailBudget } from './types.js';
 
 /*
@@ -37,9 +45,17 @@ export const SLACK_LIMITS = {
 } as const;
 
 const PlainText = (max: number) =>
-  z.strictObject({ type: z.literal('plain_text'), text: z.string().check(z.minLength(1)).check(z.maxLength(max)), emoji: z.literal(false) });
+  z.strictObject({
+    type: z.literal('plain_text'),
+    text: z.string().check(z.minLength(1)).check(z.maxLength(max)),
+    emoji: z.literal(false),
+  });
 const Mrkdwn = (max: number) =>
-  z.strictObject({ type: z.literal('mrkdwn'), text: z.string().check(z.minLength(1)).check(z.maxLength(max)), verbatim: z.literal(true) });
+  z.strictObject({
+    type: z.literal('mrkdwn'),
+    text: z.string().check(z.minLength(1)).check(z.maxLength(max)),
+    verbatim: z.literal(true),
+  });
 const ButtonSchema = z.strictObject({
   type: z.literal('button'),
   text: PlainText(SLACK_LIMITS.buttonText),
@@ -48,21 +64,41 @@ const ButtonSchema = z.strictObject({
 });
 const BlockSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('header'), text: PlainText(SLACK_LIMITS.headerText) }),
-  z.strictObject({
+  z
+    .strictObject({
       type: z.literal('section'),
       text: z.optional(Mrkdwn(SLACK_LIMITS.sectionText)),
-      fields: z.optional(z.array(Mrkdwn(SLACK_LIMITS.fieldText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.sectionFields))),
+      fields: z.optional(
+        z.array(Mrkdwn(SLACK_LIMITS.fieldText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.sectionFields)),
+      ),
       accessory: z.optional(ButtonSchema),
-    }).check(z.refine((s) => s.text !== undefined || s.fields !== undefined, { error: 'a section needs text or fields' })),
-  z.strictObject({ type: z.literal('context'), elements: z.array(Mrkdwn(SLACK_LIMITS.sectionText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.contextElements)) }),
-  z.strictObject({ type: z.literal('actions'), elements: z.array(ButtonSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.actionElements)) }),
+    })
+    .check(
+      z.refine((s) => s.text !== undefined || s.fields !== undefined, { error: 'a section needs text or fields' }),
+    ),
+  z.strictObject({
+    type: z.literal('context'),
+    elements: z
+      .array(Mrkdwn(SLACK_LIMITS.sectionText))
+      .check(z.minLength(1))
+      .check(z.maxLength(SLACK_LIMITS.contextElements)),
+  }),
+  z.strictObject({
+    type: z.literal('actions'),
+    elements: z.array(ButtonSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.actionElements)),
+  }),
   z.strictObject({ type: z.literal('divider') }),
 ]);
 
 /** The JSON body posted to a Slack incoming webhook; the schema encodes Slack's limits. */
 export const SlackPayloadSchema = z.strictObject({
   text: z.string().check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.text)),
-  attachments: z.tuple([z.strictObject({ color: z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/)), blocks: z.array(BlockSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.blocks)) })]),
+  attachments: z.tuple([
+    z.strictObject({
+      color: z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/)),
+      blocks: z.array(BlockSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.blocks)),
+    }),
+  ]),
   unfurl_links: z.literal(false),
   unfurl_media: z.literal(false),
 });
@@ -181,14 +217,18 @@ export function renderSlack(finding: NormalisedFinding, channel: Pick<ChannelOf<
     ...(finding.occurrences.lastSeen ? [fieldText('Last seen', code(finding.occurrences.lastSeen))] : []),
   ];
   const description = finding.description.trim();
-  const button = finding.consoleUrl ? linkButton('Open in GuardDuty console', finding.consoleUrl, 'open_console') : null;
+  const button = finding.consoleUrl
+    ? linkButton('Open in GuardDuty console', finding.consoleUrl, 'open_console')
+    : null;
   const blocks: SlackBlock[] = [
     header(`${markersText(markers)}${severityLabel(finding)} · ${finding.title}`),
     { type: 'section', fields: overview.slice(0, SLACK_LIMITS.sectionFields) },
     ...fieldSections(`Resource · ${finding.resource.label}`, finding.resource.fields, budget.fields, budget.value),
     ...fieldSections(`Action · ${finding.action.label}`, finding.action.fields, ACTION_FIELDS_MAX, budget.value),
     ...fieldSections('Actor', actorFields(finding), ACTOR_FIELDS_MAX, budget.value),
-    ...(description ? [{ type: 'section' as const, text: mrkdwn(`*Description*\n${mrkdwnProse(description, budget.description)}`) }] : []),
+    ...(description
+      ? [{ type: 'section' as const, text: mrkdwn(`*Description*\n${mrkdwnProse(description, budget.description)}`) }]
+      : []),
     {
       type: 'context',
       elements: [
@@ -230,7 +270,9 @@ export function renderSlackDigest(digest: Digest, channel: Pick<ChannelOf<'slack
   const bands = [...SEVERITY_BANDS].reverse();
   // At most DIGEST_TYPES (10) lines of ~210 characters: well inside one section's 3,000.
   const types = digest.byType.map((t) => `${t.count} × ${mrkdwnCode(t.type, 200)}`).join('\n');
-  const listButton = digest.consoleUrl ? linkButton('Open the findings list', digest.consoleUrl, 'open_findings_list') : null;
+  const listButton = digest.consoleUrl
+    ? linkButton('Open the findings list', digest.consoleUrl, 'open_findings_list')
+    : null;
   const blocks: SlackBlock[] = [
     header(`GuardDuty digest: ${findingCount(digest.total)}`),
     { type: 'section', fields: bands.map((band) => fieldText(band, () => String(digest.bySeverity[band] ?? 0))) },
@@ -243,12 +285,20 @@ export function renderSlackDigest(digest: Digest, channel: Pick<ChannelOf<'slack
       ],
     },
     ...(digest.top.length > 0
-      ? [{ type: 'divider' as const }, { type: 'section' as const, text: mrkdwn(`*Most severe* (${digest.top.length} of ${digest.total})`) }]
+      ? [
+          { type: 'divider' as const },
+          { type: 'section' as const, text: mrkdwn(`*Most severe* (${digest.top.length} of ${digest.total})`) },
+        ]
       : []),
     ...digest.top.map((f, i) => digestFindingBlock(f, i)),
     ...(listButton
       ? [{ type: 'actions' as const, elements: [listButton] }]
-      : [{ type: 'context' as const, elements: [mrkdwn('Findings span several regions or partitions: open each region\'s GuardDuty console.')] }]),
+      : [
+          {
+            type: 'context' as const,
+            elements: [mrkdwn("Findings span several regions or partitions: open each region's GuardDuty console.")],
+          },
+        ]),
   ];
   const top = digestTopBand(digest);
   const notify = bandRank(top) >= bandRank('HIGH') && (digest.bySeverity[top] ?? 0) > 0;

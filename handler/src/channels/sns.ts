@@ -42,13 +42,22 @@ const SUBJECT = /^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7E]*$/;
 const FIFO_ID = /^[!-~]{1,128}$/;
 
 /** What is published; `attributes` are all of DataType String. */
-export const SnsPayloadSchema = z.strictObject({
+export const SnsPayloadSchema = z
+  .strictObject({
     subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
     message: z.string().check(z.minLength(1)),
     attributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), z.string().check(z.minLength(1))),
     messageGroupId: z.optional(z.string().check(z.regex(FIFO_ID))),
     deduplicationId: z.optional(z.string().check(z.regex(FIFO_ID))),
-  }).check(z.refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, { error: `more than ${SNS_LIMITS.attributes} attributes` })).check(z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` }));
+  })
+  .check(
+    z.refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, {
+      error: `more than ${SNS_LIMITS.attributes} attributes`,
+    }),
+  )
+  .check(
+    z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` }),
+  );
 export type SnsPayload = z.infer<typeof SnsPayloadSchema>;
 
 /** Bytes SNS counts against the 256 KB limit: message, attribute names, types and values. */
@@ -201,7 +210,9 @@ export function renderSnsDigest(digest: Digest, channel: Pick<ChannelOf<'sns'>, 
  *
  * @example publishBatches([a, b, c]) // [[a, b, c]] when small; [[a], [b, c]] when a is near 256 KB
  */
-export function publishBatches<P extends { message: string; attributes: Record<string, string> }>(payloads: readonly P[]): P[][] {
+export function publishBatches<P extends { message: string; attributes: Record<string, string> }>(
+  payloads: readonly P[],
+): P[][] {
   const batches: P[][] = [];
   let current: P[] = [];
   let bytes = 0;
@@ -237,7 +248,8 @@ export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
     for (const batch of publishBatches(payloads)) {
       try {
         const results = await context.snsPublishBatch({ topicArn: channel.topicArn, messages: batch });
-        for (const r of results) outcomes.push(typeof r === 'string' ? { attempts: 1 } : asDeliveryError(r, `sns "${channel.name}"`));
+        for (const r of results)
+          outcomes.push(typeof r === 'string' ? { attempts: 1 } : asDeliveryError(r, `sns "${channel.name}"`));
       } catch (error) {
         // Nothing in this call was published; earlier calls' outcomes stand.
         const failure = asDeliveryError(error, `sns "${channel.name}"`);

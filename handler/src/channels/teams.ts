@@ -81,7 +81,10 @@ export interface TeamsPayload {
  * text colour, plus a coloured marker matching BAND_COLOUR's hue so the four
  * bands stay distinct in every theme.
  */
-const BAND_LOOK: Record<SeverityBand, { style: ContainerStyle; color: NonNullable<TextBlock['color']>; marker: string }> = {
+const BAND_LOOK: Record<
+  SeverityBand,
+  { style: ContainerStyle; color: NonNullable<TextBlock['color']>; marker: string }
+> = {
   CRITICAL: { style: 'attention', color: 'Attention', marker: '🔴' },
   HIGH: { style: 'warning', color: 'Warning', marker: '🟠' },
   MEDIUM: { style: 'emphasis', color: 'Warning', marker: '🟡' },
@@ -112,7 +115,10 @@ export function teamsPayloadBytes(payload: TeamsPayload): number {
 
 /** Wraps a card in the `message` envelope a Workflows webhook expects. */
 export function teamsMessage(card: AdaptiveCard): TeamsPayload {
-  return { type: 'message', attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }] };
+  return {
+    type: 'message',
+    attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }],
+  };
 }
 
 /**
@@ -146,7 +152,10 @@ function text(value: string, options: Omit<TextBlock, 'type' | 'text' | 'wrap'> 
 /** Escaped, truncated facts; beyond `budget.facts` one last fact says how many were left out. */
 function factSet(fields: readonly Field[], budget: Budget): FactSet {
   const shown = fields.length > budget.facts ? fields.slice(0, budget.facts - 1) : fields;
-  const facts = shown.map((f) => ({ title: markdownLine(truncate(f.label, 60)), value: markdownLine(truncate(f.value, budget.factValue)) }));
+  const facts = shown.map((f) => ({
+    title: markdownLine(truncate(f.label, 60)),
+    value: markdownLine(truncate(f.value, budget.factValue)),
+  }));
   if (shown.length < fields.length) facts.push({ title: '…', value: `${fields.length - shown.length} more` });
   return { type: 'FactSet', facts };
 }
@@ -167,11 +176,18 @@ export function findingStatus(finding: NormalisedFinding): string {
 }
 
 /** Actor labels in the action's fact set, where a bare "IP address" would read as the action's own. */
-const ACTOR_LABELS: Readonly<Record<string, string>> = { 'IP address': 'Actor IP', Location: 'Actor location', Network: 'Actor network' };
+const ACTOR_LABELS: Readonly<Record<string, string>> = {
+  'IP address': 'Actor IP',
+  Location: 'Actor location',
+  Network: 'Actor network',
+};
 
 /** Actor details not already shown among the action's fields (GuardDuty repeats the remote IP there). */
 function actorFacts(finding: NormalisedFinding): Field[] {
-  return actorFields(finding, finding.action.fields).map((f) => ({ label: ACTOR_LABELS[f.label] ?? f.label, value: f.value }));
+  return actorFields(finding, finding.action.fields).map((f) => ({
+    label: ACTOR_LABELS[f.label] ?? f.label,
+    value: f.value,
+  }));
 }
 
 /** The facts block: where and on what, then occurrences. */
@@ -206,7 +222,10 @@ function findingCard(finding: NormalisedFinding, budget: Budget): AdaptiveCard {
     factSet(contextFields(finding), budget),
   ];
   if (finding.resource.fields.length > 0) {
-    body.push(text(`**${markdownLine(finding.resource.label)}**`, { separator: true }), factSet(finding.resource.fields, budget));
+    body.push(
+      text(`**${markdownLine(finding.resource.label)}**`, { separator: true }),
+      factSet(finding.resource.fields, budget),
+    );
   }
   body.push(text(`**${markdownLine(finding.action.label)}**`, { separator: true }));
   if (actionFields.length > 0) body.push(factSet(actionFields, budget));
@@ -229,7 +248,10 @@ function minimalFindingCard(finding: NormalisedFinding): AdaptiveCard {
     [
       text(`${look.marker} **${severityLabel(finding)}** · GuardDuty finding`, { color: look.color, weight: 'Bolder' }),
       text(markdownLine(truncate(finding.title, 200)), { weight: 'Bolder' }),
-      text(markdownLine(`${truncate(finding.type.full, 200)} · ${finding.account.id} · ${truncate(finding.region, 32)}`), { isSubtle: true }),
+      text(
+        markdownLine(`${truncate(finding.type.full, 200)} · ${finding.account.id} · ${truncate(finding.region, 32)}`),
+        { isSubtle: true },
+      ),
     ],
     finding.consoleUrl,
     'Open in GuardDuty console',
@@ -261,7 +283,11 @@ function digestHeader(digest: Digest, budget: Budget): Container {
     style: look.style,
     bleed: true,
     items: [
-      text(`${look.marker} **GuardDuty digest: ${findingCount(digest.total)}**`, { color: look.color, weight: 'Bolder', size: 'Medium' }),
+      text(`${look.marker} **GuardDuty digest: ${findingCount(digest.total)}**`, {
+        color: look.color,
+        weight: 'Bolder',
+        size: 'Medium',
+      }),
       text(markdownLine(truncate(scope, budget.line)), { isSubtle: true, spacing: 'None' }),
     ],
   };
@@ -274,7 +300,11 @@ function digestTopFinding(finding: NormalisedFinding, budget: Budget): Container
     text(`${look.marker} **${severityLabel(finding)}** ${markdownLine(truncate(finding.title, budget.title))}`),
     text(markdownLine(truncate(where.join(' · '), budget.line)), { isSubtle: true, spacing: 'None' }),
   ];
-  if (finding.consoleUrl) items.push({ type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open finding', url: finding.consoleUrl }] });
+  if (finding.consoleUrl)
+    items.push({
+      type: 'ActionSet',
+      actions: [{ type: 'Action.OpenUrl', title: 'Open finding', url: finding.consoleUrl }],
+    });
   return { type: 'Container', separator: true, items };
 }
 
@@ -284,7 +314,10 @@ function digestCard(digest: Digest, budget: Budget): AdaptiveCard {
     value: String(digest.bySeverity[band] ?? 0),
   }));
   const types: Field[] = digest.byType.map((t) => ({ label: t.type, value: String(t.count) }));
-  const body: CardElement[] = [digestHeader(digest, budget), factSet(bands, { ...budget, facts: SEVERITY_BANDS.length })];
+  const body: CardElement[] = [
+    digestHeader(digest, budget),
+    factSet(bands, { ...budget, facts: SEVERITY_BANDS.length }),
+  ];
   if (types.length > 0) body.push(text('**Top finding types**', { separator: true }), factSet(types, budget));
   if (digest.top.length > 0) {
     body.push(text('**Most severe**', { separator: true }));
@@ -295,9 +328,18 @@ function digestCard(digest: Digest, budget: Budget): AdaptiveCard {
 
 function minimalDigestCard(digest: Digest): AdaptiveCard {
   const look = BAND_LOOK[digestTopBand(digest)];
-  const counts = [...SEVERITY_BANDS].reverse().map((band) => `${band} ${digest.bySeverity[band] ?? 0}`).join(' · ');
+  const counts = [...SEVERITY_BANDS]
+    .reverse()
+    .map((band) => `${band} ${digest.bySeverity[band] ?? 0}`)
+    .join(' · ');
   return card(
-    [text(`${look.marker} **GuardDuty digest: ${findingCount(digest.total)}**`, { color: look.color, weight: 'Bolder' }), text(counts, { isSubtle: true })],
+    [
+      text(`${look.marker} **GuardDuty digest: ${findingCount(digest.total)}**`, {
+        color: look.color,
+        weight: 'Bolder',
+      }),
+      text(counts, { isSubtle: true }),
+    ],
     digest.consoleUrl,
     'Open GuardDuty findings',
   );

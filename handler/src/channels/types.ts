@@ -85,5 +85,9 @@ export interface ChannelAdapter<T extends ChannelType, Payload> {
    * payload); rejects with a DeliveryError when nothing was delivered. Digests
    * always go through `send`.
    */
-  sendBatch?(payloads: Payload[], channel: ChannelOf<T>, context: SendContext): Promise<Array<SendResult | DeliveryError>>;
+  sendBatch?(
+    payloads: Payload[],
+    channel: ChannelOf<T>,
+    context: SendContext,
+  ): Promise<Array<SendResult | DeliveryError>>;
 }

@@ -30,7 +30,9 @@ import { isReservedHeader } from './webhookHeaders.js';
 export const WEBHOOK_BODY_VERSION = 1;
 export const SIGNATURE_HEADER = 'X-GuardDuty-Notify-Signature';
 
-export type WebhookEnvelope = { version: 1; kind: 'finding'; finding: NormalisedFinding } | { version: 1; kind: 'digest'; digest: Digest };
+export type WebhookEnvelope =
+  | { version: 1; kind: 'finding'; finding: NormalisedFinding }
+  | { version: 1; kind: 'digest'; digest: Digest };
 
 /** A rendered webhook request: the exact body string that is sent (and signed) and the headers that belong to it. */
 export interface WebhookPayload {
@@ -54,7 +56,10 @@ export function signWebhookBody(body: string, secret: string): string {
  *
  * @example renderWebhookEnvelope({ version: 1, kind: 'finding', finding }, channel)
  */
-export function renderWebhookEnvelope(envelope: WebhookEnvelope, channel: Pick<ChannelOf<'webhook'>, 'hmacSecret'>): WebhookPayload {
+export function renderWebhookEnvelope(
+  envelope: WebhookEnvelope,
+  channel: Pick<ChannelOf<'webhook'>, 'hmacSecret'>,
+): WebhookPayload {
   const body = JSON.stringify(envelope);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (channel.hmacSecret) headers[SIGNATURE_HEADER] = signWebhookBody(body, channel.hmacSecret);
@@ -69,7 +74,10 @@ export function renderWebhookEnvelope(envelope: WebhookEnvelope, channel: Pick<C
  *
  * @example webhookRequestHeaders(payload, channel) // { Authorization: 'Bearer …', 'content-type': 'application/json', … }
  */
-export function webhookRequestHeaders(payload: WebhookPayload, channel: Pick<ChannelOf<'webhook'>, 'headers'>): Record<string, string> {
+export function webhookRequestHeaders(
+  payload: WebhookPayload,
+  channel: Pick<ChannelOf<'webhook'>, 'headers'>,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(channel.headers ?? {})) {
     if (!isReservedHeader(name)) headers[name] = value;
@@ -83,8 +91,10 @@ export function webhookRequestHeaders(payload: WebhookPayload, channel: Pick<Cha
  */
 export const webhookChannel: ChannelAdapter<'webhook', WebhookPayload> = {
   type: 'webhook',
-  render: (finding, channel) => renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'finding', finding }, channel),
-  renderDigest: (digest, channel) => renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'digest', digest }, channel),
+  render: (finding, channel) =>
+    renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'finding', finding }, channel),
+  renderDigest: (digest, channel) =>
+    renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'digest', digest }, channel),
   async send(payload, channel, context) {
     const result = await postWithRetry(
       channel.url,

@@ -8,7 +8,14 @@
  * the body's content type and the hop-by-hop/framing headers the HTTP
  * transport computes itself.
  */
-export const RESERVED_HEADERS: ReadonlySet<string> = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'host', 'connection']);
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'host',
+  'connection',
+]);
 
 /** Our own namespace: the signature, and anything we add later. */
 export const RESERVED_HEADER_PREFIX = 'x-guardduty-notify-';

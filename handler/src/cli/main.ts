@@ -40,7 +40,11 @@ function previewChannel(type: ChannelType): Channel {
     slack: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/PREVIEW' },
     googleChat: { webhookUrl: 'https://chat.googleapis.com/v1/spaces/PREVIEW/messages?key=PREVIEW&token=PREVIEW' },
     teams: { webhookUrl: 'https://example.invalid/workflows/preview' },
-    email: { smtp: { host: 'smtp.example.invalid' }, from: 'guardduty@example.invalid', to: ['security@example.invalid'] },
+    email: {
+      smtp: { host: 'smtp.example.invalid' },
+      from: 'guardduty@example.invalid',
+      to: ['security@example.invalid'],
+    },
     sns: { topicArn: 'arn:aws:sns:us-east-1:111122223333:preview' },
     pagerduty: { routingKey: 'PREVIEW0000000000000000000000000' },
     webhook: { url: 'https://example.invalid/hook' },
@@ -51,12 +55,19 @@ function previewChannel(type: ChannelType): Channel {
 function pickChannel(selector: string, config: Config | undefined): Channel {
   const named = config?.channels.find((c) => c.name === selector);
   if (named) return named;
-  if (selector in CHANNEL_ADAPTERS) return config?.channels.find((c) => c.type === selector) ?? previewChannel(selector as ChannelType);
-  throw new UsageError(`unknown channel "${selector}": use one of ${Object.keys(CHANNEL_ADAPTERS).join(', ')}${config ? ' or a configured channel name' : ''}`);
+  if (selector in CHANNEL_ADAPTERS)
+    return config?.channels.find((c) => c.type === selector) ?? previewChannel(selector as ChannelType);
+  throw new UsageError(
+    `unknown channel "${selector}": use one of ${Object.keys(CHANNEL_ADAPTERS).join(', ')}${config ? ' or a configured channel name' : ''}`,
+  );
 }
 
 function render(args: string[]): string {
-  const { values, positionals } = parseArgs({ args, options: { channel: { type: 'string' }, config: { type: 'string' }, html: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { channel: { type: 'string' }, config: { type: 'string' }, html: { type: 'boolean' } },
+    allowPositionals: true,
+  });
   if (!values.channel) throw new UsageError('render needs --channel <type|name>');
   const config = values.config ? parseConfig(readInput(values.config), values.config) : undefined;
   const channel = pickChannel(values.channel, config);
@@ -118,4 +129,3 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
     throw error;
   }
 }
-

@@ -33,7 +33,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 export function formatIssues(error: z.core.$ZodError, max = 20): string[] {
   const lines = error.issues.slice(0, max).map((issue) => {
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
+    if (issue.code === 'unrecognized_keys')
+      message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling`;
     if (issue.code === 'invalid_union' && issue.path.at(-1) !== 'type' && 'discriminator' in issue) {
       message = `${message} (channel "type" must be one of slack, teams, googleChat, email, sns, pagerduty, webhook)`;
     }

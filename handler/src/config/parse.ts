@@ -14,11 +14,16 @@ export function parseConfig(text: string, source = 'config'): Config {
   } catch (error) {
     // JSON.parse messages quote a slice of the input, which may be a secret; report the position only.
     const position = /position (\d+)/.exec(String(error))?.[1];
-    throw new ConfigError(`${source} is not valid JSON${position ? ` (syntax error at character ${position})` : ''}; it must be one JSON object`);
+    throw new ConfigError(
+      `${source} is not valid JSON${position ? ` (syntax error at character ${position})` : ''}; it must be one JSON object`,
+    );
   }
   const result = ConfigSchema.safeParse(json);
   if (!result.success) {
-    throw new ConfigError(`${source} does not match the guardduty-notify config schema (run \`guardduty-notify schema\` for the JSON Schema)`, formatIssues(result.error));
+    throw new ConfigError(
+      `${source} does not match the guardduty-notify config schema (run \`guardduty-notify schema\` for the JSON Schema)`,
+      formatIssues(result.error),
+    );
   }
   return result.data;
 }

@@ -8,6 +8,7 @@ export async function readSecretString(secretId: string): Promise<string> {
   const mod = await smModule;
   client ??= new mod.SecretsManagerClient({});
   const result = await client.send(new mod.GetSecretValueCommand({ SecretId: secretId }));
-  if (result.SecretString === undefined) throw new Error('the secret has no SecretString (binary secrets are not supported); store the config as JSON text');
+  if (result.SecretString === undefined)
+    throw new Error('the secret has no SecretString (binary secrets are not supported); store the config as JSON text');
   return result.SecretString;
 }

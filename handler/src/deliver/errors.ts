@@ -29,7 +29,8 @@ export class DeliveryError extends Error {
 export function failureKindForStatus(status: number): FailureKind {
   if (status === 429 || status === 408 || status >= 500) return 'retryable';
   // A redirect or a refusal means the URL or its credentials are wrong: fixable in the config.
-  if ((status >= 300 && status < 400) || status === 401 || status === 403 || status === 404 || status === 410) return 'config';
+  if ((status >= 300 && status < 400) || status === 401 || status === 403 || status === 404 || status === 410)
+    return 'config';
   return 'permanent';
 }
 
@@ -43,7 +44,12 @@ export function failureKindForStatus(status: number): FailureKind {
 export function asDeliveryError(error: unknown, label: string): DeliveryError {
   if (error instanceof DeliveryError) {
     const type = label.split(' ')[0] ?? '';
-    if (error.message.startsWith(label) || !type || !(error.message.startsWith(`${type}:`) || error.message.startsWith(`${type} `))) return error;
+    if (
+      error.message.startsWith(label) ||
+      !type ||
+      !(error.message.startsWith(`${type}:`) || error.message.startsWith(`${type} `))
+    )
+      return error;
     return new DeliveryError(label + error.message.slice(type.length), error.kind, error.details);
   }
   const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';

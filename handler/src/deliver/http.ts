@@ -87,7 +87,8 @@ export async function postWithRetry(
       continue;
     }
     const text = response.body;
-    if (response.status >= 200 && response.status < 300) return { status: response.status, body: text, attempts: attempt };
+    if (response.status >= 200 && response.status < 300)
+      return { status: response.status, body: text, attempts: attempt };
 
     const kind = failureKindForStatus(response.status);
     const retryAfterSeconds = parseRetryAfter(response.retryAfter);

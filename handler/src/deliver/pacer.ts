@@ -14,7 +14,10 @@ export interface Pacer {
   done(key: string, intervalMs: number): void;
 }
 
-export function createPacer(now: () => number = Date.now, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Pacer {
+export function createPacer(
+  now: () => number = Date.now,
+  sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+): Pacer {
   const next = new Map<string, number>();
   return {
     async wait(key, intervalMs) {

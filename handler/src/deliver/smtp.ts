@@ -51,8 +51,12 @@ export const sendMail: SendContext['sendMail'] = async (smtp, mail) => {
     return String(info.messageId ?? '');
   } catch (error) {
     const e = error as { code?: string; responseCode?: number; message?: string };
-    throw new DeliveryError(`email via ${smtp.host}:${smtp.port}: ${e.code ?? 'error'} ${e.responseCode ?? ''} ${(e.message ?? '').slice(0, 200)}`.trim(), classify(e), {
-      ...(e.responseCode ? { status: e.responseCode } : {}),
-    });
+    throw new DeliveryError(
+      `email via ${smtp.host}:${smtp.port}: ${e.code ?? 'error'} ${e.responseCode ?? ''} ${(e.message ?? '').slice(0, 200)}`.trim(),
+      classify(e),
+      {
+        ...(e.responseCode ? { status: e.responseCode } : {}),
+      },
+    );
   }
 };

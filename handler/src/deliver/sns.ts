@@ -6,8 +6,26 @@ let snsModule: Promise<SnsModule> | undefined;
 const clients = new Map<string, import('@aws-sdk/client-sns').SNSClient>();
 
 /** SNS errors that a config change (topic, policy, key) cures, versus transient ones. Batch entries report codes without "Exception". */
-const CONFIG_ERRORS = new Set(['NotFound', 'AuthorizationError', 'AccessDenied', 'KMSAccessDenied', 'KMSDisabled', 'KMSNotFound', 'KMSInvalidState', 'InvalidSecurity']);
-const PERMANENT_ERRORS = new Set(['InvalidParameter', 'InvalidParameterValue', 'Validation', 'MissingParameter', 'BatchRequestTooLong', 'TooManyEntriesInBatchRequest', 'BatchEntryIdsNotDistinct', 'InvalidBatchEntryId']);
+const CONFIG_ERRORS = new Set([
+  'NotFound',
+  'AuthorizationError',
+  'AccessDenied',
+  'KMSAccessDenied',
+  'KMSDisabled',
+  'KMSNotFound',
+  'KMSInvalidState',
+  'InvalidSecurity',
+]);
+const PERMANENT_ERRORS = new Set([
+  'InvalidParameter',
+  'InvalidParameterValue',
+  'Validation',
+  'MissingParameter',
+  'BatchRequestTooLong',
+  'TooManyEntriesInBatchRequest',
+  'BatchEntryIdsNotDistinct',
+  'InvalidBatchEntryId',
+]);
 
 function kindOf(code: string, senderFault?: boolean): FailureKind {
   const bare = code.replace(/Exception$/, '');
@@ -18,7 +36,9 @@ function kindOf(code: string, senderFault?: boolean): FailureKind {
 }
 
 /** A client for the topic's own region (topics may live anywhere). */
-async function clientFor(topicArn: string): Promise<{ mod: SnsModule; client: import('@aws-sdk/client-sns').SNSClient }> {
+async function clientFor(
+  topicArn: string,
+): Promise<{ mod: SnsModule; client: import('@aws-sdk/client-sns').SNSClient }> {
   snsModule ??= import('@aws-sdk/client-sns');
   const mod = await snsModule;
   const region = topicArn.split(':')[3] ?? process.env.AWS_REGION;
@@ -34,7 +54,9 @@ function entryFields(message: SnsMessage) {
   return {
     Subject: message.subject,
     Message: message.message,
-    MessageAttributes: Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+    MessageAttributes: Object.fromEntries(
+      Object.entries(message.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
+    ),
     ...(message.messageGroupId ? { MessageGroupId: message.messageGroupId } : {}),
     ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
   };
@@ -66,7 +88,12 @@ export const snsPublishBatch: SendContext['snsPublishBatch'] = async ({ topicArn
   const { mod, client } = await clientFor(topicArn);
   let result: import('@aws-sdk/client-sns').PublishBatchCommandOutput;
   try {
-    result = await client.send(new mod.PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: messages.map((m, i) => ({ Id: String(i), ...entryFields(m) })) }));
+    result = await client.send(
+      new mod.PublishBatchCommand({
+        TopicArn: topicArn,
+        PublishBatchRequestEntries: messages.map((m, i) => ({ Id: String(i), ...entryFields(m) })),
+      }),
+    );
   } catch (error) {
     throw callError(error);
   }
@@ -77,6 +104,9 @@ export const snsPublishBatch: SendContext['snsPublishBatch'] = async ({ topicArn
     if (ok.has(id)) return ok.get(id)!;
     const f = failed.get(id);
     const code = f?.Code ?? 'NoResult';
-    return new DeliveryError(`sns: ${code}: ${(f?.Message ?? 'no result for this entry').slice(0, 200)}`, f ? kindOf(code, f.SenderFault) : 'retryable');
+    return new DeliveryError(
+      `sns: ${code}: ${(f?.Message ?? 'no result for this entry').slice(0, 200)}`,
+      f ? kindOf(code, f.SenderFault) : 'retryable',
+    );
   });
 };

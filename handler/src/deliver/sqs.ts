@@ -23,7 +23,11 @@ async function sendAll(queueUrl: string, messages: Array<{ body: string; delaySe
     const result = await client.send(
       new mod.SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: m.body, ...(m.delaySeconds ? { DelaySeconds: m.delaySeconds } : {}) })),
+        Entries: chunk.map((m, j) => ({
+          Id: String(j),
+          MessageBody: m.body,
+          ...(m.delaySeconds ? { DelaySeconds: m.delaySeconds } : {}),
+        })),
       }),
     );
     if (result.Failed && result.Failed.length > 0) {

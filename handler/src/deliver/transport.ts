@@ -46,7 +46,10 @@ let clients: Promise<Record<'http:' | 'https:', Client>> | undefined;
 function loadClients(): Promise<Record<'http:' | 'https:', Client>> {
   clients ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => ({
     'http:': { request: http.request, agent: new http.Agent({ keepAlive: true, timeout: 30_000 }) },
-    'https:': { request: https.request as typeof httpRequest, agent: new https.Agent({ keepAlive: true, timeout: 30_000 }) },
+    'https:': {
+      request: https.request as typeof httpRequest,
+      agent: new https.Agent({ keepAlive: true, timeout: 30_000 }),
+    },
   }));
   return clients;
 }
@@ -76,12 +79,14 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
   } catch {
     throw new TransportError('invalid URL', 'EINVALIDURL');
   }
-  if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new TransportError(`unsupported protocol ${target.protocol}`, 'EPROTOCOL');
+  if (target.protocol !== 'https:' && target.protocol !== 'http:')
+    throw new TransportError(`unsupported protocol ${target.protocol}`, 'EPROTOCOL');
   const client = (await loadClients())[target.protocol];
   const payload = Buffer.from(body, 'utf8');
   const deadline = Date.now() + timeoutMs;
   // Node throws synchronously for a request it cannot build (ERR_INVALID_CHAR in a header): a TransportError too.
-  const send = (ms: number) => exchange(client, target, headers, payload, ms).catch((error: unknown) => Promise.reject(asTransportError(error)));
+  const send = (ms: number) =>
+    exchange(client, target, headers, payload, ms).catch((error: unknown) => Promise.reject(asTransportError(error)));
   try {
     return await send(timeoutMs);
   } catch (error) {
@@ -92,7 +97,9 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
 };
 
 function asTransportError(error: unknown): TransportError {
-  return error instanceof TransportError ? error : new TransportError(error instanceof Error ? error.message : String(error), codeOf(error));
+  return error instanceof TransportError
+    ? error
+    : new TransportError(error instanceof Error ? error.message : String(error), codeOf(error));
 }
 
 /** The request went out on a reused keep-alive socket that turned out to be closed. */
@@ -100,7 +107,13 @@ class StaleSocketError extends TransportError {}
 
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
-function exchange(client: Client, target: URL, headers: Record<string, string>, payload: Buffer, timeoutMs: number): Promise<PostResponse> {
+function exchange(
+  client: Client,
+  target: URL,
+  headers: Record<string, string>,
+  payload: Buffer,
+  timeoutMs: number,
+): Promise<PostResponse> {
   return new Promise<PostResponse>((resolve, reject) => {
     let response: IncomingMessage | undefined;
     const chunks: Buffer[] = [];
@@ -112,7 +125,11 @@ function exchange(client: Client, target: URL, headers: Record<string, string>, 
       settled = true;
       clearTimeout(timer);
       const retryAfter = response.headers['retry-after'];
-      resolve({ status: response.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, body: Buffer.concat(chunks).toString('utf8') });
+      resolve({
+        status: response.statusCode ?? 0,
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
     };
     const fail = (error: unknown) => {
       if (settled) return;
@@ -120,7 +137,11 @@ function exchange(client: Client, target: URL, headers: Record<string, string>, 
       settled = true;
       clearTimeout(timer);
       const failure = asTransportError(error);
-      reject(request.reusedSocket && STALE_SOCKET_CODES.has(failure.code) ? new StaleSocketError(failure.message, failure.code) : failure);
+      reject(
+        request.reusedSocket && STALE_SOCKET_CODES.has(failure.code)
+          ? new StaleSocketError(failure.message, failure.code)
+          : failure,
+      );
     };
 
     const request = client.request(

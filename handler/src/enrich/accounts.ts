@@ -5,7 +5,11 @@
  * bare account id rather than delayed or lost.
  */
 export interface AccountNamer {
-  names(accountIds: readonly string[], staticNames: Readonly<Record<string, string>>, lookup: boolean): Promise<Map<string, string | null>>;
+  names(
+    accountIds: readonly string[],
+    staticNames: Readonly<Record<string, string>>,
+    lookup: boolean,
+  ): Promise<Map<string, string | null>>;
 }
 
 export interface AccountNamerOptions {
@@ -53,7 +57,12 @@ export function createAccountNamer(options: AccountNamerOptions): AccountNamer {
     async names(accountIds, staticNames, useLookup) {
       const unique = [...new Set(accountIds)];
       const entries = await Promise.all(
-        unique.map(async (id): Promise<[string, string | null]> => [id, staticNames[id] ?? (useLookup ? await lookup(id) : null)]),
+        unique.map(
+          async (id): Promise<[string, string | null]> => [
+            id,
+            staticNames[id] ?? (useLookup ? await lookup(id) : null),
+          ],
+        ),
       );
       return new Map(entries);
     },

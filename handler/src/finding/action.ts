@@ -5,7 +5,16 @@ import { at, fields, joinSome, list, text, type Json } from './read.js';
 type Action = NormalisedFinding['action'];
 type Actor = NormalisedFinding['actor'];
 
-const NO_ACTOR: Actor = { ip: null, country: null, city: null, org: null, asn: null, caller: null, userAgent: null, domain: null };
+const NO_ACTOR: Actor = {
+  ip: null,
+  country: null,
+  city: null,
+  org: null,
+  asn: null,
+  caller: null,
+  userAgent: null,
+  domain: null,
+};
 
 /** Who acted, from GuardDuty's `remoteIpDetails` shape. */
 function fromRemoteIp(details: Json): Partial<Actor> {
@@ -13,7 +22,10 @@ function fromRemoteIp(details: Json): Partial<Actor> {
     ip: text(details, 'ipAddressV4') ?? text(details, 'ipAddressV6'),
     country: text(details, 'country', 'countryName'),
     city: text(details, 'city', 'cityName'),
-    org: text(details, 'organization', 'asnOrg') ?? text(details, 'organization', 'org') ?? text(details, 'organization', 'isp'),
+    org:
+      text(details, 'organization', 'asnOrg') ??
+      text(details, 'organization', 'org') ??
+      text(details, 'organization', 'isp'),
     asn: text(details, 'organization', 'asn'),
   };
 }
@@ -43,7 +55,12 @@ function networkConnection(a: Json): Summary {
   return {
     actor: remote,
     action: {
-      label: direction === 'OUTBOUND' ? 'Outbound network connection' : direction === 'INBOUND' ? 'Inbound network connection' : 'Network connection',
+      label:
+        direction === 'OUTBOUND'
+          ? 'Outbound network connection'
+          : direction === 'INBOUND'
+            ? 'Inbound network connection'
+            : 'Network connection',
       fields: fields([
         ['Remote IP', remote.ip],
         ['Remote location', place(remote)],
@@ -64,8 +81,20 @@ function portProbe(a: Json): Summary {
     action: {
       label: 'Port probe',
       fields: fields([
-        ['Probed ports', joinSome(probes.map((p) => portText(at(p, 'localPortDetails'))), 5)],
-        ['Sources', joinSome(probes.map((p) => text(p, 'remoteIpDetails', 'ipAddressV4')), 3)],
+        [
+          'Probed ports',
+          joinSome(
+            probes.map((p) => portText(at(p, 'localPortDetails'))),
+            5,
+          ),
+        ],
+        [
+          'Sources',
+          joinSome(
+            probes.map((p) => text(p, 'remoteIpDetails', 'ipAddressV4')),
+            3,
+          ),
+        ],
         ['Source location', place(first)],
         ['Blocked', text(a, 'blocked')],
       ]),
@@ -115,7 +144,17 @@ function kubernetesApiCall(a: Json, resource: Json): Summary {
   const uri = text(a, 'requestUri');
   const user = text(resource, 'kubernetesDetails', 'kubernetesUserDetails', 'username');
   return {
-    actor: { ...remote, ip: remote.ip ?? joinSome(list(a, 'sourceIps').map((ip) => text(ip)), 1), caller: user, userAgent: text(a, 'userAgent') },
+    actor: {
+      ...remote,
+      ip:
+        remote.ip ??
+        joinSome(
+          list(a, 'sourceIps').map((ip) => text(ip)),
+          1,
+        ),
+      caller: user,
+      userAgent: text(a, 'userAgent'),
+    },
     action: {
       label: 'Kubernetes API call',
       fields: fields([
@@ -155,7 +194,8 @@ function rdsLoginAttempt(a: Json): Summary {
 
 function noAction(finding: Finding): Summary {
   const service = finding.service as Json;
-  if (at(service, 'runtimeDetails') !== undefined) return { actor: {}, action: { label: 'Runtime activity', fields: [] } };
+  if (at(service, 'runtimeDetails') !== undefined)
+    return { actor: {}, action: { label: 'Runtime activity', fields: [] } };
   if (at(service, 'ebsVolumeScanDetails') !== undefined || at(service, 'malwareScanDetails') !== undefined) {
     return { actor: {}, action: { label: 'Malware scan', fields: [] } };
   }

@@ -12,7 +12,10 @@ function tag(tags: Json[], key: string): string | null {
 }
 
 function tagSummary(tags: Json[]): string | null {
-  return joinSome(tags.map((t) => (text(t, 'key') ? `${text(t, 'key')}=${text(t, 'value') ?? ''}` : null)), 4);
+  return joinSome(
+    tags.map((t) => (text(t, 'key') ? `${text(t, 'key')}=${text(t, 'value') ?? ''}` : null)),
+    4,
+  );
 }
 
 function instance(resource: Json, service: Json): Omit<Resource, 'type'> {
@@ -38,7 +41,13 @@ function instance(resource: Json, service: Json): Omit<Resource, 'type'> {
       ['Subnet', joinSome(nics.map((n) => text(n, 'subnetId')))],
       ['Instance profile', text(details, 'iamInstanceProfile', 'arn')],
       ['Availability zone', text(details, 'availabilityZone')],
-      ['Scanned volumes', joinSome(volumes.map((v) => text(v, 'volumeArn')), 2)],
+      [
+        'Scanned volumes',
+        joinSome(
+          volumes.map((v) => text(v, 'volumeArn')),
+          2,
+        ),
+      ],
       ['Malware', joinSome(threats.map((t) => text(t, 'name')))],
       [
         'Infected files',
@@ -72,7 +81,10 @@ function s3(resource: Json, service: Json, kind: 's3Bucket' | 's3Object'): Omit<
   const buckets = list(resource, 's3BucketDetails');
   const objects = buckets.flatMap((b) => list(b, 's3ObjectDetails'));
   const names = joinSome(buckets.map((b) => text(b, 'name')));
-  const objectKeys = joinSome(objects.map((o) => text(o, 'key')), 2);
+  const objectKeys = joinSome(
+    objects.map((o) => text(o, 'key')),
+    2,
+  );
   const threats = list(service, 'malwareScanDetails', 'threats');
   return {
     kind,
@@ -81,13 +93,34 @@ function s3(resource: Json, service: Json, kind: 's3Bucket' | 's3Object'): Omit<
     fields: fields([
       ['Bucket', names],
       ['Object', objectKeys],
-      ['Object version', joinSome(objects.map((o) => text(o, 'versionId')), 1)],
-      ['Bucket owner', joinSome(buckets.map((b) => text(b, 'owner', 'id')), 1)],
+      [
+        'Object version',
+        joinSome(
+          objects.map((o) => text(o, 'versionId')),
+          1,
+        ),
+      ],
+      [
+        'Bucket owner',
+        joinSome(
+          buckets.map((b) => text(b, 'owner', 'id')),
+          1,
+        ),
+      ],
       [
         'Public access',
-        joinSome(buckets.map((b) => text(b, 'publicAccess', 'effectivePermission')), 1),
+        joinSome(
+          buckets.map((b) => text(b, 'publicAccess', 'effectivePermission')),
+          1,
+        ),
       ],
-      ['Encryption', joinSome(buckets.map((b) => text(b, 'defaultServerSideEncryption', 'encryptionType')), 1)],
+      [
+        'Encryption',
+        joinSome(
+          buckets.map((b) => text(b, 'defaultServerSideEncryption', 'encryptionType')),
+          1,
+        ),
+      ],
       ['Malware', joinSome(threats.map((t) => text(t, 'name')))],
       ['Access key user', text(resource, 'accessKeyDetails', 'userName')],
     ]),
@@ -103,7 +136,13 @@ function kubernetesFields(resource: Json): Array<[string, string | null]> {
     ['Kubernetes user', text(k8s, 'kubernetesUserDetails', 'username')],
     ['Groups', joinSome(list(k8s, 'kubernetesUserDetails', 'groups').map((g) => text(g)))],
     ['Workload', name ? `${text(workload, 'type') ?? 'workload'} ${namespace ? `${namespace}/` : ''}${name}` : null],
-    ['Images', joinSome(list(workload, 'containers').map((c) => text(c, 'image')), 2)],
+    [
+      'Images',
+      joinSome(
+        list(workload, 'containers').map((c) => text(c, 'image')),
+        2,
+      ),
+    ],
   ];
 }
 
@@ -114,7 +153,12 @@ function eks(resource: Json): Omit<Resource, 'type'> {
     kind: 'eksCluster',
     label: 'EKS cluster',
     id: name,
-    fields: fields([['Cluster', name], ['Cluster ARN', text(cluster, 'arn')], ['VPC', text(cluster, 'vpcId')], ...kubernetesFields(resource)]),
+    fields: fields([
+      ['Cluster', name],
+      ['Cluster ARN', text(cluster, 'arn')],
+      ['VPC', text(cluster, 'vpcId')],
+      ...kubernetesFields(resource),
+    ]),
   };
 }
 
@@ -131,7 +175,13 @@ function ecs(resource: Json): Omit<Resource, 'type'> {
       ['Task', text(task, 'arn')],
       ['Task definition', text(task, 'definitionArn')],
       ['Containers', joinSome(list(task, 'containers').map((c) => text(c, 'name')))],
-      ['Images', joinSome(list(task, 'containers').map((c) => text(c, 'image')), 2)],
+      [
+        'Images',
+        joinSome(
+          list(task, 'containers').map((c) => text(c, 'image')),
+          2,
+        ),
+      ],
     ]),
   };
 }
@@ -204,9 +254,33 @@ function attackSequence(service: Json): Omit<Resource, 'type'> {
     id: text(sequence, 'uid'),
     fields: fields([
       ['Actors', joinSome(list(sequence, 'actors').map((a) => text(a, 'user', 'name') ?? text(a, 'id')))],
-      ['Resources', joinSome(resources.map((r) => { const name = text(r, 'name') ?? text(r, 'uid'); return name ? `${text(r, 'resourceType') ?? 'resource'} ${name}` : null; }))],
-      ['Signals', signals.length > 0 ? `${signals.length}: ${joinSome(signals.map((g) => text(g, 'name') ?? text(g, 'type')), 4) ?? ''}` : null],
-      ['Tactics', joinSome(list(tactics, 'values').map((v) => text(v)), 5)],
+      [
+        'Resources',
+        joinSome(
+          resources.map((r) => {
+            const name = text(r, 'name') ?? text(r, 'uid');
+            return name ? `${text(r, 'resourceType') ?? 'resource'} ${name}` : null;
+          }),
+        ),
+      ],
+      [
+        'Signals',
+        signals.length > 0
+          ? `${signals.length}: ${
+              joinSome(
+                signals.map((g) => text(g, 'name') ?? text(g, 'type')),
+                4,
+              ) ?? ''
+            }`
+          : null,
+      ],
+      [
+        'Tactics',
+        joinSome(
+          list(tactics, 'values').map((v) => text(v)),
+          5,
+        ),
+      ],
       ['Endpoints', joinSome(list(sequence, 'endpoints').map((e) => text(e, 'ip')))],
     ]),
   };

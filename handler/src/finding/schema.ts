@@ -24,14 +24,17 @@ export const FindingSchema = z.looseObject({
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
   resource: z._default(z.looseObject({ resourceType: z._default(z.string(), 'Unknown') }), { resourceType: 'Unknown' }),
-  service: z._default(z.looseObject({
+  service: z._default(
+    z.looseObject({
       count: z.optional(z.int().check(z.nonnegative())),
       archived: z.optional(z.boolean()),
       eventFirstSeen: z.optional(z.string()),
       eventLastSeen: z.optional(z.string()),
       action: z.optional(z.looseObject({ actionType: z.optional(z.string()) })),
       additionalInfo: z.optional(z.looseObject({})),
-    }), {}),
+    }),
+    {},
+  ),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 

@@ -14,7 +14,11 @@ export interface Logger {
 
 function serialiseError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  return { name: error.name, message: error.message, ...('kind' in error ? { kind: (error as { kind: unknown }).kind } : {}) };
+  return {
+    name: error.name,
+    message: error.message,
+    ...('kind' in error ? { kind: (error as { kind: unknown }).kind } : {}),
+  };
 }
 
 /**
@@ -29,7 +33,12 @@ export function createLogger(
   const threshold = LOG_LEVELS.indexOf(level);
   const log = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (LOG_LEVELS.indexOf(at) < threshold) return;
-    const entry: Record<string, unknown> = { level: at, message, timestamp: new Date().toISOString(), service: 'guardduty-notify' };
+    const entry: Record<string, unknown> = {
+      level: at,
+      message,
+      timestamp: new Date().toISOString(),
+      service: 'guardduty-notify',
+    };
     for (const [key, value] of Object.entries(fields)) entry[key] = key === 'error' ? serialiseError(value) : value;
     write(redactor.redact(JSON.stringify(entry)));
   };

@@ -20,7 +20,8 @@ export function createMetrics(namespace: string, write: (line: string) => void, 
   let channels = new Map<string, Record<ChannelMetric, number>>();
   let severities = new Map<string, number>();
   let purposes = new Map<string, number>();
-  const zero = (): Record<ChannelMetric, number> => Object.fromEntries(CHANNEL_METRICS.map((m) => [m, 0])) as Record<ChannelMetric, number>;
+  const zero = (): Record<ChannelMetric, number> =>
+    Object.fromEntries(CHANNEL_METRICS.map((m) => [m, 0])) as Record<ChannelMetric, number>;
 
   const emf = (dimension: string, value: string, counters: Record<string, number>) => {
     const names = Object.keys(counters);
@@ -28,7 +29,13 @@ export function createMetrics(namespace: string, write: (line: string) => void, 
       JSON.stringify({
         _aws: {
           Timestamp: now(),
-          CloudWatchMetrics: [{ Namespace: namespace, Dimensions: [[dimension]], Metrics: names.map((Name) => ({ Name, Unit: 'Count' })) }],
+          CloudWatchMetrics: [
+            {
+              Namespace: namespace,
+              Dimensions: [[dimension]],
+              Metrics: names.map((Name) => ({ Name, Unit: 'Count' })),
+            },
+          ],
         },
         [dimension]: value,
         ...counters,

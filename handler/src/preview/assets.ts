@@ -27,7 +27,11 @@ const LIBRARIES = [
 ] as const;
 
 /** The nearest `node_modules/<pkg>/<path>` above `from`, or null. */
-export function findPackageFile(pkg: string, path: string, from = dirname(fileURLToPath(import.meta.url))): string | null {
+export function findPackageFile(
+  pkg: string,
+  path: string,
+  from = dirname(fileURLToPath(import.meta.url)),
+): string | null {
   for (let dir = from; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', pkg, path);
     if (existsSync(candidate)) return candidate;

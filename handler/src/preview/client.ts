@@ -35,7 +35,14 @@ const TEAMS_HOST_CONFIG = {
     warning: { backgroundColor: '#FBF6D9' },
     good: { backgroundColor: '#E7F2DA' },
   },
-  actions: { maxActions: 6, spacing: 'default', buttonSpacing: 8, showCard: { actionMode: 'inline' }, actionsOrientation: 'horizontal', actionAlignment: 'left' },
+  actions: {
+    maxActions: 6,
+    spacing: 'default',
+    buttonSpacing: 8,
+    showCard: { actionMode: 'inline' },
+    actionsOrientation: 'horizontal',
+    actionAlignment: 'left',
+  },
   factSet: {
     title: { weight: 'bolder', size: 'default', color: 'default', wrap: true, maxWidth: 160 },
     value: { weight: 'default', size: 'default', color: 'default', wrap: true },

@@ -57,7 +57,15 @@ export interface GalleryData {
   entries: GalleryEntry[];
 }
 
-export const CHANNEL_ORDER: readonly DeliveredType[] = ['slack', 'teams', 'googleChat', 'email', 'sns', 'pagerduty', 'webhook'];
+export const CHANNEL_ORDER: readonly DeliveredType[] = [
+  'slack',
+  'teams',
+  'googleChat',
+  'email',
+  'sns',
+  'pagerduty',
+  'webhook',
+];
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 
 function summaryTable(rows: readonly GallerySummaryRow[], notes: readonly string[]): string {
@@ -65,17 +73,29 @@ function summaryTable(rows: readonly GallerySummaryRow[], notes: readonly string
   return (
     `<section class="summary"><h2>Per channel</h2><table><thead><tr><th>Channel</th><th>Type</th>` +
     `<th class="num">Received</th><th class="num">Delivered (findings)</th><th class="num">Suppressed by routing</th><th class="num">Failed</th></tr></thead><tbody>` +
-    rows.map((r) => `<tr data-channel="${esc(r.type)}"><td>${esc(r.channel)}</td><td>${esc(CHANNEL_LABELS[r.type])}</td>${num(r.received)}${num(r.delivered)}${num(r.suppressed)}${num(r.failed)}</tr>`).join('') +
+    rows
+      .map(
+        (r) =>
+          `<tr data-channel="${esc(r.type)}"><td>${esc(r.channel)}</td><td>${esc(CHANNEL_LABELS[r.type])}</td>${num(r.received)}${num(r.delivered)}${num(r.suppressed)}${num(r.failed)}</tr>`,
+      )
+      .join('') +
     `</tbody></table>${notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}</section>`
   );
 }
 
 function filterBar(entries: readonly GalleryEntry[]): string {
-  const button = (filter: string, value: string, label: string) => `<button type="button" data-filter="${filter}" data-value="${esc(value)}" aria-pressed="${value === ''}">${esc(label)}</button>`;
-  const present = new Set(entries.flatMap((e) => [...e.deliveries.map((d) => d.delivered.type), ...e.skipped.map((s) => s.channelType)]));
+  const button = (filter: string, value: string, label: string) =>
+    `<button type="button" data-filter="${filter}" data-value="${esc(value)}" aria-pressed="${value === ''}">${esc(label)}</button>`;
+  const present = new Set(
+    entries.flatMap((e) => [...e.deliveries.map((d) => d.delivered.type), ...e.skipped.map((s) => s.channelType)]),
+  );
   return (
     `<nav class="filters" aria-label="Filters">` +
-    `<div class="group"><span class="group-label">Channel</span>${button('channel', '', 'All')}${CHANNEL_ORDER.filter((t) => present.has(t)).map((t) => button('channel', t, CHANNEL_LABELS[t])).join('')}</div>` +
+    `<div class="group"><span class="group-label">Channel</span>${button('channel', '', 'All')}${CHANNEL_ORDER.filter(
+      (t) => present.has(t),
+    )
+      .map((t) => button('channel', t, CHANNEL_LABELS[t]))
+      .join('')}</div>` +
     `<div class="group"><span class="group-label">Severity</span>${button('severity', '', 'All')}${SEVERITIES.map((s) => button('severity', s, s)).join('')}</div>` +
     `<span class="filter-count"></span></nav>`
   );
@@ -87,13 +107,17 @@ function deliverySection(d: GalleryDelivery): string {
     `<section class="delivery" data-channel="${esc(type)}" data-channel-name="${esc(d.channelName)}">` +
     `<h3><span>${esc(CHANNEL_LABELS[type])}</span><span class="where">${esc(d.channelName)}</span></h3>` +
     `<div class="view">${deliveredHtml(d.delivered)}` +
-    (type === 'pagerduty' || type === 'webhook' ? '' : `<details class="payload"><summary>Payload as delivered</summary>${jsonHtml(d.raw)}</details>`) +
+    (type === 'pagerduty' || type === 'webhook'
+      ? ''
+      : `<details class="payload"><summary>Payload as delivered</summary>${jsonHtml(d.raw)}</details>`) +
     `</div></section>`
   );
 }
 
 function entryArticle(entry: GalleryEntry): string {
-  const ordered = [...entry.deliveries].sort((a, b) => CHANNEL_ORDER.indexOf(a.delivered.type) - CHANNEL_ORDER.indexOf(b.delivered.type));
+  const ordered = [...entry.deliveries].sort(
+    (a, b) => CHANNEL_ORDER.indexOf(a.delivered.type) - CHANNEL_ORDER.indexOf(b.delivered.type),
+  );
   return (
     `<article class="finding" id="${esc(entry.id)}" data-entry="${esc(entry.id)}" data-severity="${esc(entry.severity)}">` +
     `<div class="finding-head"><h2>${esc(entry.heading)}</h2><span class="badge ${esc(entry.severity)}">${esc(`${entry.severity} ${entry.score}`)}</span>` +

@@ -31,8 +31,10 @@ function widget(value: unknown): string {
       `</div>${button}</div>`
     );
   }
-  if (w.textParagraph !== undefined) return `<div class="chat-paragraph">${chatHtmlToSafeHtml(text(record(w.textParagraph).text))}</div>`;
-  if (w.buttonList !== undefined) return `<div class="chat-buttons">${list(record(w.buttonList).buttons).map(chatButton).join('')}</div>`;
+  if (w.textParagraph !== undefined)
+    return `<div class="chat-paragraph">${chatHtmlToSafeHtml(text(record(w.textParagraph).text))}</div>`;
+  if (w.buttonList !== undefined)
+    return `<div class="chat-buttons">${list(record(w.buttonList).buttons).map(chatButton).join('')}</div>`;
   if (w.divider !== undefined) return '<hr class="chat-divider">';
   return `<div class="unsupported">[unsupported Chat widget: ${esc(Object.keys(w).join(', ') || 'empty')}]</div>`;
 }
@@ -75,7 +77,9 @@ export function googleChatHtml(body: unknown): string {
     `<div class="chat-meta"><span class="chat-app-name">GuardDuty Notify</span><span class="chat-app-badge">App</span><span class="chat-time">now</span></div>` +
     (message.text !== undefined ? `<div class="chat-text">${chatTextToHtml(text(message.text))}</div>` : '') +
     list(message.cardsV2).map(card).join('') +
-    (thread ? `<div class="chat-thread">Thread key <code>${esc(thread)}</code> (updates of this finding reply in its thread)</div>` : '') +
+    (thread
+      ? `<div class="chat-thread">Thread key <code>${esc(thread)}</code> (updates of this finding reply in its thread)</div>`
+      : '') +
     `</div></div>`
   );
 }

@@ -5,7 +5,15 @@
  */
 export { deliveredHtml } from './render.js';
 export { previewDocument, deliveredFromPayload } from './standalone.js';
-export { galleryDocument, CHANNEL_ORDER, type GalleryData, type GalleryEntry, type GalleryDelivery, type GallerySkip, type GallerySummaryRow } from './gallery.js';
+export {
+  galleryDocument,
+  CHANNEL_ORDER,
+  type GalleryData,
+  type GalleryEntry,
+  type GalleryDelivery,
+  type GallerySkip,
+  type GallerySummaryRow,
+} from './gallery.js';
 export { previewFiles, type PreviewFile } from './assets.js';
 export { previewPage, contentSecurityPolicy, type LinkedAssets, type InlineAssets } from './page.js';
 export { mrkdwnToHtml, chatTextToHtml } from './inline.js';

@@ -25,7 +25,9 @@ const SLACK_OPTIONS: InlineOptions = { slackEntities: true };
 const CHAT_OPTIONS: InlineOptions = { slackEntities: false };
 
 function decode(value: string, options: InlineOptions): string {
-  return options.slackEntities ? value.replace(/&(amp|lt|gt);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>' })[name] ?? '') : value;
+  return options.slackEntities
+    ? value.replace(/&(amp|lt|gt);/g, (_, name: string) => ({ amp: '&', lt: '<', gt: '>' })[name] ?? '')
+    : value;
 }
 
 /** A `<…>` control sequence: link, mention, channel, date; anything else shows as typed. */
@@ -34,9 +36,11 @@ function controlSequence(inner: string, options: InlineOptions): string {
   const label = rest.join('|');
   const labelHtml = esc(decode(label, options));
   if (/^!(here|channel|everyone)$/.test(target)) return `<span class="mention">@${esc(target.slice(1))}</span>`;
-  if (target.startsWith('!subteam^')) return `<span class="mention">@${labelHtml || esc(target.slice('!subteam^'.length))}</span>`;
+  if (target.startsWith('!subteam^'))
+    return `<span class="mention">@${labelHtml || esc(target.slice('!subteam^'.length))}</span>`;
   if (target.startsWith('!date^')) return esc(decode(label, options)) || esc(decode(target, options));
-  if (/^@[A-Z0-9]+$/.test(target) || target.startsWith('users/')) return `<span class="mention">@${labelHtml || esc(target.replace(/^@|^users\//, ''))}</span>`;
+  if (/^@[A-Z0-9]+$/.test(target) || target.startsWith('users/'))
+    return `<span class="mention">@${labelHtml || esc(target.replace(/^@|^users\//, ''))}</span>`;
   if (/^#[A-Z0-9]+$/.test(target)) return `<span class="mention">#${labelHtml || esc(target.slice(1))}</span>`;
   if (/^(https?|mailto):/i.test(target)) {
     const url = decode(target, options);
@@ -48,10 +52,17 @@ function controlSequence(inner: string, options: InlineOptions): string {
 /** Bold, italic and strike on already escaped text (Slack's and Chat's single-character markers). */
 function emphasis(escaped: string): string {
   let out = escaped;
-  for (const [marker, tag] of [['*', 'b'], ['_', 'i'], ['~', 's']] as const) {
+  for (const [marker, tag] of [
+    ['*', 'b'],
+    ['_', 'i'],
+    ['~', 's'],
+  ] as const) {
     const m = `\\${marker}`;
     // Opens after a line start, space or punctuation and closes before one, with no space just inside.
-    const rule = new RegExp(`(^|[\\s(\\[{;:.,!?\uE001-])${m}(?=\\S)([^${m}\\n]*?\\S)${m}(?=$|[\\s)\\]};:.,!?&\uE000-])`, 'gm');
+    const rule = new RegExp(
+      `(^|[\\s(\\[{;:.,!?\uE001-])${m}(?=\\S)([^${m}\\n]*?\\S)${m}(?=$|[\\s)\\]};:.,!?&\uE000-])`,
+      'gm',
+    );
     out = out.replace(rule, `$1<${tag}>$2</${tag}>`);
   }
   return out;
@@ -67,7 +78,9 @@ function inlineToHtml(source: string, options: InlineOptions): string {
   const hold = (html: string) => `${OPEN}${pieces.push(html) - 1}${CLOSE}`;
   let s = source.replace(/[\uE000\uE001]/g, '\uFFFD');
   // Code blocks, then code spans: shown literally, entities decoded.
-  s = s.replace(/```([\s\S]*?)```/g, (_, code: string) => hold(`<pre class="code-block">${esc(decode(code.replace(/^\n/, ''), options))}</pre>`));
+  s = s.replace(/```([\s\S]*?)```/g, (_, code: string) =>
+    hold(`<pre class="code-block">${esc(decode(code.replace(/^\n/, ''), options))}</pre>`),
+  );
   s = s.replace(/`([^`\n]+)`/g, (_, code: string) => hold(`<code>${esc(decode(code, options))}</code>`));
   // Control sequences: Slack's `<url|label>` and mentions; in Chat the same syntax makes links and mentions.
   s = s.replace(/<([^<>\n]+)>/g, (_, inner: string) => hold(controlSequence(inner, options)));

@@ -13,7 +13,8 @@ function token(kind: string, value: string): string {
 function write(value: unknown, indent: string): string {
   if (value === null || value === undefined) return token('null', 'null');
   if (typeof value === 'string') return token('str', JSON.stringify(value));
-  if (typeof value === 'number' || typeof value === 'boolean') return token(typeof value === 'number' ? 'num' : 'bool', String(value));
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return token(typeof value === 'number' ? 'num' : 'bool', String(value));
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';

@@ -40,7 +40,12 @@ function inlineable(script: string): string {
  * data: URLs; nothing may connect, frame or submit anywhere.
  */
 export function contentSecurityPolicy(assets: LinkedAssets | InlineAssets): string {
-  const scripts = assets.kind === 'linked' ? (assets.scripts.length > 0 ? "'self'" : "'none'") : assets.scripts.map(sha256).join(' ') || "'none'";
+  const scripts =
+    assets.kind === 'linked'
+      ? assets.scripts.length > 0
+        ? "'self'"
+        : "'none'"
+      : assets.scripts.map(sha256).join(' ') || "'none'";
   return [
     "default-src 'none'",
     `script-src ${scripts}`,
@@ -59,8 +64,14 @@ export function contentSecurityPolicy(assets: LinkedAssets | InlineAssets): stri
 export function previewPage(title: string, body: string, assets: LinkedAssets | InlineAssets): string {
   const head =
     assets.kind === 'linked'
-      ? [...assets.styles.map((href) => `<link rel="stylesheet" href="${esc(href)}">`), ...assets.scripts.map((src) => `<script src="${esc(src)}" defer></script>`)]
-      : [...assets.styles.map((css) => `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`), ...assets.scripts.map((js) => `<script>${inlineable(js)}</script>`)];
+      ? [
+          ...assets.styles.map((href) => `<link rel="stylesheet" href="${esc(href)}">`),
+          ...assets.scripts.map((src) => `<script src="${esc(src)}" defer></script>`),
+        ]
+      : [
+          ...assets.styles.map((css) => `<style>${css.replace(/<\/style/gi, '<\\/style')}</style>`),
+          ...assets.scripts.map((js) => `<script>${inlineable(js)}</script>`),
+        ];
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',

@@ -32,7 +32,9 @@ export function pagerDutyHtml(body: unknown): string {
     (severity ? `<span class="pd-sev pd-sev-${esc(severity.replace(/[^a-z]/g, ''))}">${esc(severity)}</span>` : '') +
     `<span class="pd-summary">${esc(text(payload.summary, action === 'resolve' ? 'Resolve the alert with this dedup key' : ''))}</span></div>` +
     `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`).join('')}</table>` +
-    (links.length > 0 ? `<ul class="pd-links">${links.map((l) => `<li>${link(text(l.href), esc(text(l.text, text(l.href))))}</li>`).join('')}</ul>` : '') +
+    (links.length > 0
+      ? `<ul class="pd-links">${links.map((l) => `<li>${link(text(l.href), esc(text(l.text, text(l.href))))}</li>`).join('')}</ul>`
+      : '') +
     `<details class="payload" open><summary>Event as received</summary>${jsonHtml(body)}</details>` +
     `</div>`
   );

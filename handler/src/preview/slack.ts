@@ -20,7 +20,9 @@ function button(value: unknown): string {
   const b = record(value);
   const label = textObject(b.text);
   const style = b.style === 'primary' || b.style === 'danger' ? ` slack-button-${b.style}` : '';
-  return typeof b.url === 'string' ? link(b.url, label, `slack-button${style}`) : `<span class="slack-button${style}">${label}</span>`;
+  return typeof b.url === 'string'
+    ? link(b.url, label, `slack-button${style}`)
+    : `<span class="slack-button${style}">${label}</span>`;
 }
 
 function block(value: unknown): string {
@@ -30,17 +32,24 @@ function block(value: unknown): string {
       return `<div class="slack-header">${textObject(b.text)}</div>`;
     case 'section': {
       const fields = list(b.fields);
-      const accessory = record(b.accessory).type === 'button' ? `<div class="slack-accessory">${button(b.accessory)}</div>` : '';
+      const accessory =
+        record(b.accessory).type === 'button' ? `<div class="slack-accessory">${button(b.accessory)}</div>` : '';
       return (
         `<div class="slack-section"><div class="slack-section-main">` +
         (b.text !== undefined ? `<div class="slack-section-text">${textObject(b.text)}</div>` : '') +
-        (fields.length > 0 ? `<div class="slack-fields">${fields.map((f) => `<div class="slack-field">${textObject(f)}</div>`).join('')}</div>` : '') +
+        (fields.length > 0
+          ? `<div class="slack-fields">${fields.map((f) => `<div class="slack-field">${textObject(f)}</div>`).join('')}</div>`
+          : '') +
         `</div>${accessory}</div>`
       );
     }
     case 'context':
       return `<div class="slack-context">${list(b.elements)
-        .map((e) => (record(e).type === 'image' ? `<span class="slack-context-image">[${esc(text(record(e).alt_text, 'image'))}]</span>` : `<span>${textObject(e)}</span>`))
+        .map((e) =>
+          record(e).type === 'image'
+            ? `<span class="slack-context-image">[${esc(text(record(e).alt_text, 'image'))}]</span>`
+            : `<span>${textObject(e)}</span>`,
+        )
         .join('')}</div>`;
     case 'actions':
       return `<div class="slack-actions">${list(b.elements).map(button).join('')}</div>`;

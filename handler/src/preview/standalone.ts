@@ -23,10 +23,26 @@ export function deliveredFromPayload(channel: Channel, payload: unknown): Delive
     case 'email':
       return {
         type: 'email',
-        mail: { subject: text(p.subject), from: channel.from, to: channel.to, cc: channel.cc, text: text(p.text), html: text(p.html), headers: record(p.headers) as Record<string, string> },
+        mail: {
+          subject: text(p.subject),
+          from: channel.from,
+          to: channel.to,
+          cc: channel.cc,
+          text: text(p.text),
+          html: text(p.html),
+          headers: record(p.headers) as Record<string, string>,
+        },
       };
     case 'sns':
-      return { type: 'sns', sns: { subject: text(p.subject), message: text(p.message), attributes: record(p.attributes) as Record<string, string>, topicArn: channel.topicArn } };
+      return {
+        type: 'sns',
+        sns: {
+          subject: text(p.subject),
+          message: text(p.message),
+          attributes: record(p.attributes) as Record<string, string>,
+          topicArn: channel.topicArn,
+        },
+      };
     case 'webhook': {
       let body: unknown = p.body;
       try {
@@ -55,7 +71,9 @@ export function previewDocument(channel: Channel, payload: unknown): string {
   const body =
     `<header class="page-header"><h1>${esc(label)} preview</h1>` +
     `<p>What channel <code>${esc(channel.name)}</code> (${esc(channel.type)}) would receive, rendered by guardduty-notify's preview renderers. Nothing was sent.</p>` +
-    (needsScripts && missing.length > 0 ? `<p>Not found, so the card cannot be rendered: ${esc(missing.join(', '))} (run npm ci).</p>` : '') +
+    (needsScripts && missing.length > 0
+      ? `<p>Not found, so the card cannot be rendered: ${esc(missing.join(', '))} (run npm ci).</p>`
+      : '') +
     `</header><main class="finding"><div class="deliveries"><section class="delivery" data-channel="${esc(delivered.type)}">` +
     `<h3><span>${esc(label)}</span><span class="where">${esc(channel.name)}</span></h3><div class="view">${deliveredHtml(delivered)}` +
     `<details class="payload"><summary>Payload</summary>${jsonHtml(payload)}</details></div></section></div></main>`;

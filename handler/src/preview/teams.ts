@@ -20,9 +20,16 @@ export function teamsHtml(body: unknown): string {
   return (
     `<div class="teams-message"><div class="teams-avatar" aria-hidden="true">GD</div><div class="teams-body">` +
     `<div class="teams-meta"><span class="teams-app-name">GuardDuty Notify</span><span class="teams-via">via Workflows</span></div>` +
-    cards.map((a) => `<div class="teams-card" data-adaptive-card="${esc(JSON.stringify(a.content ?? null))}"><div class="teams-card-pending">Rendering Adaptive Card…</div></div>`).join('') +
+    cards
+      .map(
+        (a) =>
+          `<div class="teams-card" data-adaptive-card="${esc(JSON.stringify(a.content ?? null))}"><div class="teams-card-pending">Rendering Adaptive Card…</div></div>`,
+      )
+      .join('') +
     (cards.length === 0 ? `<div class="unsupported">[no Adaptive Card in this message]</div>` : '') +
-    (others > 0 ? `<div class="unsupported">[${others} attachment(s) of another type: ${esc(attachments.map((a) => text(a.contentType, '?')).join(', '))}]</div>` : '') +
+    (others > 0
+      ? `<div class="unsupported">[${others} attachment(s) of another type: ${esc(attachments.map((a) => text(a.contentType, '?')).join(', '))}]</div>`
+      : '') +
     `</div></div>`
   );
 }

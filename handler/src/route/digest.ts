@@ -55,6 +55,8 @@ export function buildDigest(findings: readonly NormalisedFinding[]): Digest {
   const [partition] = partitions;
   const [region] = regions;
   const consoleUrl =
-    partitions.size === 1 && regions.length === 1 && partition && region ? guardDutyFindingsUrl(partition, region) : null;
+    partitions.size === 1 && regions.length === 1 && partition && region
+      ? guardDutyFindingsUrl(partition, region)
+      : null;
   return { total: findings.length, bySeverity, byType, accounts, regions, findingIds, top, consoleUrl };
 }

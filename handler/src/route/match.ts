@@ -5,7 +5,13 @@
  */
 export function compileTypePatterns(patterns: readonly string[]): (type: string) => boolean {
   const regexes = patterns.map(
-    (pattern) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`),
+    (pattern) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ),
   );
   return (type) => regexes.some((regex) => regex.test(type));
 }

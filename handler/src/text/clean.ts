@@ -17,7 +17,10 @@ const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}
 const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
 
 function joinsEmoji(text: string, offset: number): boolean {
-  return PICTOGRAPH_BEFORE.test(text.slice(Math.max(0, offset - 4), offset)) && PICTOGRAPH_AFTER.test(text.slice(offset + 1, offset + 3));
+  return (
+    PICTOGRAPH_BEFORE.test(text.slice(Math.max(0, offset - 4), offset)) &&
+    PICTOGRAPH_AFTER.test(text.slice(offset + 1, offset + 3))
+  );
 }
 
 function showInvisible(ch: string, offset: number, text: string): string {

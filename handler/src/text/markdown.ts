@@ -53,7 +53,15 @@ const LINE_START_MARKER = /^(\s*)(?:([-+=#])(?=[-+=#\s]|$)|(\d{1,9})(?=[.)](?:\s
 export function escapeMarkdown(text: string): string {
   return text
     .split('\n')
-    .map((line) => escapeLineStart(line.replace(INLINE_SPECIAL, '\\$&').replace(UNDERSCORE_AT_EDGE, '\\_').replace(LINK_OPEN, ']\\(').replace(ENTITY, '\\&')))
+    .map((line) =>
+      escapeLineStart(
+        line
+          .replace(INLINE_SPECIAL, '\\$&')
+          .replace(UNDERSCORE_AT_EDGE, '\\_')
+          .replace(LINK_OPEN, ']\\(')
+          .replace(ENTITY, '\\&'),
+      ),
+    )
     .join('\n')
     .replace(/:\/\//g, ':\\/\\/')
     .replace(/\bwww\./gi, (match) => `${match.slice(0, -1)}\\.`);

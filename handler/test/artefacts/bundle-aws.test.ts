@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateAccountCommand, CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { FIXTURES_DIR, rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -30,7 +35,9 @@ beforeAll(async () => {
   ok = await startReceiver();
   down = await startReceiver(() => ({ status: 503 }));
   dir = mkdtempSync(join(tmpdir(), 'gdn-bundle-aws-'));
-  const unzip = spawnSync('python3', ['-m', 'zipfile', '-e', join(ROOT, 'handler', 'dist', 'lambda.zip'), dir], { encoding: 'utf8' });
+  const unzip = spawnSync('python3', ['-m', 'zipfile', '-e', join(ROOT, 'handler', 'dist', 'lambda.zip'), dir], {
+    encoding: 'utf8',
+  });
   if (unzip.status !== 0) throw new Error(unzip.stderr);
 });
 afterAll(async () => {
@@ -44,14 +51,24 @@ describe('the committed bundle against emulated AWS', () => {
     const main = (await sqs.send(new CreateQueueCommand({ QueueName: 'bundle-main' }))).QueueUrl!;
     const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'bundle-dlq' }))).QueueUrl!;
     const capture = (await sqs.send(new CreateQueueCommand({ QueueName: 'bundle-sns-capture' }))).QueueUrl!;
-    const captureArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: capture, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const captureArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: capture, AttributeNames: ['QueueArn'] }))
+    ).Attributes!.QueueArn!;
     const sns = new SNSClient({});
     const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'bundle-audit' }))).TopicArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: captureArn, Attributes: { RawMessageDelivery: 'true' } }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: captureArn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
     const org = new OrganizationsClient({});
     await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     await org.send(new CreateAccountCommand({ AccountName: 'looked-up-name', Email: 'a@example.com' }));
-    const accountId = (await org.send(new ListAccountsCommand({}))).Accounts!.find((a) => a.Name === 'looked-up-name')!.Id!;
+    const accountId = (await org.send(new ListAccountsCommand({}))).Accounts!.find((a) => a.Name === 'looked-up-name')!
+      .Id!;
 
     const config = {
       channels: [
@@ -61,7 +78,11 @@ describe('the committed bundle against emulated AWS', () => {
       ],
       delivery: { timeoutMs: 1000, attempts: 1, maxRetryAfterSeconds: 0 },
     };
-    const secretArn = (await new SecretsManagerClient({}).send(new CreateSecretCommand({ Name: 'bundle-config', SecretString: JSON.stringify(config) }))).ARN!;
+    const secretArn = (
+      await new SecretsManagerClient({}).send(
+        new CreateSecretCommand({ Name: 'bundle-config', SecretString: JSON.stringify(config) }),
+      )
+    ).ARN!;
 
     const event = rawFixture('iam-api-tor') as { detail: { accountId: string } };
     event.detail.accountId = accountId;
@@ -81,17 +102,33 @@ describe('the committed bundle against emulated AWS', () => {
         GDN_DLQ_URL: dlq,
       },
     });
-    const result = JSON.parse(run.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
+    const result = JSON.parse(
+      run.stdout
+        .split('\n')
+        .find((l) => l.startsWith('RESULT '))!
+        .slice(7),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(run.stdout).not.toMatch(/config unavailable|not a constructor/);
 
     expect(ok.requests).toHaveLength(1);
     expect(JSON.parse(ok.requests[0]!.body).finding.account).toEqual({ id: accountId, name: 'looked-up-name' });
-    const published = await sqs.send(new ReceiveMessageCommand({ QueueUrl: capture, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const published = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: capture, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     expect(published.Messages).toHaveLength(1);
-    const requeued = await sqs.send(new ReceiveMessageCommand({ QueueUrl: main, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, AttributeNames: ['All'] }));
+    const requeued = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: main,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        AttributeNames: ['All'],
+      }),
+    );
     expect(requeued.Messages ?? []).toHaveLength(0); // delayed 30 s: not visible yet
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: main, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: main, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }),
+    );
     expect(attrs.Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
   });
 });

@@ -11,7 +11,10 @@ const ZIP = join(ROOT, 'handler', 'dist', 'lambda.zip');
 
 describe('the committed Lambda bundle', () => {
   it('is byte-identical to a fresh build of the sources', () => {
-    const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--check'], { encoding: 'utf8', cwd: ROOT });
+    const check = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs'), '--check'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(check.status, check.stderr).toBe(0);
   });
 
@@ -28,7 +31,10 @@ describe('the committed Lambda bundle', () => {
     const script = `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))});
       const r = await m.handler({ Records: [{ messageId: 'm1', body: '{}' }] });
       console.log(JSON.stringify(r));`;
-    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(JSON.parse(lines.at(-1)!)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });

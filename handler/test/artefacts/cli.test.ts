@@ -6,7 +6,8 @@ import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 /* The CLI as users run it: the committed, prebuilt bin with plain Node. */
 const BIN = join(FIXTURES_DIR, '..', '..', '..', '..', 'bin', 'guardduty-notify.mjs');
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
 
 describe('guardduty-notify CLI', () => {
   it('renders the exact payload for each channel type', () => {
@@ -15,13 +16,18 @@ describe('guardduty-notify CLI', () => {
       expect(result.status, `${type}: ${result.stderr}`).toBe(0);
       expect(() => JSON.parse(result.stdout)).not.toThrow();
     }
-    const email = JSON.parse(run(['render', '--channel', 'email', join(FIXTURES_DIR, 'ec2-ssh-bruteforce.json')]).stdout);
+    const email = JSON.parse(
+      run(['render', '--channel', 'email', join(FIXTURES_DIR, 'ec2-ssh-bruteforce.json')]).stdout,
+    );
     expect(Object.keys(email)).toEqual(expect.arrayContaining(['subject', 'text', 'html']));
   });
 
   it('reads the event from stdin and uses a configured channel by name', () => {
     const config = join(FIXTURES_DIR, '..', 'configs', 'full.json');
-    const event = run(['render', '--channel', 'sec-slack', '--config', config], readFileSync(join(FIXTURES_DIR, 'rds-brute-force.json'), 'utf8'));
+    const event = run(
+      ['render', '--channel', 'sec-slack', '--config', config],
+      readFileSync(join(FIXTURES_DIR, 'rds-brute-force.json'), 'utf8'),
+    );
     expect(event.status, event.stderr).toBe(0);
     expect(JSON.parse(event.stdout).text).toContain('<!subteam^S0123ABC>');
   });
@@ -30,7 +36,10 @@ describe('guardduty-notify CLI', () => {
     const ok = run(['validate-config', join(FIXTURES_DIR, '..', 'configs', 'full.json')]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/^ok: 7 channel\(s\)/);
-    const bad = run(['validate-config'], '{"channels":[{"name":"x","type":"slack","webhookUrl":"http://evil.example/hook"}]}');
+    const bad = run(
+      ['validate-config'],
+      '{"channels":[{"name":"x","type":"slack","webhookUrl":"http://evil.example/hook"}]}',
+    );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('channels[0].webhookUrl: expected an https:// URL');
     const notJson = run(['validate-config'], '{nope');
@@ -42,7 +51,9 @@ describe('guardduty-notify CLI', () => {
     const wrong = run(['render', '--channel', 'sns', join(FIXTURES_DIR, 'invalid', 'wrong-detail-type.json')]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/not a GuardDuty finding event: detail-type "EC2 Instance State-change Notification"/);
-    expect(run(['render', '--channel', 'discord', join(FIXTURES_DIR, 'minimal.json')]).stderr).toMatch(/unknown channel "discord"/);
+    expect(run(['render', '--channel', 'discord', join(FIXTURES_DIR, 'minimal.json')]).stderr).toMatch(
+      /unknown channel "discord"/,
+    );
     expect(run(['frob']).status).toBe(2);
     expect(run(['render', join(FIXTURES_DIR, 'minimal.json')]).stderr).toMatch(/--channel/);
   });

@@ -38,7 +38,12 @@ describe('a burst of 300 findings in one batch', () => {
     const config = {
       channels: [
         { name: 'chat', type: 'slack', webhookUrl: slack.url('/services/T/B/x') },
-        { name: 'pd', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', eventsUrl: pagerduty.url('/v2/enqueue') },
+        {
+          name: 'pd',
+          type: 'pagerduty',
+          routingKey: 'R0UT1NGKEY0000000000000000000000',
+          eventsUrl: pagerduty.url('/v2/enqueue'),
+        },
       ],
     };
     const deps: ProcessorDeps = {
@@ -46,10 +51,19 @@ describe('a burst of 300 findings in one batch', () => {
       accounts: createAccountNamer({ describeAccount: async () => null }),
       history: createSeverityMemory(),
       adapters: CHANNEL_ADAPTERS,
-      send: { httpDeps: defaultHttpDeps, snsPublish: async () => '', snsPublishBatch: async ({ messages }) => messages.map(() => ''), sendMail: async () => '' },
+      send: {
+        httpDeps: defaultHttpDeps,
+        snsPublish: async () => '',
+        snsPublishBatch: async ({ messages }) => messages.map(() => ''),
+        sendMail: async () => '',
+      },
       queue: {
-        requeue: async () => { throw new Error('nothing should be re-queued'); },
-        deadLetter: async () => { throw new Error('nothing should be dead-lettered'); },
+        requeue: async () => {
+          throw new Error('nothing should be re-queued');
+        },
+        deadLetter: async () => {
+          throw new Error('nothing should be dead-lettered');
+        },
       },
       pacer: createPacer(),
       logger: createLogger('WARN', () => {}),

@@ -32,6 +32,8 @@ describe('serialiseEnvelope', () => {
 
   it('never re-serialises the event, so deep nesting cannot overflow the stack', () => {
     const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
-    expect(() => serialiseEnvelope({ guarddutyNotify: 'dead-letter', channel: null, reason: 'r', attempts: 0 }, deep)).not.toThrow();
+    expect(() =>
+      serialiseEnvelope({ guarddutyNotify: 'dead-letter', channel: null, reason: 'r', attempts: 0 }, deep),
+    ).not.toThrow();
   });
 });

@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { processBatch, requeueDelaySeconds, type ProcessorDeps } from '../../src/batch/process.js';
 import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
 import { createConfigSource } from '../../src/config/source.js';
@@ -46,7 +52,9 @@ async function queues() {
 async function receive(url: string): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   for (;;) {
-    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+    const r = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+    );
     if (!r.Messages?.length) return out;
     out.push(...r.Messages.map((m) => JSON.parse(m.Body!)));
   }
@@ -55,24 +63,44 @@ async function receive(url: string): Promise<Array<Record<string, unknown>>> {
 async function receiveRaw(url: string): Promise<string[]> {
   const out: string[] = [];
   for (;;) {
-    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+    const r = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+    );
     if (!r.Messages?.length) return out;
     out.push(...r.Messages.map((m) => m.Body!));
   }
 }
 
 async function depth(url: string): Promise<number> {
-  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
+  const a = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
   return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
 }
 
 function deps(configJson: unknown, q: { main: string; dlq: string }, logs: string[] = []): ProcessorDeps {
   return {
     config: createConfigSource({ read: async () => JSON.stringify(configJson), refreshMs: 60_000 }),
-    accounts: createAccountNamer({ describeAccount: async () => { throw new Error('AccessDenied'); } }),
+    accounts: createAccountNamer({
+      describeAccount: async () => {
+        throw new Error('AccessDenied');
+      },
+    }),
     history: createSeverityMemory(),
     adapters: CHANNEL_ADAPTERS,
-    send: { httpDeps: defaultHttpDeps, snsPublish: async () => 'x', snsPublishBatch: async ({ messages }) => messages.map(() => 'x'), sendMail: async () => 'x' },
+    send: {
+      httpDeps: defaultHttpDeps,
+      snsPublish: async () => 'x',
+      snsPublishBatch: async ({ messages }) => messages.map(() => 'x'),
+      sendMail: async () => 'x',
+    },
     queue: createSqsQueueWriter(q.main, q.dlq),
     pacer: createPacer(),
     logger: createLogger('DEBUG', (l) => logs.push(l)),
@@ -102,8 +130,12 @@ describe('processBatch over a real queue', () => {
     await drain(sqs, q.main, (records) => processBatch(records, d), { maxRounds: 1 });
     expect(a.requests).toHaveLength(1);
     expect(b.requests).toHaveLength(2);
-    const peek = await sqs.send(new ReceiveMessageCommand({ QueueUrl: q.main, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
-    expect(peek.Messages?.map((m) => JSON.parse(m.Body!))).toMatchObject([{ guarddutyNotify: 'retry', channels: ['B'], attempt: 1 }]);
+    const peek = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: q.main, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+    );
+    expect(peek.Messages?.map((m) => JSON.parse(m.Body!))).toMatchObject([
+      { guarddutyNotify: 'retry', channels: ['B'], attempt: 1 },
+    ]);
 
     // B recovers; the retry reaches only B.
     b.fallback = () => ({ status: 200 });
@@ -150,7 +182,16 @@ describe('processBatch over a real queue', () => {
     receivers.push(a);
     const d = deps({ channels: [channel('A', a.url('/a'))] }, q);
     await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: 'garbage' }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: JSON.stringify({ 'detail-type': 'EC2 Instance State-change Notification', source: 'aws.ec2', detail: {} }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: q.main,
+        MessageBody: JSON.stringify({
+          'detail-type': 'EC2 Instance State-change Notification',
+          source: 'aws.ec2',
+          detail: {},
+        }),
+      }),
+    );
     await put(q.main, 'minimal');
     await drain(sqs, q.main, (records) => processBatch(records, d));
     expect(a.requests).toHaveLength(1);
@@ -189,7 +230,13 @@ describe('processBatch over a real queue', () => {
     const b = await startReceiver();
     receivers.push(a, b);
     const d = deps({ channels: [channel('A', a.url('/a')), channel('B', b.url('/b'))] }, q);
-    const letter = { guarddutyNotify: 'dead-letter', channel: 'B', reason: 'x', attempts: 4, text: JSON.stringify(rawFixture('iam-api-tor')) };
+    const letter = {
+      guarddutyNotify: 'dead-letter',
+      channel: 'B',
+      reason: 'x',
+      attempts: 4,
+      text: JSON.stringify(rawFixture('iam-api-tor')),
+    };
     await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: JSON.stringify(letter) }));
     await drain(sqs, q.main, (records) => processBatch(records, d));
     expect([a.requests.length, b.requests.length]).toEqual([0, 1]);
@@ -201,11 +248,19 @@ describe('processBatch over a real queue', () => {
     receivers.push(a);
     const logs: string[] = [];
     const d = deps({ channels: [channel('A', a.url('/a'))] }, q, logs);
-    const retry = { guarddutyNotify: 'retry', channels: ['A', 'old-siem'], attempt: 1, lastError: 'x', text: JSON.stringify(rawFixture('iam-api-tor')) };
+    const retry = {
+      guarddutyNotify: 'retry',
+      channels: ['A', 'old-siem'],
+      attempt: 1,
+      lastError: 'x',
+      text: JSON.stringify(rawFixture('iam-api-tor')),
+    };
     const { summary } = await processBatch([{ messageId: 'r1', body: JSON.stringify(retry) }], d);
     expect(summary).toMatchObject({ findings: 1, delivered: 1 });
     expect(a.requests).toHaveLength(1);
-    const warning = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.message).startsWith('retry for channels no longer'));
+    const warning = logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => String(l.message).startsWith('retry for channels no longer'));
     expect(warning).toMatchObject({ level: 'WARN', messageId: 'r1', channels: ['old-siem'], attempt: 1 });
   });
 
@@ -214,7 +269,19 @@ describe('processBatch over a real queue', () => {
     const a = await startReceiver();
     receivers.push(a);
     const logs: string[] = [];
-    const d = deps({ lookupAccountNames: true, channels: [{ ...channel('A', a.url('/a?token=very-secret-token')), headers: { Authorization: 'Bearer s3cr3t-header-value' } }] }, q, logs);
+    const d = deps(
+      {
+        lookupAccountNames: true,
+        channels: [
+          {
+            ...channel('A', a.url('/a?token=very-secret-token')),
+            headers: { Authorization: 'Bearer s3cr3t-header-value' },
+          },
+        ],
+      },
+      q,
+      logs,
+    );
     await put(q.main, 'lambda-network');
     await drain(sqs, q.main, (records) => processBatch(records, d));
     expect(JSON.parse(a.requests[0]!.body).finding.account).toEqual({ id: '111122223333', name: null });
@@ -231,8 +298,17 @@ describe('SNS channel over moto', () => {
     const sns = new SNSClient({});
     const topic = await sns.send(new CreateTopicCommand({ Name: 'process-audit' }));
     const sub = await sqs.send(new CreateQueueCommand({ QueueName: 'process-audit-sub' }));
-    const subArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: sub.QueueUrl!, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: subArn.Attributes!.QueueArn!, Attributes: { RawMessageDelivery: 'true' } }));
+    const subArn = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: sub.QueueUrl!, AttributeNames: ['QueueArn'] }),
+    );
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topic.TopicArn!,
+        Protocol: 'sqs',
+        Endpoint: subArn.Attributes!.QueueArn!,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
     const d = deps({ channels: [{ name: 'audit', type: 'sns', topicArn: topic.TopicArn! }] }, q);
     // The real seams, recorded; the second entry of the first call is refused as SNS refuses an entry.
     const calls: number[] = [];
@@ -243,13 +319,20 @@ describe('SNS channel over moto', () => {
         calls.push(input.messages.length);
         if (calls.length > 1) return snsPublishBatch(input);
         const published = await snsPublishBatch({ ...input, messages: input.messages.filter((_, i) => i !== 1) });
-        return [published[0]!, new DeliveryError('sns: InvalidParameter: refused entry', 'permanent'), ...published.slice(1)];
+        return [
+          published[0]!,
+          new DeliveryError('sns: InvalidParameter: refused entry', 'permanent'),
+          ...published.slice(1),
+        ];
       },
     };
     const ids = Array.from({ length: 12 }, (_, i) => `batch${String(i).padStart(2, '0')}${'0'.repeat(24)}`);
     const event = rawFixture('ec2-ssh-bruteforce') as { detail: { id: string } };
     // One invocation with all 12 (the event source mapping batches up to 100 by default).
-    const records = ids.map((id, i) => ({ messageId: `m${i}`, body: JSON.stringify({ ...event, detail: { ...event.detail, id } }) }));
+    const records = ids.map((id, i) => ({
+      messageId: `m${i}`,
+      body: JSON.stringify({ ...event, detail: { ...event.detail, id } }),
+    }));
     const { batchItemFailures, summary } = await processBatch(records, d);
     expect(batchItemFailures).toEqual([]);
     expect(summary).toMatchObject({ findings: 12, delivered: 11, deadLettered: 1, requeued: 0 });
@@ -257,7 +340,9 @@ describe('SNS channel over moto', () => {
     const published = (await receiveRaw(sub.QueueUrl!)).map((body) => ids.find((id) => body.includes(id)));
     expect(published.sort()).toEqual(ids.filter((_, i) => i !== 1));
     const dead = await receive(q.dlq);
-    expect(dead).toMatchObject([{ guarddutyNotify: 'dead-letter', channel: 'audit', reason: 'sns "audit": InvalidParameter: refused entry' }]);
+    expect(dead).toMatchObject([
+      { guarddutyNotify: 'dead-letter', channel: 'audit', reason: 'sns "audit": InvalidParameter: refused entry' },
+    ]);
     expect(JSON.parse(String(dead[0]!.text)).detail.id).toBe(ids[1]);
     expect(await depth(q.main)).toBe(0);
   });

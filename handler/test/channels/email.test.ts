@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EMAIL_HTML_MAX_BYTES, EMAIL_SUBJECT_MAX, EmailPayloadSchema, emailChannel, type EmailPayload } from '../../src/channels/email.js';
+import {
+  EMAIL_HTML_MAX_BYTES,
+  EMAIL_SUBJECT_MAX,
+  EmailPayloadSchema,
+  emailChannel,
+  type EmailPayload,
+} from '../../src/channels/email.js';
 import type { OutgoingMail, SendContext } from '../../src/channels/types.js';
 import { EmailChannelSchema, type ChannelOf } from '../../src/config/schema.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
@@ -20,7 +26,22 @@ const channel = EmailChannelSchema.parse({
 });
 
 /** Tags the HTML template writes; anything else would have come from a finding. */
-const OUR_TAGS = new Set(['!DOCTYPE', 'html', 'head', 'meta', 'title', 'body', 'table', 'tr', 'td', 'span', 'div', 'a', 'strong', 'br']);
+const OUR_TAGS = new Set([
+  '!DOCTYPE',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'body',
+  'table',
+  'tr',
+  'td',
+  'span',
+  'div',
+  'a',
+  'strong',
+  'br',
+]);
 
 function tagNames(html: string): string[] {
   return [...html.matchAll(/<\/?([!A-Za-z][A-Za-z0-9-]*)/g)].map((m) => m[1] ?? '');
@@ -58,7 +79,12 @@ describe.each(fixtureNames())('render %s', (name) => {
     expect(tagNames(payload.html).filter((t) => !OUR_TAGS.has(t))).toEqual([]);
     expect(hrefs(payload.html)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
     // The text part mirrors the HTML: same headline facts.
-    for (const fact of [finding.type.full, finding.region, finding.account.id, `${finding.severity.band} ${finding.severity.score.toFixed(1)}`]) {
+    for (const fact of [
+      finding.type.full,
+      finding.region,
+      finding.account.id,
+      `${finding.severity.band} ${finding.severity.score.toFixed(1)}`,
+    ]) {
       expect(payload.text).toContain(fact);
       expect(payload.html).toContain(fact.replace(/&/g, '&amp;'));
     }
@@ -75,13 +101,21 @@ describe('email render', () => {
   });
 
   it('strips CR/LF from a title and a configured prefix, keeping the subject to one line', () => {
-    const finding = { ...normalisedFixture('ec2-ssh-bruteforce'), title: 'Brute force\r\nBcc: victim@example.com\nX: y' };
+    const finding = {
+      ...normalisedFixture('ec2-ssh-bruteforce'),
+      title: 'Brute force\r\nBcc: victim@example.com\nX: y',
+    };
     const payload = emailChannel.render(finding, { ...channel, subjectPrefix: 'SEC\r\nBcc: a@example.com' });
-    expect(payload.subject).toBe('[SEC Bcc: a@example.com] LOW Brute force Bcc: victim@example.com X: y (prod-payments)');
+    expect(payload.subject).toBe(
+      '[SEC Bcc: a@example.com] LOW Brute force Bcc: victim@example.com X: y (prod-payments)',
+    );
   });
 
   it('cleans the finding id header to printable ASCII', () => {
-    const payload = emailChannel.render({ ...normalisedFixture('minimal'), id: 'abc\r\nBcc: x@example.com\u00e9' }, channel);
+    const payload = emailChannel.render(
+      { ...normalisedFixture('minimal'), id: 'abc\r\nBcc: x@example.com\u00e9' },
+      channel,
+    );
     expect(payload.headers['X-GuardDuty-Finding-Id']).toBe('abc Bcc: x@example.com');
   });
 
@@ -89,8 +123,12 @@ describe('email render', () => {
     expect(emailChannel.render(normalisedFixture('sample-finding'), channel).subject).toBe(
       '[SECURITY] HIGH [SAMPLE] EC2 instance i-99999999 is communicating with IP address 198.51.100.0 on the Tor Anonymizing Proxy network. (444455556666)',
     );
-    expect(emailChannel.render(normalisedFixture('update-finding'), channel).subject).toMatch(/^\[SECURITY\] LOW \[UPDATE\] /);
-    expect(emailChannel.render(normalisedFixture('archived-finding'), channel).subject).toMatch(/^\[SECURITY\] MEDIUM \[UPDATE\] \[ARCHIVED\] /);
+    expect(emailChannel.render(normalisedFixture('update-finding'), channel).subject).toMatch(
+      /^\[SECURITY\] LOW \[UPDATE\] /,
+    );
+    expect(emailChannel.render(normalisedFixture('archived-finding'), channel).subject).toMatch(
+      /^\[SECURITY\] MEDIUM \[UPDATE\] \[ARCHIVED\] /,
+    );
   });
 
   it('shows the severity colour bar and badge', () => {
@@ -106,8 +144,13 @@ describe('email render', () => {
   });
 
   it('indents the description so finding text cannot pass for one of our lines', () => {
-    const finding = { ...normalisedFixture('minimal'), description: 'fine\nOpen in the GuardDuty console: https://evil.example' };
-    expect(emailChannel.render(finding, channel).text).toContain('\n  Open in the GuardDuty console: https://evil.example\n');
+    const finding = {
+      ...normalisedFixture('minimal'),
+      description: 'fine\nOpen in the GuardDuty console: https://evil.example',
+    };
+    expect(emailChannel.render(finding, channel).text).toContain(
+      '\n  Open in the GuardDuty console: https://evil.example\n',
+    );
   });
 
   it('keeps a huge finding under the HTML budget and the subject under 200 characters', () => {
@@ -130,7 +173,11 @@ describe('email digest', () => {
     EmailPayloadSchema.parse(payload);
     expectGolden('email/digest.txt', textGolden(payload));
     expectGolden('email/digest.html', payload.html);
-    expect(payload.subject).toMatch(new RegExp(`^\\[SECURITY\\] Digest: ${all.length} findings \\(\\d+ CRITICAL, \\d+ HIGH, \\d+ MEDIUM, \\d+ LOW\\)$`));
+    expect(payload.subject).toMatch(
+      new RegExp(
+        `^\\[SECURITY\\] Digest: ${all.length} findings \\(\\d+ CRITICAL, \\d+ HIGH, \\d+ MEDIUM, \\d+ LOW\\)$`,
+      ),
+    );
     expect(tagNames(payload.html).filter((t) => !OUR_TAGS.has(t))).toEqual([]);
   });
 
@@ -155,7 +202,11 @@ describe('email send', () => {
 
   it('hands the envelope from config and the rendered content to sendMail', async () => {
     const calls: Array<[ChannelOf<'email'>['smtp'], OutgoingMail]> = [];
-    const result = await emailChannel.send(payload, channel, recordingContext(async (smtp, mail) => (calls.push([smtp, mail]), '<id@example.com>')));
+    const result = await emailChannel.send(
+      payload,
+      channel,
+      recordingContext(async (smtp, mail) => (calls.push([smtp, mail]), '<id@example.com>')),
+    );
     expect(result).toEqual({ attempts: 1 });
     expect(calls).toEqual([
       [
@@ -175,8 +226,18 @@ describe('email send', () => {
   });
 
   it('names the channel in DeliveryErrors from the mail seam, keeping kind and details', async () => {
-    const refused = new DeliveryError('email via smtp.example.com:587: 550 mailbox unavailable', 'permanent', { status: 550 });
-    expect(await deliveryError(emailChannel.send(payload, channel, recordingContext(() => Promise.reject(refused))))).toMatchObject({
+    const refused = new DeliveryError('email via smtp.example.com:587: 550 mailbox unavailable', 'permanent', {
+      status: 550,
+    });
+    expect(
+      await deliveryError(
+        emailChannel.send(
+          payload,
+          channel,
+          recordingContext(() => Promise.reject(refused)),
+        ),
+      ),
+    ).toMatchObject({
       kind: 'permanent',
       message: 'email "sec-email" via smtp.example.com:587: 550 mailbox unavailable',
       details: { status: 550 },
@@ -184,7 +245,13 @@ describe('email send', () => {
   });
 
   it('wraps anything else as a retryable DeliveryError naming the channel', async () => {
-    const error = await deliveryError(emailChannel.send(payload, channel, recordingContext(() => Promise.reject(new Error('socket hang up')))));
+    const error = await deliveryError(
+      emailChannel.send(
+        payload,
+        channel,
+        recordingContext(() => Promise.reject(new Error('socket hang up'))),
+      ),
+    );
     expect(error).toMatchObject({ kind: 'retryable', message: 'email "sec-email": Error: socket hang up' });
   });
 });

@@ -18,13 +18,20 @@ import { useReceiver } from '../helpers/receiver.js';
 
 const WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEY&token=TOKEN%3D';
 const channel = GoogleChatChannelSchema.parse({ name: 'sec-chat', type: 'googleChat', webhookUrl: WEBHOOK });
-const unthreaded = GoogleChatChannelSchema.parse({ name: 'flat', type: 'googleChat', webhookUrl: WEBHOOK, threadByFinding: false });
+const unthreaded = GoogleChatChannelSchema.parse({
+  name: 'flat',
+  type: 'googleChat',
+  webhookUrl: WEBHOOK,
+  threadByFinding: false,
+});
 
 /** Strings of the fields Chat reads as HTML. */
 function htmlTexts(payload: GoogleChatPayload): string[] {
   return payload.cardsV2[0].card.sections.flatMap((s) => [
     ...(s.header ? [s.header] : []),
-    ...s.widgets.flatMap((w) => ('decoratedText' in w ? [w.decoratedText.text] : 'textParagraph' in w ? [w.textParagraph.text] : [])),
+    ...s.widgets.flatMap((w) =>
+      'decoratedText' in w ? [w.decoratedText.text] : 'textParagraph' in w ? [w.textParagraph.text] : [],
+    ),
   ]);
 }
 
@@ -93,7 +100,8 @@ describe('google chat render', () => {
   it('neutralises every hostile string', () => {
     const payload = googleChatChannel.render(normalisedFixture('hostile'), channel);
     const all = JSON.stringify(payload);
-    for (const attack of ['<!channel>', '<script', '<img', '<https://evil.example|click>', '"><b> [click]']) expect(all).not.toContain(attack);
+    for (const attack of ['<!channel>', '<script', '<img', '<https://evil.example|click>', '"><b> [click]'])
+      expect(all).not.toContain(attack);
     expect(all).toContain('&quot;&gt;&lt;b&gt; [click]');
     expect(htmlTexts(payload).join('\n')).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(payload.cardsV2[0].card.header.title).toContain('‹!channel›');
@@ -102,8 +110,13 @@ describe('google chat render', () => {
 
   it('keeps the notification line free of the prose title and of Chat markup', () => {
     const payload = googleChatChannel.render(normalisedFixture('hostile'), channel);
-    expect(payload.text).toBe('HIGH 8.0 GuardDuty finding UnauthorizedAccess:EC2/MaliciousIPCaller.Custom in 444455556666 us-east-1');
-    const mention = googleChatChannel.render({ ...normalisedFixture('minimal'), type: { ...normalisedFixture('minimal').type, full: '<users/all> *x*' } }, channel);
+    expect(payload.text).toBe(
+      'HIGH 8.0 GuardDuty finding UnauthorizedAccess:EC2/MaliciousIPCaller.Custom in 444455556666 us-east-1',
+    );
+    const mention = googleChatChannel.render(
+      { ...normalisedFixture('minimal'), type: { ...normalisedFixture('minimal').type, full: '<users/all> *x*' } },
+      channel,
+    );
     expect(mention.text).toContain('‹users/all› ∗x∗');
   });
 
@@ -111,11 +124,20 @@ describe('google chat render', () => {
     const payload = googleChatChannel.render(normalisedFixture('sample-finding'), channel);
     const severity = payload.cardsV2[0].card.sections[0]?.widgets[0];
     expect(severity).toEqual({
-      decoratedText: { topLabel: 'Severity', text: '<font color="#E67E22"><b>HIGH 8.0</b></font>', bottomLabel: 'SAMPLE', wrapText: true },
+      decoratedText: {
+        topLabel: 'Severity',
+        text: '<font color="#E67E22"><b>HIGH 8.0</b></font>',
+        bottomLabel: 'SAMPLE',
+        wrapText: true,
+      },
     });
     expect(payload.cardsV2[0].card.header.title).toMatch(/^\[SAMPLE\] HIGH 8\.0 · /);
-    expect(googleChatChannel.render(normalisedFixture('update-finding'), channel).cardsV2[0].card.header.title).toContain('[UPDATE]');
-    expect(googleChatChannel.render(normalisedFixture('archived-finding'), channel).cardsV2[0].card.header.title).toContain('[ARCHIVED]');
+    expect(
+      googleChatChannel.render(normalisedFixture('update-finding'), channel).cardsV2[0].card.header.title,
+    ).toContain('[UPDATE]');
+    expect(
+      googleChatChannel.render(normalisedFixture('archived-finding'), channel).cardsV2[0].card.header.title,
+    ).toContain('[ARCHIVED]');
   });
 
   it('omits the thread without threadByFinding', () => {
@@ -184,11 +206,20 @@ describe('withReplyOption', () => {
 });
 
 describe('google chat send', () => {
-  const receiver = useReceiver(() => ({ status: 200, body: '{"name":"spaces/AAAA/messages/1"}', headers: { 'content-type': 'application/json' } }));
+  const receiver = useReceiver(() => ({
+    status: 200,
+    body: '{"name":"spaces/AAAA/messages/1"}',
+    headers: { 'content-type': 'application/json' },
+  }));
   const finding = normalisedFixture('ec2-dns-bitcoin');
   const context = sendContext();
   const space = (path: string, threadByFinding = true) =>
-    GoogleChatChannelSchema.parse({ name: 'sec-chat', type: 'googleChat', webhookUrl: receiver.url(path), threadByFinding });
+    GoogleChatChannelSchema.parse({
+      name: 'sec-chat',
+      type: 'googleChat',
+      webhookUrl: receiver.url(path),
+      threadByFinding,
+    });
 
   it('POSTs a threaded message with the reply option added to the key and token', async () => {
     const target = space('/v1/spaces/AAAA/messages?key=K-1&token=T%3D%3D');
@@ -216,24 +247,31 @@ describe('google chat send', () => {
     [400, '{"error":{"code":400,"status":"INVALID_ARGUMENT"}}', 'permanent'],
     [403, '{"error":{"code":403,"status":"PERMISSION_DENIED"}}', 'config'],
     [404, '{"error":{"code":404,"status":"NOT_FOUND"}}', 'config'],
-  ] as const)('classifies HTTP %i as %s after one attempt, without leaking the key or token', async (status, body, kind) => {
-    const path = `/v1/spaces/E${status}/messages`;
-    receiver.script(path, [{ status, body }]);
-    const target = space(`${path}?key=SECRETKEY&token=SECRETTOKEN`);
-    const before = receiver.requests.length;
-    const error = await deliveryError(googleChatChannel.send(googleChatChannel.render(finding, target), target, context));
-    expect(error).toMatchObject({ kind, details: { status, attempts: 1 } });
-    expect(error.message).toContain('googleChat "sec-chat"');
-    expect(error.message).not.toMatch(/SECRET/);
-    expect(receiver.requests.length - before).toBe(1);
-  });
+  ] as const)(
+    'classifies HTTP %i as %s after one attempt, without leaking the key or token',
+    async (status, body, kind) => {
+      const path = `/v1/spaces/E${status}/messages`;
+      receiver.script(path, [{ status, body }]);
+      const target = space(`${path}?key=SECRETKEY&token=SECRETTOKEN`);
+      const before = receiver.requests.length;
+      const error = await deliveryError(
+        googleChatChannel.send(googleChatChannel.render(finding, target), target, context),
+      );
+      expect(error).toMatchObject({ kind, details: { status, attempts: 1 } });
+      expect(error.message).toContain('googleChat "sec-chat"');
+      expect(error.message).not.toMatch(/SECRET/);
+      expect(receiver.requests.length - before).toBe(1);
+    },
+  );
 
   it('retries 500 and fails as retryable after the configured attempts', async () => {
     const path = '/v1/spaces/DOWN/messages';
     receiver.script(path, [{ status: 500 }, { status: 503 }, { status: 500 }]);
     const target = space(`${path}?key=K&token=T`);
     const before = receiver.requests.length;
-    const error = await deliveryError(googleChatChannel.send(googleChatChannel.render(finding, target), target, context));
+    const error = await deliveryError(
+      googleChatChannel.send(googleChatChannel.render(finding, target), target, context),
+    );
     expect(error).toMatchObject({ kind: 'retryable', details: { status: 500, attempts: 3 } });
     expect(receiver.requests.length - before).toBe(3);
   });

@@ -18,7 +18,12 @@ import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 const channel = PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY });
-const keepArchived = PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY, resolveOnArchive: false });
+const keepArchived = PagerDutyChannelSchema.parse({
+  name: 'oncall',
+  type: 'pagerduty',
+  routingKey: ROUTING_KEY,
+  resolveOnArchive: false,
+});
 
 function trigger(payload: PagerDutyPayload): PagerDutyTrigger {
   if (payload.event_action !== 'trigger') throw new Error(`expected a trigger, got ${payload.event_action}`);
@@ -90,9 +95,13 @@ describe('PagerDuty mapping', () => {
   });
 
   it('marks samples and updates in the summary', () => {
-    expect(trigger(pagerDutyChannel.render(normalisedFixture('sample-finding'), channel)).payload.summary).toMatch(/^\[SAMPLE\]/);
+    expect(trigger(pagerDutyChannel.render(normalisedFixture('sample-finding'), channel)).payload.summary).toMatch(
+      /^\[SAMPLE\]/,
+    );
     const update = normalisedFixture('update-finding');
-    expect(trigger(pagerDutyChannel.render(update, channel)).payload.summary).toContain(`[UPDATE ×${update.occurrences.count}]`);
+    expect(trigger(pagerDutyChannel.render(update, channel)).payload.summary).toContain(
+      `[UPDATE ×${update.occurrences.count}]`,
+    );
   });
 
   it('omits a timestamp that is not ISO 8601 instead of sending one PagerDuty rejects', () => {
@@ -157,7 +166,10 @@ describe('PagerDuty digest', () => {
     expect(t.payload.summary).toContain(`GuardDuty digest: ${findings.length} findings`);
     expect(t.payload.custom_details).toMatchObject({ total: findings.length, by_severity: digest.bySeverity });
     const hrefs = t.links.map((l) => l.href);
-    expect(hrefs).toEqual([...(digest.consoleUrl ? [digest.consoleUrl] : []), ...digest.top.flatMap((f) => (f.consoleUrl ? [f.consoleUrl] : []))]);
+    expect(hrefs).toEqual([
+      ...(digest.consoleUrl ? [digest.consoleUrl] : []),
+      ...digest.top.flatMap((f) => (f.consoleUrl ? [f.consoleUrl] : [])),
+    ]);
   });
 
   it('derives the dedup key from the findings, so a re-delivered digest hits the same incident', () => {
@@ -181,7 +193,10 @@ describe('PagerDuty digest', () => {
   });
 
   it('renders a digest of one minimal finding', () => {
-    expectGolden('pagerduty/digest-minimal.json', pagerDutyChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel));
+    expectGolden(
+      'pagerduty/digest-minimal.json',
+      pagerDutyChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel),
+    );
   });
 
   it('fits a digest of huge findings', () => {
@@ -205,14 +220,17 @@ function validationErrors(event: Record<string, unknown>): string[] {
   const errors: string[] = [];
   const { routing_key: key, event_action: action, dedup_key: dedup, payload } = event;
   if (typeof key !== 'string' || key.length !== 32) errors.push("'routing_key' must be a 32 character string");
-  if (action !== 'trigger' && action !== 'acknowledge' && action !== 'resolve') errors.push("'event_action' is invalid");
+  if (action !== 'trigger' && action !== 'acknowledge' && action !== 'resolve')
+    errors.push("'event_action' is invalid");
   if (dedup !== undefined && (typeof dedup !== 'string' || dedup.length > 255)) errors.push("'dedup_key' is too long");
   if (action !== 'trigger' && typeof dedup !== 'string') errors.push("'dedup_key' is required for " + String(action));
   if (action === 'trigger') {
     const p = (payload ?? {}) as Record<string, unknown>;
-    if (typeof p.summary !== 'string' || p.summary.length === 0 || p.summary.length > 1024) errors.push("'payload.summary' must be 1-1024 characters");
+    if (typeof p.summary !== 'string' || p.summary.length === 0 || p.summary.length > 1024)
+      errors.push("'payload.summary' must be 1-1024 characters");
     if (typeof p.source !== 'string' || p.source.length === 0) errors.push("'payload.source' is missing");
-    if (!['critical', 'error', 'warning', 'info'].includes(p.severity as string)) errors.push("'payload.severity' is invalid");
+    if (!['critical', 'error', 'warning', 'info'].includes(p.severity as string))
+      errors.push("'payload.severity' is invalid");
   }
   return errors;
 }
@@ -226,7 +244,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 /** What the Events API answers a request nothing is scripted for. */
 function eventsApiReply(request: Received): Reply {
   if (request.path !== ENQUEUE_PATH || request.method !== 'POST') return json(404, { status: 'not found' });
-  if (request.raw.length > 512 * 1024) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['payload too large'] });
+  if (request.raw.length > 512 * 1024)
+    return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['payload too large'] });
   let event: Record<string, unknown>;
   try {
     event = JSON.parse(request.body) as Record<string, unknown>;
@@ -241,14 +260,27 @@ function eventsApiReply(request: Received): Reply {
 /** A scripted failure, with PagerDuty's throttle body for a 429. */
 function failure(status: number, headers: Record<string, string> = {}): Reply {
   return status === 429
-    ? json(429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.' }, headers)
+    ? json(
+        429,
+        {
+          status: 'throttle event',
+          message: 'Requests for this service are arriving too quickly. Please retry later.',
+        },
+        headers,
+      )
     : json(status, { status: 'error', message: 'scripted' }, headers);
 }
 
 const receiver = useReceiver(eventsApiReply);
 
 describe('PagerDuty delivery to a local Events API v2 receiver', () => {
-  const live = () => PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl: receiver.url(ENQUEUE_PATH) });
+  const live = () =>
+    PagerDutyChannelSchema.parse({
+      name: 'oncall',
+      type: 'pagerduty',
+      routingKey: ROUTING_KEY,
+      eventsUrl: receiver.url(ENQUEUE_PATH),
+    });
 
   it('sends a trigger with the routing key and gets 202 Accepted', async () => {
     const payload = pagerDutyChannel.render(normalisedFixture('hostile'), live());
@@ -261,12 +293,21 @@ describe('PagerDuty delivery to a local Events API v2 receiver', () => {
   it('sends a resolve for an archived finding', async () => {
     const payload = pagerDutyChannel.render(normalisedFixture('archived-finding'), live());
     await pagerDutyChannel.send(payload, live(), sendContext());
-    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: normalisedFixture('archived-finding').id });
+    expect(JSON.parse(receiver.requests[0]?.body ?? '')).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'resolve',
+      dedup_key: normalisedFixture('archived-finding').id,
+    });
   });
 
   it('every fixture and the digest are accepted', async () => {
-    for (const name of fixtureNames()) await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture(name), live()), live(), sendContext());
-    await pagerDutyChannel.send(pagerDutyChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), sendContext());
+    for (const name of fixtureNames())
+      await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture(name), live()), live(), sendContext());
+    await pagerDutyChannel.send(
+      pagerDutyChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()),
+      live(),
+      sendContext(),
+    );
     expect(receiver.requests).toHaveLength(fixtureNames().length + 1);
   });
 
@@ -283,14 +324,20 @@ describe('PagerDuty delivery to a local Events API v2 receiver', () => {
 
   it('treats 404 as a config problem', async () => {
     receiver.script(ENQUEUE_PATH, [failure(404)]);
-    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
+    const error = await deliveryError(
+      pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()),
+    );
     expect(error.kind).toBe('config');
   });
 
   it('waits the Retry-After of a 429 rate limit, then delivers', async () => {
     receiver.script(ENQUEUE_PATH, [failure(429, { 'retry-after': '3' })]);
     const sleeps: number[] = [];
-    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
+    const result = await pagerDutyChannel.send(
+      pagerDutyChannel.render(normalisedFixture('minimal'), live()),
+      live(),
+      sendContext(sleeps),
+    );
     expect(result).toEqual({ attempts: 2 });
     expect(sleeps).toEqual([3_000]);
   });
@@ -298,7 +345,11 @@ describe('PagerDuty delivery to a local Events API v2 receiver', () => {
   it('backs off on a 429 without Retry-After, within the policy', async () => {
     receiver.script(ENQUEUE_PATH, [failure(429), failure(429)]);
     const sleeps: number[] = [];
-    const result = await pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
+    const result = await pagerDutyChannel.send(
+      pagerDutyChannel.render(normalisedFixture('minimal'), live()),
+      live(),
+      sendContext(sleeps),
+    );
     expect(result).toEqual({ attempts: 3 });
     expect(sleeps).toHaveLength(2);
     for (const ms of sleeps) expect(ms).toBeLessThanOrEqual(4_000);
@@ -307,7 +358,9 @@ describe('PagerDuty delivery to a local Events API v2 receiver', () => {
   it('re-queues (retryable, with the delay) when Retry-After exceeds the policy', async () => {
     receiver.script(ENQUEUE_PATH, [failure(429, { 'retry-after': '120' })]);
     const sleeps: number[] = [];
-    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps)));
+    const error = await deliveryError(
+      pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps)),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 429, retryAfterSeconds: 120, attempts: 1 });
     expect(sleeps).toEqual([]);
@@ -315,7 +368,9 @@ describe('PagerDuty delivery to a local Events API v2 receiver', () => {
 
   it('retries 5xx up to the policy, then reports retryable', async () => {
     receiver.script(ENQUEUE_PATH, [failure(500), failure(500), failure(500)]);
-    const error = await deliveryError(pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
+    const error = await deliveryError(
+      pagerDutyChannel.send(pagerDutyChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 500, attempts: 3 });
     expect(receiver.requests).toHaveLength(3);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SLACK_LIMITS, SlackPayloadSchema, slackChannel, type SlackBlock, type SlackPayload } from '../../src/channels/slack.js';
+import {
+  SLACK_LIMITS,
+  SlackPayloadSchema,
+  slackChannel,
+  type SlackBlock,
+  type SlackPayload,
+} from '../../src/channels/slack.js';
 import { SlackChannelSchema } from '../../src/config/schema.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
@@ -15,7 +21,11 @@ const channel = SlackChannelSchema.parse({
   webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX',
   mention: MENTION,
 });
-const noMention = SlackChannelSchema.parse({ name: 'quiet', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T000/B000/YYYY' });
+const noMention = SlackChannelSchema.parse({
+  name: 'quiet',
+  type: 'slack',
+  webhookUrl: 'https://hooks.slack.com/services/T000/B000/YYYY',
+});
 
 /** Every string anywhere in a payload. */
 function strings(value: unknown): string[] {
@@ -51,7 +61,16 @@ function hugeFinding(): NormalisedFinding {
     account: { id: base.account.id, name: 'n'.repeat(500) },
     resource: { ...base.resource, id: 'i'.repeat(5000), fields: Array.from({ length: 200 }, (_, i) => field(i)) },
     action: { ...base.action, fields: Array.from({ length: 200 }, (_, i) => field(i)) },
-    actor: { ip: 'x'.repeat(2000), country: 'c'.repeat(2000), city: null, org: 'o'.repeat(2000), asn: '1', caller: 'k'.repeat(2000), userAgent: 'u'.repeat(2000), domain: 'd'.repeat(2000) },
+    actor: {
+      ip: 'x'.repeat(2000),
+      country: 'c'.repeat(2000),
+      city: null,
+      org: 'o'.repeat(2000),
+      asn: '1',
+      caller: 'k'.repeat(2000),
+      userAgent: 'u'.repeat(2000),
+      domain: 'd'.repeat(2000),
+    },
   };
 }
 
@@ -78,7 +97,9 @@ describe('slack render', () => {
     const description = blocks(payload).find((b) => b.type === 'section' && b.text?.text.startsWith('*Description*'));
     expect(description?.type === 'section' && description.text?.text).toContain('∗bold∗ ˍxˍ ˋcodeˋ');
     // Identifiers sit in code spans that no backtick from the finding can close.
-    const fieldTexts = blocks(payload).flatMap((b) => (b.type === 'section' ? (b.fields ?? []).map((f) => f.text) : []));
+    const fieldTexts = blocks(payload).flatMap((b) =>
+      b.type === 'section' ? (b.fields ?? []).map((f) => f.text) : [],
+    );
     for (const text of fieldTexts) {
       const value = text.split('\n').slice(1).join('\n');
       const spans = value.match(/`[^`]*`/g) ?? [];
@@ -88,8 +109,12 @@ describe('slack render', () => {
   });
 
   it('adds the configured mention for HIGH and CRITICAL only', () => {
-    expect(slackChannel.render(normalisedFixture('ec2-dns-bitcoin'), channel).text.startsWith(`${MENTION} `)).toBe(true);
-    expect(slackChannel.render(normalisedFixture('rds-brute-force'), channel).text.startsWith(`${MENTION} `)).toBe(true);
+    expect(slackChannel.render(normalisedFixture('ec2-dns-bitcoin'), channel).text.startsWith(`${MENTION} `)).toBe(
+      true,
+    );
+    expect(slackChannel.render(normalisedFixture('rds-brute-force'), channel).text.startsWith(`${MENTION} `)).toBe(
+      true,
+    );
     expect(slackChannel.render(normalisedFixture('ec2-port-probe'), channel).text).not.toContain(MENTION);
     expect(slackChannel.render(normalisedFixture('ec2-dns-bitcoin'), noMention).text).not.toMatch(/^</);
   });
@@ -126,7 +151,9 @@ describe('slack render', () => {
   it('renders the minimal finding without empty sections', () => {
     const payload = slackChannel.render(normalisedFixture('minimal'), channel);
     SlackPayloadSchema.parse(payload);
-    const headings = blocks(payload).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text.split('\n')[0]] : []));
+    const headings = blocks(payload).flatMap((b) =>
+      b.type === 'section' && b.text ? [b.text.text.split('\n')[0]] : [],
+    );
     expect(headings).toEqual(['*Description*']);
   });
 
@@ -168,7 +195,11 @@ describe('slack digest', () => {
     const payload = slackChannel.renderDigest(digest, noMention);
     SlackPayloadSchema.parse(payload);
     const urls = blocks(payload).flatMap((b) =>
-      b.type === 'actions' ? b.elements.map((e) => e.url) : b.type === 'section' && b.accessory ? [b.accessory.url] : [],
+      b.type === 'actions'
+        ? b.elements.map((e) => e.url)
+        : b.type === 'section' && b.accessory
+          ? [b.accessory.url]
+          : [],
     );
     expect(urls).toEqual([...digest.top.map((f) => f.consoleUrl), digest.consoleUrl]);
   });
@@ -185,7 +216,8 @@ describe('slack send', () => {
   const receiver = useReceiver();
   const payload = slackChannel.render(normalisedFixture('ec2-dns-bitcoin'), channel);
   const context = sendContext();
-  const hook = (path: string) => SlackChannelSchema.parse({ name: 'sec-slack', type: 'slack', webhookUrl: receiver.url(path) });
+  const hook = (path: string) =>
+    SlackChannelSchema.parse({ name: 'sec-slack', type: 'slack', webhookUrl: receiver.url(path) });
 
   it('POSTs the payload as JSON and succeeds on 200 "ok"', async () => {
     const result = await slackChannel.send(payload, hook('/services/T1/B1/ok'), context);
@@ -215,7 +247,11 @@ describe('slack send', () => {
 
   it('retries 500 and fails as retryable after the configured attempts', async () => {
     const path = '/services/T1/B1/down';
-    receiver.script(path, [{ status: 500, body: 'boom' }, { status: 500, body: 'boom' }, { status: 500, body: 'boom' }]);
+    receiver.script(path, [
+      { status: 500, body: 'boom' },
+      { status: 500, body: 'boom' },
+      { status: 500, body: 'boom' },
+    ]);
     const before = receiver.requests.length;
     const error = await deliveryError(slackChannel.send(payload, hook(path), context));
     expect(error).toMatchObject({ kind: 'retryable', details: { status: 500, attempts: 3 } });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SNS_LIMITS, SnsPayloadSchema, publishBatches, snsChannel, snsPayloadBytes, snsSubject } from '../../src/channels/sns.js';
+import {
+  SNS_LIMITS,
+  SnsPayloadSchema,
+  publishBatches,
+  snsChannel,
+  snsPayloadBytes,
+  snsSubject,
+} from '../../src/channels/sns.js';
 import type { SendContext } from '../../src/channels/types.js';
 import { SnsChannelSchema } from '../../src/config/schema.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
@@ -9,8 +16,22 @@ import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
 
-const channel = SnsChannelSchema.parse({ name: 'audit', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings' });
-const ATTRIBUTE_NAMES = ['accountId', 'findingType', 'isSample', 'isUpdate', 'region', 'resourceType', 'severity', 'severityScore', 'threatPurpose'];
+const channel = SnsChannelSchema.parse({
+  name: 'audit',
+  type: 'sns',
+  topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings',
+});
+const ATTRIBUTE_NAMES = [
+  'accountId',
+  'findingType',
+  'isSample',
+  'isUpdate',
+  'region',
+  'resourceType',
+  'severity',
+  'severityScore',
+  'threatPurpose',
+];
 
 function hugeFinding(): NormalisedFinding {
   const base = normalisedFixture('iam-api-tor');
@@ -91,14 +112,23 @@ describe('sns digest', () => {
     const payload = snsChannel.renderDigest(buildDigest(all), channel);
     SnsPayloadSchema.parse(payload);
     expectGolden('sns/digest.json', payload);
-    expect(payload.attributes).toMatchObject({ severity: 'CRITICAL', findingType: 'Digest', accountId: 'multiple', region: 'multiple', findingCount: String(all.length) });
+    expect(payload.attributes).toMatchObject({
+      severity: 'CRITICAL',
+      findingType: 'Digest',
+      accountId: 'multiple',
+      region: 'multiple',
+      findingCount: String(all.length),
+    });
     expect(Object.keys(payload.attributes)).toHaveLength(SNS_LIMITS.attributes);
   });
 
   it('names the single account and region when the digest has one of each', () => {
     const findings = all.filter((f) => f.account.id === '111122223333' && f.region === 'eu-west-1');
     expect(findings.length).toBeGreaterThan(1);
-    expect(snsChannel.renderDigest(buildDigest(findings), channel).attributes).toMatchObject({ accountId: '111122223333', region: 'eu-west-1' });
+    expect(snsChannel.renderDigest(buildDigest(findings), channel).attributes).toMatchObject({
+      accountId: '111122223333',
+      region: 'eu-west-1',
+    });
   });
 
   it('renders empty and huge digests within the limits', () => {
@@ -108,7 +138,11 @@ describe('sns digest', () => {
 });
 
 describe('sns render for a FIFO topic', () => {
-  const fifo = SnsChannelSchema.parse({ name: 'audit-fifo', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings.fifo' });
+  const fifo = SnsChannelSchema.parse({
+    name: 'audit-fifo',
+    type: 'sns',
+    topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings.fifo',
+  });
   const all = fixtureNames().map(normalisedFixture);
 
   it('groups a finding by its account and deduplicates it per finding version', () => {
@@ -124,7 +158,9 @@ describe('sns render for a FIFO topic', () => {
     const update = normalisedFixture('update-finding');
     expect(update.id).toBe(original.id);
     expect(snsChannel.render(update, fifo).deduplicationId).not.toBe(deduplicationId);
-    expect(snsChannel.render({ ...original, updatedAt: '2099-01-01T00:00:00.000Z' }, fifo).deduplicationId).not.toBe(deduplicationId);
+    expect(snsChannel.render({ ...original, updatedAt: '2099-01-01T00:00:00.000Z' }, fifo).deduplicationId).not.toBe(
+      deduplicationId,
+    );
     expect(snsChannel.render({ ...original, id: 'f'.repeat(32) }, fifo).deduplicationId).not.toBe(deduplicationId);
     expect(messageGroupId).toBe(snsChannel.render({ ...original, id: 'f'.repeat(32) }, fifo).messageGroupId);
   });
@@ -146,7 +182,9 @@ describe('sns render for a FIFO topic', () => {
     SnsPayloadSchema.parse(payload);
     expect(payload.messageGroupId).toBe('multiple');
     expect(payload.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
-    expect(snsChannel.renderDigest(buildDigest([...all].reverse()), fifo).deduplicationId).toBe(payload.deduplicationId);
+    expect(snsChannel.renderDigest(buildDigest([...all].reverse()), fifo).deduplicationId).toBe(
+      payload.deduplicationId,
+    );
     const shown = new Set(digest.top.map((f) => f.id));
     const hidden = all.findIndex((f) => !shown.has(f.id));
     const swapped = all.map((f, i) => (i === hidden ? { ...f, id: 'f'.repeat(32) } : f));
@@ -167,31 +205,69 @@ describe('sns send', () => {
 
   it('publishes subject, message and attributes to the channel topic', async () => {
     const calls: Array<Parameters<SendContext['snsPublish']>[0]> = [];
-    const result = await snsChannel.send(payload, channel, recordingContext(async (input) => (calls.push(input), 'message-id-1')));
+    const result = await snsChannel.send(
+      payload,
+      channel,
+      recordingContext(async (input) => (calls.push(input), 'message-id-1')),
+    );
     expect(result).toEqual({ attempts: 1 });
-    expect(calls).toEqual([{ topicArn: channel.topicArn, subject: payload.subject, message: payload.message, attributes: payload.attributes }]);
+    expect(calls).toEqual([
+      {
+        topicArn: channel.topicArn,
+        subject: payload.subject,
+        message: payload.message,
+        attributes: payload.attributes,
+      },
+    ]);
   });
 
   it('publishes the FIFO group and deduplication ids with the message', async () => {
-    const fifo = SnsChannelSchema.parse({ name: 'audit-fifo', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings.fifo' });
+    const fifo = SnsChannelSchema.parse({
+      name: 'audit-fifo',
+      type: 'sns',
+      topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty-findings.fifo',
+    });
     const fifoPayload = snsChannel.render(normalisedFixture('rds-brute-force'), fifo);
     const calls: Array<Parameters<SendContext['snsPublish']>[0]> = [];
-    await snsChannel.send(fifoPayload, fifo, recordingContext(async (input) => (calls.push(input), 'message-id-2')));
+    await snsChannel.send(
+      fifoPayload,
+      fifo,
+      recordingContext(async (input) => (calls.push(input), 'message-id-2')),
+    );
     expect(calls).toEqual([{ topicArn: fifo.topicArn, ...fifoPayload }]);
     expect(calls[0]).toMatchObject({ messageGroupId: expect.any(String), deduplicationId: expect.any(String) });
   });
 
-  it('names the channel in the seam\'s DeliveryErrors, keeping their kind, and wraps anything else as retryable', async () => {
+  it("names the channel in the seam's DeliveryErrors, keeping their kind, and wraps anything else as retryable", async () => {
     const notFound = new DeliveryError('sns: NotFound: Topic does not exist', 'config');
-    expect(await deliveryError(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(notFound))))).toMatchObject({ kind: 'config', message: 'sns "audit": NotFound: Topic does not exist' });
-    const error = await deliveryError(snsChannel.send(payload, channel, recordingContext(() => Promise.reject(new TypeError('boom')))));
+    expect(
+      await deliveryError(
+        snsChannel.send(
+          payload,
+          channel,
+          recordingContext(() => Promise.reject(notFound)),
+        ),
+      ),
+    ).toMatchObject({ kind: 'config', message: 'sns "audit": NotFound: Topic does not exist' });
+    const error = await deliveryError(
+      snsChannel.send(
+        payload,
+        channel,
+        recordingContext(() => Promise.reject(new TypeError('boom'))),
+      ),
+    );
     expect(error).toMatchObject({ kind: 'retryable', message: 'sns "audit": TypeError: boom' });
   });
 });
 
 describe('sns sendBatch', () => {
-  const payloads = ['rds-brute-force', 'minimal', 'sample-finding', 'hostile'].map((f) => snsChannel.render(normalisedFixture(f), channel));
-  const batchContext = (snsPublishBatch: SendContext['snsPublishBatch']): SendContext => ({ ...sendContext(), snsPublishBatch });
+  const payloads = ['rds-brute-force', 'minimal', 'sample-finding', 'hostile'].map((f) =>
+    snsChannel.render(normalisedFixture(f), channel),
+  );
+  const batchContext = (snsPublishBatch: SendContext['snsPublishBatch']): SendContext => ({
+    ...sendContext(),
+    snsPublishBatch,
+  });
 
   it('splits at 10 messages and at 256 KB of messages and attributes together', () => {
     const small = { message: 'm', attributes: { severity: 'HIGH' } };
@@ -207,18 +283,42 @@ describe('sns sendBatch', () => {
   it('publishes each payload unchanged to the channel topic and reports one outcome each, in order', async () => {
     const calls: Array<Parameters<SendContext['snsPublishBatch']>[0]> = [];
     const refused = new DeliveryError('sns: InvalidParameter: bad subject', 'permanent');
-    const outcomes = await snsChannel.sendBatch!(payloads, channel, batchContext(async (input) => (calls.push(input), input.messages.map((_, i) => (i === 2 ? refused : `id-${i}`)))));
+    const outcomes = await snsChannel.sendBatch!(
+      payloads,
+      channel,
+      batchContext(async (input) => (calls.push(input), input.messages.map((_, i) => (i === 2 ? refused : `id-${i}`)))),
+    );
     expect(calls).toEqual([{ topicArn: channel.topicArn, messages: payloads }]);
-    expect(outcomes).toEqual([{ attempts: 1 }, { attempts: 1 }, expect.objectContaining({ kind: 'permanent', message: 'sns "audit": InvalidParameter: bad subject' }), { attempts: 1 }]);
+    expect(outcomes).toEqual([
+      { attempts: 1 },
+      { attempts: 1 },
+      expect.objectContaining({ kind: 'permanent', message: 'sns "audit": InvalidParameter: bad subject' }),
+      { attempts: 1 },
+    ]);
   });
 
-  it('rejects when its first call fails, and keeps earlier calls\' outcomes when a later one does', async () => {
+  it("rejects when its first call fails, and keeps earlier calls' outcomes when a later one does", async () => {
     const many = Array.from({ length: 12 }, () => payloads[0]!);
     const throttled = new DeliveryError('sns: Throttled: rate exceeded', 'retryable');
-    await expect(snsChannel.sendBatch!(many, channel, batchContext(() => Promise.reject(throttled)))).rejects.toMatchObject({ kind: 'retryable', message: 'sns "audit": Throttled: rate exceeded' });
+    await expect(
+      snsChannel.sendBatch!(
+        many,
+        channel,
+        batchContext(() => Promise.reject(throttled)),
+      ),
+    ).rejects.toMatchObject({ kind: 'retryable', message: 'sns "audit": Throttled: rate exceeded' });
     let call = 0;
-    const outcomes = await snsChannel.sendBatch!(many, channel, batchContext(async ({ messages }) => (call++ === 0 ? messages.map(() => 'ok') : Promise.reject(new TypeError('socket hang up')))));
+    const outcomes = await snsChannel.sendBatch!(
+      many,
+      channel,
+      batchContext(async ({ messages }) =>
+        call++ === 0 ? messages.map(() => 'ok') : Promise.reject(new TypeError('socket hang up')),
+      ),
+    );
     expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => ({ attempts: 1 })));
-    expect(outcomes.slice(10)).toEqual([expect.objectContaining({ kind: 'retryable', message: 'sns "audit": TypeError: socket hang up' }), expect.objectContaining({ kind: 'retryable' })]);
+    expect(outcomes.slice(10)).toEqual([
+      expect.objectContaining({ kind: 'retryable', message: 'sns "audit": TypeError: socket hang up' }),
+      expect.objectContaining({ kind: 'retryable' }),
+    ]);
   });
 });

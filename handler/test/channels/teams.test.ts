@@ -15,7 +15,11 @@ import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
 import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
-const channel = TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: 'https://example.invalid/workflows/abc' });
+const channel = TeamsChannelSchema.parse({
+  name: 'sec-teams',
+  type: 'teams',
+  webhookUrl: 'https://example.invalid/workflows/abc',
+});
 
 /** Every string a Teams client renders as Markdown (TextBlock text, fact titles and values). */
 function renderedTexts(elements: readonly CardElement[]): string[] {
@@ -37,7 +41,9 @@ function renderedTexts(elements: readonly CardElement[]): string[] {
 function cardUrls(payload: TeamsPayload): string[] {
   const card = payload.attachments[0].content;
   const nested = (elements: readonly CardElement[]): string[] =>
-    elements.flatMap((el) => (el.type === 'ActionSet' ? el.actions.map((a) => a.url) : el.type === 'Container' ? nested(el.items) : []));
+    elements.flatMap((el) =>
+      el.type === 'ActionSet' ? el.actions.map((a) => a.url) : el.type === 'Container' ? nested(el.items) : [],
+    );
   return [...card.actions.map((a) => a.url), ...nested(card.body)];
 }
 
@@ -117,7 +123,8 @@ describe.each(fixtureNames())('Teams card for fixture %s', (name) => {
 
 describe('Teams card content', () => {
   it('marks samples, updates and archived findings in the header', () => {
-    const header = (f: NormalisedFinding): string => JSON.stringify(teamsChannel.render(f, channel).attachments[0].content.body[0]);
+    const header = (f: NormalisedFinding): string =>
+      JSON.stringify(teamsChannel.render(f, channel).attachments[0].content.body[0]);
     expect(header(normalisedFixture('sample-finding'))).toContain('SAMPLE');
     expect(header(normalisedFixture('archived-finding'))).toContain('ARCHIVED');
     expect(header(normalisedFixture('update-finding'))).toContain('Updated finding');
@@ -175,7 +182,9 @@ describe('Teams size limits', () => {
     expect(teamsPayloadBytes(payload)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
     const card = payload.attachments[0].content;
     expect(JSON.stringify(card.body[0])).toContain(finding.severity.band);
-    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in GuardDuty console', url: finding.consoleUrl }]);
+    expect(card.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Open in GuardDuty console', url: finding.consoleUrl },
+    ]);
     expect(JSON.stringify(card)).toContain('more'); // facts beyond the budget are counted, not silently dropped
     for (const text of renderedTexts(card.body)) expect(unescapedMarkup(text)).toEqual([]);
   });
@@ -183,7 +192,12 @@ describe('Teams size limits', () => {
   it('shrinks a digest of huge findings across many accounts to fit', () => {
     const findings = Array.from({ length: 300 }, (_, i) => {
       const f = hugeFinding();
-      return { ...f, id: `${f.id}${i}`, type: { ...f.type, full: `${'Recon:EC2/'.padEnd(400, 'x')}${i % 12}` }, account: { id: String(100000000000 + i), name: `account-${'n'.repeat(100)}-${i}` } };
+      return {
+        ...f,
+        id: `${f.id}${i}`,
+        type: { ...f.type, full: `${'Recon:EC2/'.padEnd(400, 'x')}${i % 12}` },
+        account: { id: String(100000000000 + i), name: `account-${'n'.repeat(100)}-${i}` },
+      };
     });
     const payload = teamsChannel.renderDigest(buildDigest(findings), channel);
     expect(teamsPayloadBytes(payload)).toBeLessThanOrEqual(TEAMS_MAX_BYTES);
@@ -215,7 +229,10 @@ describe('Teams digest', () => {
   });
 
   it('renders a digest of one minimal finding', () => {
-    expectGolden('teams/digest-minimal.json', teamsChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel));
+    expectGolden(
+      'teams/digest-minimal.json',
+      teamsChannel.renderDigest(buildDigest([normalisedFixture('minimal')]), channel),
+    );
   });
 });
 
@@ -230,15 +247,24 @@ const WORKFLOW_PATH = '/workflows/7f3a/triggers/manual/paths/invoke';
 function isValidWorkflowsMessage(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const message = body as { type?: unknown; attachments?: unknown };
-  if (message.type !== 'message' || !Array.isArray(message.attachments) || message.attachments.length === 0) return false;
-  return message.attachments.every((a: { contentType?: unknown; content?: { type?: unknown; version?: unknown; body?: unknown } }) => {
-    return a.contentType === ADAPTIVE_CARD_CONTENT_TYPE && a.content?.type === 'AdaptiveCard' && typeof a.content.version === 'string' && Array.isArray(a.content.body);
-  });
+  if (message.type !== 'message' || !Array.isArray(message.attachments) || message.attachments.length === 0)
+    return false;
+  return message.attachments.every(
+    (a: { contentType?: unknown; content?: { type?: unknown; version?: unknown; body?: unknown } }) => {
+      return (
+        a.contentType === ADAPTIVE_CARD_CONTENT_TYPE &&
+        a.content?.type === 'AdaptiveCard' &&
+        typeof a.content.version === 'string' &&
+        Array.isArray(a.content.body)
+      );
+    },
+  );
 }
 
 /** What Workflows answer a request nothing is scripted for. */
 function workflowsReply(request: Received): Reply {
-  if (request.method !== 'POST' || !String(request.headers['content-type']).startsWith('application/json')) return { status: 400, body: 'Bad request' };
+  if (request.method !== 'POST' || !String(request.headers['content-type']).startsWith('application/json'))
+    return { status: 400, body: 'Bad request' };
   if (request.raw.length > TEAMS_LIMIT_BYTES) return { status: 413, body: 'Request Entity too large' };
   let parsed: unknown;
   try {
@@ -246,7 +272,11 @@ function workflowsReply(request: Received): Reply {
   } catch {
     return { status: 400, body: 'Invalid JSON' };
   }
-  if (!isValidWorkflowsMessage(parsed)) return { status: 400, body: '{"error":{"code":"InvalidRequestContent","message":"The request content is not valid"}}' };
+  if (!isValidWorkflowsMessage(parsed))
+    return {
+      status: 400,
+      body: '{"error":{"code":"InvalidRequestContent","message":"The request content is not valid"}}',
+    };
   return { status: 202 };
 }
 
@@ -258,7 +288,12 @@ function failure(status: number, headers: Record<string, string> = {}): Reply {
 const receiver = useReceiver(workflowsReply);
 
 describe('Teams delivery to a local Workflows receiver', () => {
-  const liveChannel = () => TeamsChannelSchema.parse({ name: 'sec-teams', type: 'teams', webhookUrl: receiver.url(`${WORKFLOW_PATH}?sig=SECRET-SIG`) });
+  const liveChannel = () =>
+    TeamsChannelSchema.parse({
+      name: 'sec-teams',
+      type: 'teams',
+      webhookUrl: receiver.url(`${WORKFLOW_PATH}?sig=SECRET-SIG`),
+    });
 
   it('posts the card as UTF-8 JSON and succeeds on 202 Accepted', async () => {
     const payload = teamsChannel.render(normalisedFixture('hostile'), liveChannel());
@@ -284,7 +319,9 @@ describe('Teams delivery to a local Workflows receiver', () => {
 
   it('treats 404 (workflow deleted) as a config problem and keeps the URL out of the message', async () => {
     receiver.script(WORKFLOW_PATH, [failure(404)]);
-    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext()));
+    const error = await deliveryError(
+      teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext()),
+    );
     expect(error.kind).toBe('config');
     expect(error.message).toContain('teams "sec-teams"');
     expect(error.message).not.toContain('SECRET-SIG');
@@ -294,7 +331,11 @@ describe('Teams delivery to a local Workflows receiver', () => {
   it('waits the Retry-After of a 429, then delivers', async () => {
     receiver.script(WORKFLOW_PATH, [failure(429, { 'retry-after': '2' })]);
     const sleeps: number[] = [];
-    const result = await teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext(sleeps));
+    const result = await teamsChannel.send(
+      teamsChannel.render(normalisedFixture('minimal'), channel),
+      liveChannel(),
+      sendContext(sleeps),
+    );
     expect(result).toEqual({ attempts: 2 });
     expect(sleeps).toEqual([2_000]);
     expect(receiver.requests).toHaveLength(2);
@@ -303,7 +344,9 @@ describe('Teams delivery to a local Workflows receiver', () => {
   it('gives up at once when Retry-After exceeds the policy, so the pair is re-queued with that delay', async () => {
     receiver.script(WORKFLOW_PATH, [failure(429, { 'retry-after': '60' })]);
     const sleeps: number[] = [];
-    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext(sleeps)));
+    const error = await deliveryError(
+      teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext(sleeps)),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 429, retryAfterSeconds: 60, attempts: 1 });
     expect(sleeps).toEqual([]);
@@ -311,7 +354,9 @@ describe('Teams delivery to a local Workflows receiver', () => {
 
   it('retries 5xx up to the policy, then reports retryable', async () => {
     receiver.script(WORKFLOW_PATH, [failure(500), failure(502), failure(503)]);
-    const error = await deliveryError(teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext()));
+    const error = await deliveryError(
+      teamsChannel.send(teamsChannel.render(normalisedFixture('minimal'), channel), liveChannel(), sendContext()),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 503, attempts: 3 });
     expect(receiver.requests).toHaveLength(3);

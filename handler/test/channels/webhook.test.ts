@@ -3,7 +3,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { WebhookChannelSchema, type ChannelOf } from '../../src/config/schema.js';
 import { NormalisedFindingSchema } from '../../src/finding/model.js';
 import { DigestSchema, buildDigest } from '../../src/route/digest.js';
-import { SIGNATURE_HEADER, signWebhookBody, webhookChannel, webhookRequestHeaders, type WebhookPayload } from '../../src/channels/webhook.js';
+import {
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  webhookChannel,
+  webhookRequestHeaders,
+  type WebhookPayload,
+} from '../../src/channels/webhook.js';
 import { isReservedHeader } from '../../src/channels/webhookHeaders.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
@@ -11,8 +17,17 @@ import { expectGolden } from '../helpers/golden.js';
 import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
 const SECRET = 'whsec-0123456789abcdef-test-only';
-const signed = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook', hmacSecret: SECRET });
-const unsigned = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook' });
+const signed = WebhookChannelSchema.parse({
+  name: 'siem',
+  type: 'webhook',
+  url: 'https://siem.example.invalid/hook',
+  hmacSecret: SECRET,
+});
+const unsigned = WebhookChannelSchema.parse({
+  name: 'siem',
+  type: 'webhook',
+  url: 'https://siem.example.invalid/hook',
+});
 
 /** What a receiver verifies: HMAC-SHA256 over the raw body bytes, compared in constant time. */
 function verify(rawBody: Buffer, header: string | undefined, secret: string): boolean {
@@ -69,7 +84,9 @@ describe('webhook signing and headers', () => {
     const payload = webhookChannel.render(finding, signed);
     const tampered = Buffer.from(payload.body.replace('"HIGH"', '"LOW"'), 'utf8');
     expect(verify(tampered, payload.headers[SIGNATURE_HEADER], SECRET)).toBe(false);
-    expect(verify(Buffer.from(payload.body, 'utf8'), payload.headers[SIGNATURE_HEADER], 'another-secret-value')).toBe(false);
+    expect(verify(Buffer.from(payload.body, 'utf8'), payload.headers[SIGNATURE_HEADER], 'another-secret-value')).toBe(
+      false,
+    );
   });
 
   it('does not sign without a secret', () => {
@@ -99,7 +116,12 @@ describe('webhook signing and headers', () => {
   });
 
   it('keeps secret static headers out of the rendered payload', () => {
-    const channel = WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.invalid/hook', headers: { Authorization: 'Bearer s3cr3t' } });
+    const channel = WebhookChannelSchema.parse({
+      name: 'siem',
+      type: 'webhook',
+      url: 'https://siem.example.invalid/hook',
+      headers: { Authorization: 'Bearer s3cr3t' },
+    });
     expect(JSON.stringify(webhookChannel.render(finding, channel))).not.toContain('s3cr3t');
   });
 });
@@ -109,7 +131,10 @@ describe('webhook digest', () => {
   const payload = webhookChannel.renderDigest(digest, signed);
 
   it('matches the golden file', () => {
-    expectGolden('webhook/digest-all-fixtures.json', { headers: payload.headers, body: JSON.parse(payload.body) as unknown });
+    expectGolden('webhook/digest-all-fixtures.json', {
+      headers: payload.headers,
+      body: JSON.parse(payload.body) as unknown,
+    });
   });
 
   it('is the versioned envelope around the digest, signed', () => {
@@ -133,7 +158,11 @@ let receiverSecret: string | null = SECRET;
 /** Whether the receiver accepts a request's signature. */
 function verified(request: Received | undefined): boolean {
   const signature = request?.headers['x-guardduty-notify-signature'];
-  return request !== undefined && receiverSecret !== null && verify(request.raw, typeof signature === 'string' ? signature : undefined, receiverSecret);
+  return (
+    request !== undefined &&
+    receiverSecret !== null &&
+    verify(request.raw, typeof signature === 'string' ? signature : undefined, receiverSecret)
+  );
 }
 
 /** What the receiver answers a request nothing is scripted for. */
@@ -161,7 +190,14 @@ beforeEach(() => {
 
 describe('webhook delivery to a local verifying receiver', () => {
   const live = (extra: Record<string, unknown> = {}) =>
-    WebhookChannelSchema.parse({ name: 'siem', type: 'webhook', url: receiver.url(HOOK_PATH), hmacSecret: SECRET, headers: { Authorization: 'Bearer token-from-secret' }, ...extra });
+    WebhookChannelSchema.parse({
+      name: 'siem',
+      type: 'webhook',
+      url: receiver.url(HOOK_PATH),
+      hmacSecret: SECRET,
+      headers: { Authorization: 'Bearer token-from-secret' },
+      ...extra,
+    });
 
   it('delivers a signed body the receiver verifies, byte for byte, with the static headers', async () => {
     const payload = webhookChannel.render(normalisedFixture('hostile'), live());
@@ -174,15 +210,22 @@ describe('webhook delivery to a local verifying receiver', () => {
   });
 
   it('delivers every fixture and a digest', async () => {
-    for (const name of fixtureNames()) await webhookChannel.send(webhookChannel.render(normalisedFixture(name), live()), live(), sendContext());
-    await webhookChannel.send(webhookChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()), live(), sendContext());
+    for (const name of fixtureNames())
+      await webhookChannel.send(webhookChannel.render(normalisedFixture(name), live()), live(), sendContext());
+    await webhookChannel.send(
+      webhookChannel.renderDigest(buildDigest(fixtureNames().map(normalisedFixture)), live()),
+      live(),
+      sendContext(),
+    );
     expect(receiver.requests.every(verified)).toBe(true);
     expect(receiver.requests).toHaveLength(fixtureNames().length + 1);
   });
 
   it('is refused when the secrets differ (401 → config problem, not retried)', async () => {
     const wrong = live({ hmacSecret: 'a-different-secret-value' });
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), wrong), wrong, sendContext()));
+    const error = await deliveryError(
+      webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), wrong), wrong, sendContext()),
+    );
     expect(error.kind).toBe('config');
     expect(error.details).toMatchObject({ status: 401, attempts: 1 });
     expect(error.message).toContain('webhook "siem"');
@@ -190,7 +233,10 @@ describe('webhook delivery to a local verifying receiver', () => {
   });
 
   it('cannot be forged through configured headers', async () => {
-    const forging = withUnvalidatedHeaders(live(), { 'X-GuardDuty-Notify-Signature': 'sha256=forged', 'Content-Type': 'text/plain' });
+    const forging = withUnvalidatedHeaders(live(), {
+      'X-GuardDuty-Notify-Signature': 'sha256=forged',
+      'Content-Type': 'text/plain',
+    });
     await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), forging), forging, sendContext());
     expect(verified(receiver.requests[0])).toBe(true);
     expect(receiver.requests[0]?.headers['content-type']).toBe('application/json');
@@ -198,21 +244,29 @@ describe('webhook delivery to a local verifying receiver', () => {
 
   it('treats 400 as permanent', async () => {
     receiver.script(HOOK_PATH, [failure(400)]);
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
+    const error = await deliveryError(
+      webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()),
+    );
     expect(error.kind).toBe('permanent');
     expect(receiver.requests).toHaveLength(1);
   });
 
   it('treats 404 as a config problem', async () => {
     receiver.script(HOOK_PATH, [failure(404)]);
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
+    const error = await deliveryError(
+      webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()),
+    );
     expect(error.kind).toBe('config');
   });
 
   it('waits the Retry-After of a 429, then delivers', async () => {
     receiver.script(HOOK_PATH, [failure(429, { 'retry-after': '1' })]);
     const sleeps: number[] = [];
-    const result = await webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext(sleeps));
+    const result = await webhookChannel.send(
+      webhookChannel.render(normalisedFixture('minimal'), live()),
+      live(),
+      sendContext(sleeps),
+    );
     expect(result).toEqual({ attempts: 2 });
     expect(sleeps).toEqual([1_000]);
     expect(verified(receiver.requests[1])).toBe(true);
@@ -229,7 +283,9 @@ describe('webhook delivery to a local verifying receiver', () => {
 
   it('retries 500 up to the policy, then reports retryable', async () => {
     receiver.script(HOOK_PATH, [failure(500), failure(500), failure(500)]);
-    const error = await deliveryError(webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()));
+    const error = await deliveryError(
+      webhookChannel.send(webhookChannel.render(normalisedFixture('minimal'), live()), live(), sendContext()),
+    );
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 500, attempts: 3 });
   });

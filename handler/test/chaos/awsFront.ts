@@ -33,9 +33,16 @@ export interface AwsFront {
 export type Protocol = 'json' | 'query';
 
 /** The error bodies each protocol uses (awsJson1_1 for Secrets Manager and Organizations, awsQuery for SNS). */
-function errorReply(protocol: Protocol, code: string, message: string): { headers: Record<string, string>; body: string } {
+function errorReply(
+  protocol: Protocol,
+  code: string,
+  message: string,
+): { headers: Record<string, string>; body: string } {
   if (protocol === 'json') {
-    return { headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code }, body: JSON.stringify({ __type: code, message }) };
+    return {
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: code, message }),
+    };
   }
   return {
     headers: { 'content-type': 'text/xml' },
@@ -43,7 +50,11 @@ function errorReply(protocol: Protocol, code: string, message: string): { header
   };
 }
 
-export async function startAwsFront(options: { target: string; protocol: Protocol; throttleCode: string }): Promise<AwsFront> {
+export async function startAwsFront(options: {
+  target: string;
+  protocol: Protocol;
+  throttleCode: string;
+}): Promise<AwsFront> {
   const target = new URL(options.target);
   const sockets = new Set<Socket>();
   const operations: string[] = [];
@@ -68,7 +79,9 @@ export async function startAwsFront(options: { target: string; protocol: Protoco
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const operation = String(req.headers['x-amz-target'] ?? /(?:^|&)Action=([^&]+)/.exec(body.toString('utf8'))?.[1] ?? '');
+      const operation = String(
+        req.headers['x-amz-target'] ?? /(?:^|&)Action=([^&]+)/.exec(body.toString('utf8'))?.[1] ?? '',
+      );
       operations.push(operation);
       seen[mode] += 1;
       switch (mode) {
@@ -88,7 +101,11 @@ export async function startAwsFront(options: { target: string; protocol: Protoco
           return;
         }
         case 'fail': {
-          const reply = errorReply(options.protocol, options.protocol === 'json' ? 'InternalServiceError' : 'InternalError', 'chaos: internal error');
+          const reply = errorReply(
+            options.protocol,
+            options.protocol === 'json' ? 'InternalServiceError' : 'InternalError',
+            'chaos: internal error',
+          );
           res.writeHead(500, reply.headers);
           res.end(reply.body);
           return;

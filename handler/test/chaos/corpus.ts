@@ -13,15 +13,25 @@ export interface Injection {
 const BASE: Injection[] = [
   { name: 'slack broadcast', value: '<!channel> <!here> <!everyone> <!subteam^S0123ABC>' },
   { name: 'slack user/channel mention', value: '<@U123> <@W0ABC|admin> <#C123|general>' },
-  { name: 'slack link', value: '<https://evil.example|click here> <mailto:a@evil.example|mail> <https://evil.example>' },
+  {
+    name: 'slack link',
+    value: '<https://evil.example|click here> <mailto:a@evil.example|mail> <https://evil.example>',
+  },
   { name: 'slack bare mention words', value: '@channel @here @everyone' },
   { name: 'mrkdwn formatting', value: '*bold* _italic_ ~strike~ `code` ```block``` \n> quote' },
   { name: 'html script', value: '<script>alert(1)</script>' },
   { name: 'html event handlers', value: '"><img src=x onerror=alert(1)><svg onload=alert(1)><body onload=alert(1)>' },
   { name: 'html attribute break-out', value: `' onmouseover='alert(1)' x=' " onfocus="alert(1)" autofocus x="` },
-  { name: 'html anchors and frames', value: '<a href="https://evil.example">x</a><iframe src="https://evil.example"></iframe><style>*{display:none}</style><div style="x">' },
+  {
+    name: 'html anchors and frames',
+    value:
+      '<a href="https://evil.example">x</a><iframe src="https://evil.example"></iframe><style>*{display:none}</style><div style="x">',
+  },
   { name: 'javascript url', value: 'javascript:alert(1) data:text/html;base64,PHNjcmlwdD4=' },
-  { name: 'markdown link and image', value: '[click](https://evil.example) ![img](https://evil.example/x.png) [ref][1]\n\n[1]: https://evil.example' },
+  {
+    name: 'markdown link and image',
+    value: '[click](https://evil.example) ![img](https://evil.example/x.png) [ref][1]\n\n[1]: https://evil.example',
+  },
   { name: 'markdown blocks', value: '# Heading\n- item\n+ item\n1. one\n---\n=== \n| a | b |\n    indented code' },
   { name: 'teams at-mention', value: '<at>Everyone</at> <at id="0">admin</at>' },
   { name: 'google chat mention', value: '<users/all> <users/123456789> <font color="#ff0000">red</font>' },
@@ -79,7 +89,11 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
  *
  * @example hostileCopy(event, () => '<!channel>')
  */
-export function hostileCopy<T>(value: T, replace: (original: string, path: readonly (string | number)[]) => string, keep = KEEP_KEYS): T {
+export function hostileCopy<T>(
+  value: T,
+  replace: (original: string, path: readonly (string | number)[]) => string,
+  keep = KEEP_KEYS,
+): T {
   const walk = (v: unknown, path: Array<string | number>): unknown => {
     if (typeof v === 'string') {
       const key = path[path.length - 1];
@@ -87,7 +101,8 @@ export function hostileCopy<T>(value: T, replace: (original: string, path: reado
       return replace(v, path);
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
     return v;
   };
   return walk(value, []) as T;
@@ -104,7 +119,8 @@ export function replaceableLeaves(value: unknown): number {
 }
 
 /** Invisible, direction-changing and control characters no payload may carry (tab and LF aside). */
-const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const FORBIDDEN_CHARS =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
 /** A zero-width joiner inside an emoji sequence (👩‍💻, 🏳️‍🌈), the one place it may stay. */
 const EMOJI_JOINER = /(\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]?)\u200D(?=\p{Extended_Pictographic})/gu;
@@ -121,6 +137,7 @@ export function forbiddenChar(value: string): string | null {
 export function strings(value: unknown, path = ''): Array<{ path: string; value: string }> {
   if (typeof value === 'string') return [{ path, value }];
   if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
   return [];
 }

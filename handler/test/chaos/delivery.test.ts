@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../helpers/receiver.js';
 import { firstFail, rateLimited, type Answer } from './destinations.js';
-import { channels, expectClean, freshEvents, scenario, startWorld, stopWorld, MAX_REQUEUES, type ChannelPlan, type ScenarioOptions, type World } from './harness.js';
+import {
+  channels,
+  expectClean,
+  freshEvents,
+  scenario,
+  startWorld,
+  stopWorld,
+  MAX_REQUEUES,
+  type ChannelPlan,
+  type ScenarioOptions,
+  type World,
+} from './harness.js';
 import { printTally } from './tally.js';
 
 /*
@@ -20,7 +31,11 @@ afterAll(async () => {
   await stopWorld(world);
 });
 
-const throttled = (retryAfter: string): Answer => ({ status: 429, headers: { 'retry-after': retryAfter }, body: 'rate_limited' });
+const throttled = (retryAfter: string): Answer => ({
+  status: 429,
+  headers: { 'retry-after': retryAfter },
+  body: 'rate_limited',
+});
 
 async function run(options: Omit<ScenarioOptions, 'channels'> & { plan?: ChannelPlan; findings?: number }) {
   const ch = await channels(world, options.plan);
@@ -49,7 +64,8 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     // 3 refusals per channel: the first finding is re-queued after 2 tries, the second delivered on its second.
     expect(r.row.retried).toBe(10);
     expect(r.requeueDelays.every((d) => d >= 1)).toBe(true);
-    for (const name of ['slack', 'teams', 'googleChat', 'pagerduty', 'webhook']) expect(r.accepted.get(name)).toHaveLength(3);
+    for (const name of ['slack', 'teams', 'googleChat', 'pagerduty', 'webhook'])
+      expect(r.accepted.get(name)).toHaveLength(3);
   });
 
   it('429 with Retry-After beyond the cap: not waited in-process, re-queued with that delay, delivered once', async () => {
@@ -70,7 +86,12 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     const r = await run({
       name: '5xx burst (5 failures) on PagerDuty',
       expected: 'retried with backoff, re-queued, delivered once',
-      plan: { pagerduty: (n) => (n < codes.length ? { status: codes[n]!, body: 'upstream error' } : { status: 202, body: '{"status":"success"}' }) },
+      plan: {
+        pagerduty: (n) =>
+          n < codes.length
+            ? { status: codes[n]!, body: 'upstream error' }
+            : { status: 202, body: '{"status":"success"}' },
+      },
     });
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 21, deadLettered: 0 });
@@ -145,7 +166,8 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     });
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 18, deadLettered: 3, retried: 0 });
-    for (const d of r.deadLetters) expect(d).toMatchObject({ channel: 'slack', reason: 'slack "slack": HTTP 400 invalid_payload', attempts: 1 });
+    for (const d of r.deadLetters)
+      expect(d).toMatchObject({ channel: 'slack', reason: 'slack "slack": HTTP 400 invalid_payload', attempts: 1 });
   });
 
   it('404 from Teams (workflow deleted): treated as a config problem, re-queued until the budget, then dead-lettered', async () => {
@@ -162,7 +184,7 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
 
   it("Slack's 1 message/s limit with the default pacing: no 429 at all", async () => {
     const r = await run({
-      name: "Slack 1 msg/s limit, default pacing (1 s)",
+      name: 'Slack 1 msg/s limit, default pacing (1 s)',
       expected: 'paced, no 429, delivered once',
       plan: { only: ['slack'], slack: rateLimited(), extra: { slack: { minIntervalMs: undefined } } },
       findings: 3,
@@ -177,7 +199,11 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     const r = await run({
       name: 'Slack 1 msg/s limit, default pacing, one early 429',
       expected: 'one 429, then paced without further 429s, delivered once',
-      plan: { only: ['slack'], slack: (n) => (n === 0 ? throttled('1') : limit(n - 1)), extra: { slack: { minIntervalMs: undefined } } },
+      plan: {
+        only: ['slack'],
+        slack: (n) => (n === 0 ? throttled('1') : limit(n - 1)),
+        extra: { slack: { minIntervalMs: undefined } },
+      },
       findings: 4,
     });
     expectClean(r);
@@ -218,7 +244,9 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     const r = await s.finish();
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 21, retried: 11 });
-    const requeued = r.logs.filter((l) => l.message === 're-queued failed channels').flatMap((l) => l.channels as string[]);
+    const requeued = r.logs
+      .filter((l) => l.message === 're-queued failed channels')
+      .flatMap((l) => l.channels as string[]);
     expect(requeued).toHaveLength(11);
     expect(requeued).not.toContain('sns');
   });
@@ -228,7 +256,14 @@ describe('HTTP channels under faults (all seven channels configured, one misbeha
     const r = await run({
       name: 'every channel failing at once (503s, SMTP 451)',
       expected: 'every channel re-queued on its own, delivered once',
-      plan: { slack: burst, teams: burst, googleChat: firstFail(2, { reset: true }), pagerduty: burst, webhook: firstFail(2, { hang: true }), email: (n) => (n < 1 ? { code: 451, message: 'Try again later' } : 'accept') },
+      plan: {
+        slack: burst,
+        teams: burst,
+        googleChat: firstFail(2, { reset: true }),
+        pagerduty: burst,
+        webhook: firstFail(2, { hang: true }),
+        email: (n) => (n < 1 ? { code: 451, message: 'Try again later' } : 'accept'),
+      },
     });
     expectClean(r);
     expect(r.row.delivered).toBe(21);

@@ -1,7 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../helpers/receiver.js';
 import type { FrontMode } from './awsFront.js';
-import { channels, expectClean, freshEvents, scenario, startWorld, stopWorld, MAX_REQUEUES, type ChannelPlan, type Scenario, type ScenarioOptions, type World } from './harness.js';
+import {
+  channels,
+  expectClean,
+  freshEvents,
+  scenario,
+  startWorld,
+  stopWorld,
+  MAX_REQUEUES,
+  type ChannelPlan,
+  type Scenario,
+  type ScenarioOptions,
+  type World,
+} from './harness.js';
 import { printTally } from './tally.js';
 
 /*
@@ -20,7 +32,9 @@ afterAll(async () => {
   await stopWorld(world);
 });
 
-async function setUp(options: Omit<ScenarioOptions, 'channels'> & { plan?: ChannelPlan; findings?: number }): Promise<Scenario> {
+async function setUp(
+  options: Omit<ScenarioOptions, 'channels'> & { plan?: ChannelPlan; findings?: number },
+): Promise<Scenario> {
   const ch = await channels(world, options.plan);
   const s = await scenario(world, { ...options, channels: ch });
   await s.put(freshEvents(options.findings ?? 3, world.counter));
@@ -91,22 +105,35 @@ describe('SMTP faults (real smtp-server, real nodemailer)', () => {
     });
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 12, deadLettered: 2 });
-    for (const d of r.deadLetters) expect(d.reason).toMatch(new RegExp(`^gave up after ${MAX_REQUEUES} re-queues: email "email" via 127\\.0\\.0\\.1:\\d+: (ESOCKET|ECONNECTION)`));
+    for (const d of r.deadLetters)
+      expect(d.reason).toMatch(
+        new RegExp(
+          `^gave up after ${MAX_REQUEUES} re-queues: email "email" via 127\\.0\\.0\\.1:\\d+: (ESOCKET|ECONNECTION)`,
+        ),
+      );
   });
 });
 
 describe('Secrets Manager and the config secret', () => {
   it('Secrets Manager refusing connections, then back: the batch stays queued, then delivered once', async () => {
-    const s = await setUp({ name: 'Secrets Manager down (ECONNREFUSED) ×2 invocations, then back', expected: 'whole batch returned to SQS, delivered once when back' });
+    const s = await setUp({
+      name: 'Secrets Manager down (ECONNREFUSED) ×2 invocations, then back',
+      expected: 'whole batch returned to SQS, delivered once when back',
+    });
     const r = await outage(s, 'secretsManager', 'refuse', 2);
     expectClean(r);
     expect(r.summaries.slice(0, 2).map((x) => x.returned)).toEqual([3, 3]);
     expect(r.row).toMatchObject({ delivered: 21, deadLettered: 0 });
-    expect(r.logs.find((l) => l.message.startsWith('config unavailable'))?.error).toMatch(/could not read the config secret/);
+    expect(r.logs.find((l) => l.message.startsWith('config unavailable'))?.error).toMatch(
+      /could not read the config secret/,
+    );
   });
 
   it('Secrets Manager answering 500 and throttling, then back: the batch stays queued, then delivered once', async () => {
-    const s = await setUp({ name: 'Secrets Manager 500 then throttling, then back', expected: 'whole batch returned to SQS, delivered once when back' });
+    const s = await setUp({
+      name: 'Secrets Manager 500 then throttling, then back',
+      expected: 'whole batch returned to SQS, delivered once when back',
+    });
     await world.fronts.secretsManager.setMode('fail');
     await s.play({ rounds: 1 });
     const r = await outage(s, 'secretsManager', 'throttle', 1);
@@ -116,7 +143,10 @@ describe('Secrets Manager and the config secret', () => {
   });
 
   it('Secrets Manager down after a good config was loaded: the last good config keeps delivering', async () => {
-    const s = await setUp({ name: 'Secrets Manager down after a good load', expected: 'delivered with the last good config, nothing returned' });
+    const s = await setUp({
+      name: 'Secrets Manager down after a good load',
+      expected: 'delivered with the last good config, nothing returned',
+    });
     await s.play();
     await s.put(freshEvents(2, 5));
     const r = await outage(s, 'secretsManager', 'reset', 5);
@@ -126,7 +156,11 @@ describe('Secrets Manager and the config secret', () => {
   });
 
   it('config secret that is not JSON, then fixed: stays queued with a clear error, then delivered once', async () => {
-    const s = await setUp({ name: 'config secret malformed JSON, then fixed', expected: 'whole batch returned with "not valid JSON", delivered once after the fix', secret: '{"channels": [ {"name": "slack", ' });
+    const s = await setUp({
+      name: 'config secret malformed JSON, then fixed',
+      expected: 'whole batch returned with "not valid JSON", delivered once after the fix',
+      secret: '{"channels": [ {"name": "slack", ',
+    });
     await s.play({ rounds: 2 });
     await s.setSecret(s.validConfig);
     await s.play();
@@ -142,7 +176,12 @@ describe('Secrets Manager and the config secret', () => {
     const s = await setUp({
       name: 'config secret fails the schema, then fixed',
       expected: 'whole batch returned with the failing JSON path, delivered once after the fix',
-      secret: JSON.stringify({ channels: [{ name: 'slack', type: 'slack' }, { name: 'pd', type: 'pagerduty', routingKey: 'short' }] }),
+      secret: JSON.stringify({
+        channels: [
+          { name: 'slack', type: 'slack' },
+          { name: 'pd', type: 'pagerduty', routingKey: 'short' },
+        ],
+      }),
     });
     await s.play({ rounds: 2 });
     await s.setSecret(s.validConfig);
@@ -157,7 +196,10 @@ describe('Secrets Manager and the config secret', () => {
   });
 
   it('config rotated to an invalid value after a good load: the last good config keeps delivering', async () => {
-    const s = await setUp({ name: 'config rotated to invalid after a good load', expected: 'delivered with the last good config' });
+    const s = await setUp({
+      name: 'config rotated to invalid after a good load',
+      expected: 'delivered with the last good config',
+    });
     await s.play();
     await s.setSecret('{"channels": []}');
     await s.put(freshEvents(2, 9));
@@ -199,7 +241,10 @@ describe('Organizations enrichment never blocks delivery', () => {
 
 describe('SNS faults (real SDK client against moto through a front)', () => {
   it('SNS unreachable for one invocation, then back: re-queued, delivered once', async () => {
-    const s = await setUp({ name: 'SNS unreachable for 1 invocation, then back', expected: 'SNS re-queued on its own, delivered once' });
+    const s = await setUp({
+      name: 'SNS unreachable for 1 invocation, then back',
+      expected: 'SNS re-queued on its own, delivered once',
+    });
     const r = await outage(s, 'sns', 'refuse', 1);
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 21, deadLettered: 0 });
@@ -207,14 +252,23 @@ describe('SNS faults (real SDK client against moto through a front)', () => {
   });
 
   it('SNS throttling for one invocation, then back: re-queued, delivered once', async () => {
-    const s = await setUp({ name: 'SNS throttling for 1 invocation, then back', expected: 'SNS re-queued on its own, delivered once', findings: 1 });
+    const s = await setUp({
+      name: 'SNS throttling for 1 invocation, then back',
+      expected: 'SNS re-queued on its own, delivered once',
+      findings: 1,
+    });
     const r = await outage(s, 'sns', 'throttle', 1);
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 7, retried: 1 });
   });
 
   it('SNS topic that does not exist: re-queued as a config problem until the budget, then dead-lettered', async () => {
-    const r = await run({ name: 'SNS topic missing', expected: "SNS pairs DLQ'd after the budget with NotFound", plan: { sns: 'missing-topic' }, findings: 2 });
+    const r = await run({
+      name: 'SNS topic missing',
+      expected: "SNS pairs DLQ'd after the budget with NotFound",
+      plan: { sns: 'missing-topic' },
+      findings: 2,
+    });
     expectClean(r);
     expect(r.row).toMatchObject({ delivered: 12, deadLettered: 2 });
     for (const d of r.deadLetters) expect(d.reason).toMatch(/^gave up after \d+ re-queues: sns "sns": NotFound/);

@@ -59,14 +59,18 @@ export function rateLimited(intervalMs = 1_000, toleranceMs = 20): (n: number) =
   let last = -Infinity;
   return () => {
     const now = Date.now();
-    if (now - last < intervalMs - toleranceMs) return { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
+    if (now - last < intervalMs - toleranceMs)
+      return { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
     last = now;
     return ok();
   };
 }
 
 /** A real HTTP server on 127.0.0.1 standing for one channel's endpoint. */
-export async function startHttpDestination(type: string, policy: (n: number, body: string) => Answer = ok): Promise<HttpDestination> {
+export async function startHttpDestination(
+  type: string,
+  policy: (n: number, body: string) => Answer = ok,
+): Promise<HttpDestination> {
   const sockets = new Set<Socket>();
   const attempts: Attempt[] = [];
   const server: Server = createServer((req, res) => {
@@ -136,7 +140,9 @@ export interface SmtpDestination extends Destination {
  * certificate) that answers each message after reading all of its DATA.
  * `attempt.body` is the raw message (headers and body).
  */
-export async function startSmtpDestination(policy: (n: number) => MailAnswer = () => 'accept'): Promise<SmtpDestination> {
+export async function startSmtpDestination(
+  policy: (n: number) => MailAnswer = () => 'accept',
+): Promise<SmtpDestination> {
   const attempts: Attempt[] = [];
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
@@ -145,7 +151,13 @@ export async function startSmtpDestination(policy: (n: number) => MailAnswer = (
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const attempt: Attempt = { at: Date.now(), body: Buffer.concat(chunks).toString('utf8'), answer: '', accepted: false, late: false };
+        const attempt: Attempt = {
+          at: Date.now(),
+          body: Buffer.concat(chunks).toString('utf8'),
+          answer: '',
+          accepted: false,
+          late: false,
+        };
         attempts.push(attempt);
         const answer = destination.policy(attempts.length - 1);
         if (answer === 'accept') {
@@ -155,7 +167,8 @@ export async function startSmtpDestination(policy: (n: number) => MailAnswer = (
         } else if (answer === 'drop') {
           attempt.answer = 'drop';
           // Drop every open connection before the reply (one message per connection here).
-          for (const connection of (server as unknown as { connections: Set<{ _socket: Socket }> }).connections) connection._socket.destroy();
+          for (const connection of (server as unknown as { connections: Set<{ _socket: Socket }> }).connections)
+            connection._socket.destroy();
         } else {
           attempt.answer = String(answer.code);
           callback(Object.assign(new Error(answer.message), { responseCode: answer.code }));
@@ -171,7 +184,8 @@ export async function startSmtpDestination(policy: (n: number) => MailAnswer = (
     policy,
     close: () =>
       new Promise((resolve) => {
-        for (const connection of (server as unknown as { connections: Set<{ _socket: Socket }> }).connections) connection._socket.destroy();
+        for (const connection of (server as unknown as { connections: Set<{ _socket: Socket }> }).connections)
+          connection._socket.destroy();
         server.close(() => resolve());
       }),
   };

@@ -11,7 +11,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { processBatch, requeueDelaySeconds, type BatchSummary, type ProcessorDeps, type SqsRecordLike } from '../../src/batch/process.js';
+import {
+  processBatch,
+  requeueDelaySeconds,
+  type BatchSummary,
+  type ProcessorDeps,
+  type SqsRecordLike,
+} from '../../src/batch/process.js';
 import { parseRecord } from '../../src/batch/envelope.js';
 import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
 import { parseConfig } from '../../src/config/parse.js';
@@ -33,7 +39,15 @@ import { decide, effectiveRules } from '../../src/route/rules.js';
 import { rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startAwsFront, type AwsFront } from './awsFront.js';
-import { ok, startHttpDestination, startSmtpDestination, type Answer, type Attempt, type Destination, type MailAnswer } from './destinations.js';
+import {
+  ok,
+  startHttpDestination,
+  startSmtpDestination,
+  type Answer,
+  type Attempt,
+  type Destination,
+  type MailAnswer,
+} from './destinations.js';
 import { recordTally, type TallyRow } from './tally.js';
 
 /*
@@ -77,8 +91,16 @@ const savedEnv = { ...process.env };
 export async function startWorld(file: string): Promise<World> {
   const moto = await startMoto();
   const fronts = {
-    secretsManager: await startAwsFront({ target: moto.endpoint, protocol: 'json', throttleCode: 'ThrottlingException' }),
-    organizations: await startAwsFront({ target: moto.endpoint, protocol: 'json', throttleCode: 'TooManyRequestsException' }),
+    secretsManager: await startAwsFront({
+      target: moto.endpoint,
+      protocol: 'json',
+      throttleCode: 'ThrottlingException',
+    }),
+    organizations: await startAwsFront({
+      target: moto.endpoint,
+      protocol: 'json',
+      throttleCode: 'TooManyRequestsException',
+    }),
     sns: await startAwsFront({ target: moto.endpoint, protocol: 'query', throttleCode: 'Throttling' }),
   };
   Object.assign(process.env, moto.env, {
@@ -87,7 +109,15 @@ export async function startWorld(file: string): Promise<World> {
     AWS_ENDPOINT_URL_SNS: fronts.sns.url,
   });
   const admin = { endpoint: moto.endpoint, region: 'us-east-1' };
-  return { moto, sqs: new SQSClient(admin), secrets: new SecretsManagerClient(admin), sns: new SNSClient(admin), fronts, file, counter: 0 };
+  return {
+    moto,
+    sqs: new SQSClient(admin),
+    secrets: new SecretsManagerClient(admin),
+    sns: new SNSClient(admin),
+    fronts,
+    file,
+    counter: 0,
+  };
 }
 
 export async function stopWorld(world: World | undefined): Promise<void> {
@@ -138,7 +168,9 @@ export function freshEvent(name: string, id = newId()): Record<string, unknown> 
 
 /** `count` fresh events cycling through the new-finding fixtures. */
 export function freshEvents(count: number, offset = 0): Array<Record<string, unknown>> {
-  return Array.from({ length: count }, (_, i) => freshEvent(NEW_FINDING_FIXTURES[(i + offset) % NEW_FINDING_FIXTURES.length]!));
+  return Array.from({ length: count }, (_, i) =>
+    freshEvent(NEW_FINDING_FIXTURES[(i + offset) % NEW_FINDING_FIXTURES.length]!),
+  );
 }
 
 export function idOf(event: Record<string, unknown>): string {
@@ -208,8 +240,12 @@ export async function channels(world: World, plan: ChannelPlan = {}): Promise<Ch
         const topic = await world.sns.send(new CreateTopicCommand({ Name: `chaos-${n}` }));
         topicArn = topic.TopicArn!;
         const queue = await world.sqs.send(new CreateQueueCommand({ QueueName: `chaos-sns-${n}` }));
-        const arn = await world.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-        await world.sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn.Attributes!.QueueArn! }));
+        const arn = await world.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }),
+        );
+        await world.sns.send(
+          new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: arn.Attributes!.QueueArn! }),
+        );
         snsQueueUrl = queue.QueueUrl!;
       }
       config.push({ name: kind, type: 'sns', topicArn, ...extra });
@@ -222,7 +258,8 @@ export async function channels(world: World, plan: ChannelPlan = {}): Promise<Ch
       destinations.set(kind, destination);
       url = destination.url;
     }
-    if (kind === 'pagerduty') config.push({ name: kind, type: kind, routingKey: ROUTING_KEY, eventsUrl: url, ...extra });
+    if (kind === 'pagerduty')
+      config.push({ name: kind, type: kind, routingKey: ROUTING_KEY, eventsUrl: url, ...extra });
     else if (kind === 'webhook') config.push({ name: kind, type: kind, url, ...extra });
     else config.push({ name: kind, type: kind, webhookUrl: url, ...extra });
   }
@@ -263,7 +300,11 @@ interface LogLine {
 /** Our envelopes carry the original message as text (gzipped when large): expose it, and the event it holds. */
 function withOriginal(letter: Record<string, unknown>): DeadLetterBody {
   const text =
-    typeof letter.text === 'string' ? letter.text : typeof letter.gzip === 'string' ? gunzipSync(Buffer.from(letter.gzip, 'base64')).toString('utf8') : undefined;
+    typeof letter.text === 'string'
+      ? letter.text
+      : typeof letter.gzip === 'string'
+        ? gunzipSync(Buffer.from(letter.gzip, 'base64')).toString('utf8')
+        : undefined;
   let event: DeadLetterBody['event'];
   try {
     event = text === undefined ? undefined : (JSON.parse(text) as DeadLetterBody['event']);
@@ -320,7 +361,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function receiveAll(sqs: SQSClient, url: string): Promise<Message[]> {
   const out: Message[] = [];
   for (let i = 0; i < 100; i++) {
-    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }));
+    const r = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 300 }),
+    );
     if (!r.Messages?.length) return out;
     out.push(...r.Messages);
   }
@@ -331,7 +374,11 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
   const a = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
@@ -342,11 +389,20 @@ export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
  * them: receives of up to 10 until `batchSize` or the queue has nothing
  * visible (the batching window).
  */
-export async function receiveBatch(sqs: SQSClient, url: string, batchSize: number, visibilityTimeout = 1): Promise<Message[]> {
+export async function receiveBatch(
+  sqs: SQSClient,
+  url: string,
+  batchSize: number,
+  visibilityTimeout = 1,
+): Promise<Message[]> {
   const out: Message[] = [];
   while (out.length < batchSize) {
     const r = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: Math.min(10, batchSize - out.length), VisibilityTimeout: visibilityTimeout }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: Math.min(10, batchSize - out.length),
+        VisibilityTimeout: visibilityTimeout,
+      }),
     );
     if (!r.Messages?.length) break;
     out.push(...r.Messages);
@@ -357,16 +413,26 @@ export async function receiveBatch(sqs: SQSClient, url: string, batchSize: numbe
 export async function deleteAll(sqs: SQSClient, url: string, messages: readonly Message[]): Promise<void> {
   for (let i = 0; i < messages.length; i += 10) {
     const chunk = messages.slice(i, i + 10);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: url,
+        Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
   }
 }
 
 /** What one delivered payload carries: a single finding (ids found in it) or a digest of `total`. */
-function classify(kind: string, body: string, known: readonly string[]): { digest: boolean; total: number; ids: string[] } {
+function classify(
+  kind: string,
+  body: string,
+  known: readonly string[],
+): { digest: boolean; total: number; ids: string[] } {
   const ids = known.filter((id) => body.includes(id));
   if (kind === 'webhook') {
     const parsed = JSON.parse(body) as { kind: string; digest?: { total: number; findingIds?: string[] } };
-    if (parsed.kind === 'digest') return { digest: true, total: parsed.digest!.total, ids: parsed.digest!.findingIds ?? ids };
+    if (parsed.kind === 'digest')
+      return { digest: true, total: parsed.digest!.total, ids: parsed.digest!.findingIds ?? ids };
     return { digest: false, total: 1, ids };
   }
   if (kind === 'email') {
@@ -396,21 +462,33 @@ function isFindingMessage(message: unknown, raw: string): boolean {
 export async function scenario(world: World, options: ScenarioOptions): Promise<Scenario> {
   const n = ++world.counter;
   const started = Date.now();
-  const dlq = await world.sqs.send(new CreateQueueCommand({ QueueName: `chaos-dlq-${n}`, Attributes: { MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES) } }));
-  const dlqArn = await world.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }));
+  const dlq = await world.sqs.send(
+    new CreateQueueCommand({
+      QueueName: `chaos-dlq-${n}`,
+      Attributes: { MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES) },
+    }),
+  );
+  const dlqArn = await world.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['QueueArn'] }),
+  );
   const main = await world.sqs.send(
     new CreateQueueCommand({
       QueueName: `chaos-main-${n}`,
       Attributes: {
         MaximumMessageSize: String(QUEUE_MAX_MESSAGE_BYTES),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn.Attributes!.QueueArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn.Attributes!.QueueArn,
+          maxReceiveCount: MAX_RECEIVE_COUNT,
+        }),
       },
     }),
   );
   const queues = { main: main.QueueUrl!, dlq: dlq.QueueUrl! };
   const configJson = { delivery: DELIVERY, ...options.config, channels: options.channels.config };
   const validConfig = JSON.stringify(configJson);
-  const secret = await world.secrets.send(new CreateSecretCommand({ Name: `chaos-config-${n}`, SecretString: options.secret ?? validConfig }));
+  const secret = await world.secrets.send(
+    new CreateSecretCommand({ Name: `chaos-config-${n}`, SecretString: options.secret ?? validConfig }),
+  );
 
   const logs: LogLine[] = [];
   const summaries: BatchSummary[] = [];
@@ -476,13 +554,21 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
         }
         played += 1;
         rounds += 1;
-        const failures = new Set((await invoke(messages.map((m) => ({ messageId: m.MessageId!, body: m.Body! })))).map((f) => f.itemIdentifier));
+        const failures = new Set(
+          (await invoke(messages.map((m) => ({ messageId: m.MessageId!, body: m.Body! })))).map(
+            (f) => f.itemIdentifier,
+          ),
+        );
         for (const m of messages) {
           if (!failures.has(m.MessageId!)) continue;
           const parsed = parseRecord(m.MessageId!, m.Body!);
           if (parsed.ok) returnedIds.add(parsed.item.event.detail.id);
         }
-        await deleteAll(world.sqs, queues.main, messages.filter((m) => !failures.has(m.MessageId!)));
+        await deleteAll(
+          world.sqs,
+          queues.main,
+          messages.filter((m) => !failures.has(m.MessageId!)),
+        );
       }
       return played;
     },
@@ -500,7 +586,8 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
         for (const channel of config.channels) {
           if (!channel.enabled) continue;
           const allowArchived = channel.type === 'pagerduty' && channel.resolveOnArchive;
-          if (decide(finding, effectiveRules(config.defaults, channel), emptyHistory, allowArchived).notify) expected.add(pair(finding.id, channel.name));
+          if (decide(finding, effectiveRules(config.defaults, channel), emptyHistory, allowArchived).notify)
+            expected.add(pair(finding.id, channel.name));
         }
       }
       const knownIds = [...known];
@@ -509,13 +596,22 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
       // processor's own "delivered" log, checked against the totals the destination saw.
       const delivered = new Map<string, number>();
       const accepted = new Map<string, Attempt[]>();
-      const add = (id: string, channel: string) => delivered.set(pair(id, channel), (delivered.get(pair(id, channel)) ?? 0) + 1);
+      const add = (id: string, channel: string) =>
+        delivered.set(pair(id, channel), (delivered.get(pair(id, channel)) ?? 0) + 1);
       const mismatches: string[] = [];
-      const late = [...options.channels.destinations.values()].reduce((sum, d) => sum + d.attempts.filter((a) => a.late).length, 0);
-      const destinations = new Map<string, Attempt[]>([...options.channels.destinations].map(([name, d]) => [name, d.attempts]));
+      const late = [...options.channels.destinations.values()].reduce(
+        (sum, d) => sum + d.attempts.filter((a) => a.late).length,
+        0,
+      );
+      const destinations = new Map<string, Attempt[]>(
+        [...options.channels.destinations].map(([name, d]) => [name, d.attempts]),
+      );
       if (options.channels.snsQueueUrl) {
         const messages = await receiveAll(world.sqs, options.channels.snsQueueUrl);
-        destinations.set('sns', messages.map((m) => ({ at: 0, body: m.Body!, answer: 'published', accepted: true, late: false })));
+        destinations.set(
+          'sns',
+          messages.map((m) => ({ at: 0, body: m.Body!, answer: 'published', accepted: true, late: false })),
+        );
       }
       for (const [channel, attempts] of destinations) {
         const kind = options.channels.config.find((c) => c.name === channel)?.type as string;
@@ -528,9 +624,18 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
           else for (const id of c.ids) add(id, channel);
         }
         const loggedDigestIds = logs
-          .filter((l) => l.message === 'delivered' && l.channel === channel && Array.isArray(l.findings) && (l.findings as string[]).length > 1)
+          .filter(
+            (l) =>
+              l.message === 'delivered' &&
+              l.channel === channel &&
+              Array.isArray(l.findings) &&
+              (l.findings as string[]).length > 1,
+          )
           .flatMap((l) => l.findings as string[]);
-        if (loggedDigestIds.length !== digestTotal) mismatches.push(`${channel}: destination accepted digests of ${digestTotal}, processor logged ${loggedDigestIds.length}`);
+        if (loggedDigestIds.length !== digestTotal)
+          mismatches.push(
+            `${channel}: destination accepted digests of ${digestTotal}, processor logged ${loggedDigestIds.length}`,
+          );
         for (const id of loggedDigestIds) add(id, channel);
       }
 
@@ -543,7 +648,9 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
         }
         return { parsed, raw: m.Body! };
       });
-      const deadLetters = dead.filter((d) => d.parsed.guarddutyNotify === 'dead-letter').map((d) => withOriginal(d.parsed as Record<string, unknown>));
+      const deadLetters = dead
+        .filter((d) => d.parsed.guarddutyNotify === 'dead-letter')
+        .map((d) => withOriginal(d.parsed as Record<string, unknown>));
       const redrivenRaw = dead.filter((d) => d.parsed.guarddutyNotify !== 'dead-letter');
       const redriven = redrivenRaw.map((d) => d.parsed);
       const inDlq = new Set<string>();
@@ -554,8 +661,12 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
       }
       for (const r of redriven) {
         const envelope = r as { guarddutyNotify?: string; channels?: string[]; detail?: { id?: string } };
-        const id = envelope.guarddutyNotify === 'retry' ? withOriginal(r as Record<string, unknown>).event?.detail?.id : envelope.detail?.id;
-        const names = envelope.guarddutyNotify === 'retry' ? (envelope.channels ?? []) : config.channels.map((c) => c.name);
+        const id =
+          envelope.guarddutyNotify === 'retry'
+            ? withOriginal(r as Record<string, unknown>).event?.detail?.id
+            : envelope.detail?.id;
+        const names =
+          envelope.guarddutyNotify === 'retry' ? (envelope.channels ?? []) : config.channels.map((c) => c.name);
         if (id) for (const c of names) inDlq.add(pair(id, c));
       }
 
@@ -563,13 +674,17 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
       const lost = [...expected].filter((p) => !delivered.has(p) && !inDlq.has(p));
       const retried = new Set<string>([...expected].filter((p) => returnedIds.has(p.split(' → ')[0]!)));
       for (const l of logs) {
-        if (l.message === 'delivered' && Number(l.attempts) > 1) for (const id of l.findings as string[]) retried.add(pair(id, String(l.channel)));
-        if (l.message === 're-queued failed channels') for (const c of l.channels as string[]) retried.add(pair(String(l.findingId), c));
+        if (l.message === 'delivered' && Number(l.attempts) > 1)
+          for (const id of l.findings as string[]) retried.add(pair(id, String(l.channel)));
+        if (l.message === 're-queued failed channels')
+          for (const c of l.channels as string[]) retried.add(pair(String(l.findingId), c));
       }
       const notes = [
         ...(stuck > 0 ? [`${stuck} still queued`] : []),
         ...mismatches,
-        ...(redriven.length > 0 ? [`${redriven.length} message(s) moved to the DLQ by SQS redrive, without a reason`] : []),
+        ...(redriven.length > 0
+          ? [`${redriven.length} message(s) moved to the DLQ by SQS redrive, without a reason`]
+          : []),
         ...(thrown.length > 0 ? [`processBatch threw ${thrown.length}× (${String(thrown[0]).slice(0, 80)})`] : []),
       ];
       const row: TallyRow = {
@@ -581,7 +696,9 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
         delivered: [...expected].filter((p) => delivered.has(p)).length,
         retried: retried.size,
         deadLettered: [...expected].filter((p) => !delivered.has(p) && inDlq.has(p)).length,
-        rejected: deadLetters.filter((d) => d.channel === null).length + redrivenRaw.filter((r) => !isFindingMessage(r.parsed, r.raw)).length,
+        rejected:
+          deadLetters.filter((d) => d.channel === null).length +
+          redrivenRaw.filter((r) => !isFindingMessage(r.parsed, r.raw)).length,
         duplicated: duplicates.length,
         lost: lost.length,
         late,
@@ -593,7 +710,20 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
       if (stuck > 0) row.lost += stuck;
       recordTally(row);
       await options.channels.close();
-      return { row, deadLetters, redriven, delivered, duplicates, lost, summaries, logs, requeueDelays, thrown, accepted, attempts: destinations };
+      return {
+        row,
+        deadLetters,
+        redriven,
+        delivered,
+        duplicates,
+        lost,
+        summaries,
+        logs,
+        requeueDelays,
+        thrown,
+        accepted,
+        attempts: destinations,
+      };
     },
   };
 }

@@ -15,7 +15,16 @@ import type { NormalisedFinding } from '../../src/finding/model.js';
 import { normaliseFinding } from '../../src/finding/normalise.js';
 import { buildDigest, type Digest } from '../../src/route/digest.js';
 import { fixtureNames, rawFixture } from '../helpers/fixtures.js';
-import { ARABIC_LETTER_MARK, forbiddenChar, INJECTIONS, KEEP_KEYS, hostileCopy, replaceableLeaves, strings, type Injection } from './corpus.js';
+import {
+  ARABIC_LETTER_MARK,
+  forbiddenChar,
+  INJECTIONS,
+  KEEP_KEYS,
+  hostileCopy,
+  replaceableLeaves,
+  strings,
+  type Injection,
+} from './corpus.js';
 
 /*
  * Hostile content: every injection string in every attacker-influenced field
@@ -28,15 +37,48 @@ import { ARABIC_LETTER_MARK, forbiddenChar, INJECTIONS, KEEP_KEYS, hostileCopy, 
 
 const HMAC_SECRET = 'chaos-hmac-secret-0123456789abcdef';
 const CHANNELS: Record<ChannelType, Channel> = {
-  slack: ChannelSchema.parse({ name: 'slack', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX' }),
-  teams: ChannelSchema.parse({ name: 'teams', type: 'teams', webhookUrl: 'https://example.webhook.office.com/workflows/x' }),
-  googleChat: ChannelSchema.parse({ name: 'chat', type: 'googleChat', webhookUrl: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t' }),
-  email: ChannelSchema.parse({ name: 'email', type: 'email', smtp: { host: 'smtp.example.com' }, from: 'GuardDuty <gd@example.com>', to: ['sec@example.com'] }),
+  slack: ChannelSchema.parse({
+    name: 'slack',
+    type: 'slack',
+    webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX',
+  }),
+  teams: ChannelSchema.parse({
+    name: 'teams',
+    type: 'teams',
+    webhookUrl: 'https://example.webhook.office.com/workflows/x',
+  }),
+  googleChat: ChannelSchema.parse({
+    name: 'chat',
+    type: 'googleChat',
+    webhookUrl: 'https://chat.googleapis.com/v1/spaces/A/messages?key=k&token=t',
+  }),
+  email: ChannelSchema.parse({
+    name: 'email',
+    type: 'email',
+    smtp: { host: 'smtp.example.com' },
+    from: 'GuardDuty <gd@example.com>',
+    to: ['sec@example.com'],
+  }),
   sns: ChannelSchema.parse({ name: 'sns', type: 'sns', topicArn: 'arn:aws:sns:us-east-1:111122223333:guardduty' }),
-  pagerduty: ChannelSchema.parse({ name: 'pd', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', resolveOnArchive: false }),
-  webhook: ChannelSchema.parse({ name: 'siem', type: 'webhook', url: 'https://siem.example.com/in', hmacSecret: HMAC_SECRET }),
+  pagerduty: ChannelSchema.parse({
+    name: 'pd',
+    type: 'pagerduty',
+    routingKey: 'R0UT1NGKEY0000000000000000000000',
+    resolveOnArchive: false,
+  }),
+  webhook: ChannelSchema.parse({
+    name: 'siem',
+    type: 'webhook',
+    url: 'https://siem.example.com/in',
+    hmacSecret: HMAC_SECRET,
+  }),
 };
-const SLACK_WITH_MENTION = ChannelSchema.parse({ name: 'slack2', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/T000/B000/YYYY', mention: '<!here>' });
+const SLACK_WITH_MENTION = ChannelSchema.parse({
+  name: 'slack2',
+  type: 'slack',
+  webhookUrl: 'https://hooks.slack.com/services/T000/B000/YYYY',
+  mention: '<!here>',
+});
 const TYPES = Object.keys(CHANNELS) as ChannelType[];
 
 /** The only links any payload may carry: GuardDuty console pages built from validated ids. */
@@ -54,7 +96,10 @@ function event(name: string, replace: (s: string) => string, keep = KEEP_KEYS): 
 const render = (type: ChannelType, finding: NormalisedFinding, channel: Channel = CHANNELS[type]) =>
   (CHANNEL_ADAPTERS[type] as unknown as { render(f: NormalisedFinding, c: Channel): unknown }).render(finding, channel);
 const renderDigest = (type: ChannelType, digest: Digest) =>
-  (CHANNEL_ADAPTERS[type] as unknown as { renderDigest(d: Digest, c: Channel): unknown }).renderDigest(digest, CHANNELS[type]);
+  (CHANNEL_ADAPTERS[type] as unknown as { renderDigest(d: Digest, c: Channel): unknown }).renderDigest(
+    digest,
+    CHANNELS[type],
+  );
 
 // --- Template tags: everything the renderers' own markup can contain -------------
 
@@ -65,7 +110,15 @@ function chatSlots(payload: unknown): { html: string[]; plain: string[]; urls: s
   const html: string[] = [];
   const plain: string[] = [];
   const urls: string[] = [];
-  const p = payload as { text: string; cardsV2: Array<{ card: { header: { title: string; subtitle?: string }; sections: Array<{ header?: string; widgets: Array<Record<string, any>> }> } }> };
+  const p = payload as {
+    text: string;
+    cardsV2: Array<{
+      card: {
+        header: { title: string; subtitle?: string };
+        sections: Array<{ header?: string; widgets: Array<Record<string, any>> }>;
+      };
+    }>;
+  };
   plain.push(p.text, p.cardsV2[0]!.card.header.title, p.cardsV2[0]!.card.header.subtitle ?? '');
   for (const section of p.cardsV2[0]!.card.sections) {
     if (section.header) html.push(section.header);
@@ -89,9 +142,13 @@ function chatSlots(payload: unknown): { html: string[]; plain: string[]; urls: s
 }
 
 function learnTemplates(finding: NormalisedFinding | Digest, digest: boolean): void {
-  const email = (digest ? renderDigest('email', finding as Digest) : render('email', finding as NormalisedFinding)) as { html: string };
+  const email = (digest ? renderDigest('email', finding as Digest) : render('email', finding as NormalisedFinding)) as {
+    html: string;
+  };
   for (const tag of email.html.match(TAG) ?? []) universe.email.add(tag);
-  const chat = digest ? renderDigest('googleChat', finding as Digest) : render('googleChat', finding as NormalisedFinding);
+  const chat = digest
+    ? renderDigest('googleChat', finding as Digest)
+    : render('googleChat', finding as NormalisedFinding);
   for (const slot of chatSlots(chat).html) for (const tag of slot.match(TAG) ?? []) universe.chat.add(tag);
 }
 
@@ -101,7 +158,10 @@ beforeAll(() => {
     const findings = fixtureNames().map((name) => normaliseFinding(event(name, replacement), 'prod-payments'));
     for (const f of findings) learnTemplates(f, false);
     learnTemplates(buildDigest(findings), true);
-    learnTemplates(buildDigest(findings.filter((f) => f.partition === 'aws' && f.region === findings[0]!.region)), true);
+    learnTemplates(
+      buildDigest(findings.filter((f) => f.partition === 'aws' && f.region === findings[0]!.region)),
+      true,
+    );
   }
 });
 
@@ -124,11 +184,16 @@ function unescaped(text: string, specials: string): string[] {
 
 function htmlProblems(where: string, html: string, allowed: ReadonlySet<string>): string[] {
   const problems: string[] = [];
-  for (const tag of html.match(TAG) ?? []) if (!allowed.has(tag)) problems.push(`${where}: tag not from the template: ${tag.slice(0, 80)}`);
+  for (const tag of html.match(TAG) ?? [])
+    if (!allowed.has(tag)) problems.push(`${where}: tag not from the template: ${tag.slice(0, 80)}`);
   const text = html.replace(TAG, '');
-  if (/[<>]/.test(text)) problems.push(`${where}: raw < or > outside tags: …${text.slice(Math.max(0, text.search(/[<>]/) - 30), text.search(/[<>]/) + 30)}…`);
+  if (/[<>]/.test(text))
+    problems.push(
+      `${where}: raw < or > outside tags: …${text.slice(Math.max(0, text.search(/[<>]/) - 30), text.search(/[<>]/) + 30)}…`,
+    );
   if (/&(?!(?:amp|lt|gt|quot|#39|nbsp);)/.test(text)) problems.push(`${where}: a bare & or foreign entity`);
-  for (const m of html.matchAll(/\bhref="([^"]*)"/g)) if (!CONSOLE_URL.test(m[1]!.replaceAll('&amp;', '&'))) problems.push(`${where}: link to ${m[1]}`);
+  for (const m of html.matchAll(/\bhref="([^"]*)"/g))
+    if (!CONSOLE_URL.test(m[1]!.replaceAll('&amp;', '&'))) problems.push(`${where}: link to ${m[1]}`);
   if (/\son[a-z]+=/i.test((html.match(TAG) ?? []).join(''))) problems.push(`${where}: an event-handler attribute`);
   return problems;
 }
@@ -139,7 +204,8 @@ const slackTexts = (payload: unknown): Array<{ type: string; text: string }> => 
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') out.push({ type: o.type, text: o.text });
+      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string')
+        out.push({ type: o.type, text: o.text });
       Object.values(o).forEach(walk);
     }
   };
@@ -147,26 +213,36 @@ const slackTexts = (payload: unknown): Array<{ type: string; text: string }> => 
   return out;
 };
 
-function check(type: ChannelType, payload: unknown, expected: { finding?: NormalisedFinding; digest?: Digest }, mention?: string): string[] {
+function check(
+  type: ChannelType,
+  payload: unknown,
+  expected: { finding?: NormalisedFinding; digest?: Digest },
+  mention?: string,
+): string[] {
   const problems: string[] = [];
   // Common to all: no invisible/control characters anywhere, only console links.
   const all = type === 'webhook' ? strings(JSON.parse((payload as { body: string }).body)) : strings(payload);
   for (const s of all) {
     const bad = forbiddenChar(s.value);
     if (bad) problems.push(`${s.path}: U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
-    if (URL_KEYS.test(s.path) && !CONSOLE_URL.test(s.value)) problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
+    if (URL_KEYS.test(s.path) && !CONSOLE_URL.test(s.value))
+      problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
   }
   switch (type) {
     case 'slack': {
       const parsed = SlackPayloadSchema.safeParse(payload);
       if (!parsed.success) problems.push(`slack: outside Block Kit limits: ${parsed.error.issues[0]?.message}`);
       const top = (payload as { text: string }).text;
-      const texts = [...slackTexts(payload), { type: 'mrkdwn', text: mention && top.startsWith(mention) ? top.slice(mention.length) : top }];
+      const texts = [
+        ...slackTexts(payload),
+        { type: 'mrkdwn', text: mention && top.startsWith(mention) ? top.slice(mention.length) : top },
+      ];
       for (const { type: kind, text } of texts) {
         if (/[<>]/.test(text)) problems.push(`slack ${kind}: raw < or >: ${text.slice(0, 120)}`);
         if (kind === 'mrkdwn') {
           if (/&(?!(?:amp|lt|gt);)/.test(text)) problems.push('slack mrkdwn: a bare & or foreign entity');
-          if (/@(channel|here|everyone)\b/i.test(text.replace(/`[^`]*`/g, ''))) problems.push(`slack mrkdwn: a mention word outside code: ${text.slice(0, 120)}`);
+          if (/@(channel|here|everyone)\b/i.test(text.replace(/`[^`]*`/g, '')))
+            problems.push(`slack mrkdwn: a mention word outside code: ${text.slice(0, 120)}`);
         }
       }
       break;
@@ -190,7 +266,8 @@ function check(type: ChannelType, payload: unknown, expected: { finding?: Normal
       if (!parsed.success) problems.push(`googleChat: outside Chat limits: ${parsed.error.issues[0]?.message}`);
       const slots = chatSlots(payload);
       slots.html.forEach((h, i) => problems.push(...htmlProblems(`googleChat html[${i}]`, h, universe.chat)));
-      for (const p of slots.plain) if (/[<>]/.test(p)) problems.push(`googleChat plain text: raw < or >: ${p.slice(0, 120)}`);
+      for (const p of slots.plain)
+        if (/[<>]/.test(p)) problems.push(`googleChat plain text: raw < or >: ${p.slice(0, 120)}`);
       for (const u of slots.urls) if (!CONSOLE_URL.test(u)) problems.push(`googleChat: link to ${u}`);
       break;
     }
@@ -199,7 +276,8 @@ function check(type: ChannelType, payload: unknown, expected: { finding?: Normal
       if (!parsed.success) problems.push(`email: ${parsed.error.issues[0]?.message}`);
       const p = payload as { subject: string; text: string; html: string; headers: Record<string, string> };
       if (/[\r\n]/.test(p.subject)) problems.push('email subject: CR/LF');
-      for (const [k, v] of Object.entries(p.headers)) if (!/^[\x20-\x7E]*$/.test(v)) problems.push(`email header ${k}: not printable ASCII`);
+      for (const [k, v] of Object.entries(p.headers))
+        if (!/^[\x20-\x7E]*$/.test(v)) problems.push(`email header ${k}: not printable ASCII`);
       if (p.text.includes('\r')) problems.push('email text: CR');
       problems.push(...htmlProblems('email html', p.html, universe.email));
       break;
@@ -208,25 +286,39 @@ function check(type: ChannelType, payload: unknown, expected: { finding?: Normal
       const parsed = SnsPayloadSchema.safeParse(payload);
       if (!parsed.success) problems.push(`sns: ${parsed.error.issues[0]?.message}`);
       const p = payload as { subject: string; message: string; attributes: Record<string, string> };
-      if (!/^[\x20-\x7E]{1,99}$/.test(p.subject)) problems.push(`sns subject: not 1-99 printable ASCII: ${JSON.stringify(p.subject)}`);
-      for (const [k, v] of Object.entries(p.attributes)) if (/[\r\n]/.test(v)) problems.push(`sns attribute ${k}: CR/LF`);
+      if (!/^[\x20-\x7E]{1,99}$/.test(p.subject))
+        problems.push(`sns subject: not 1-99 printable ASCII: ${JSON.stringify(p.subject)}`);
+      for (const [k, v] of Object.entries(p.attributes))
+        if (/[\r\n]/.test(v)) problems.push(`sns attribute ${k}: CR/LF`);
       if (p.message.includes('\r')) problems.push('sns message: CR');
       break;
     }
     case 'pagerduty': {
-      const p = payload as { event_action: string; dedup_key: string; payload?: { summary: string }; links?: Array<{ href: string }>; client_url?: string };
+      const p = payload as {
+        event_action: string;
+        dedup_key: string;
+        payload?: { summary: string };
+        links?: Array<{ href: string }>;
+        client_url?: string;
+      };
       if (p.event_action === 'trigger') {
-        if (p.payload!.summary.length > PD_SUMMARY_MAX) problems.push(`pagerduty summary: ${p.payload!.summary.length} characters`);
+        if (p.payload!.summary.length > PD_SUMMARY_MAX)
+          problems.push(`pagerduty summary: ${p.payload!.summary.length} characters`);
         if (/[\r\n]/.test(p.payload!.summary)) problems.push('pagerduty summary: CR/LF');
       }
-      if (expected.finding && p.dedup_key !== expected.finding.id) problems.push('pagerduty: dedup_key is not the finding id');
+      if (expected.finding && p.dedup_key !== expected.finding.id)
+        problems.push('pagerduty: dedup_key is not the finding id');
       break;
     }
     case 'webhook': {
       const p = payload as { body: string; headers: Record<string, string> };
-      const want = expected.finding ? { version: 1, kind: 'finding', finding: expected.finding } : { version: 1, kind: 'digest', digest: expected.digest };
-      if (!isDeepStrictEqual(JSON.parse(p.body), JSON.parse(JSON.stringify(want)))) problems.push('webhook: the body does not round-trip to the normalised finding');
-      if (p.headers[SIGNATURE_HEADER] !== signWebhookBody(p.body, HMAC_SECRET)) problems.push('webhook: signature does not match the body');
+      const want = expected.finding
+        ? { version: 1, kind: 'finding', finding: expected.finding }
+        : { version: 1, kind: 'digest', digest: expected.digest };
+      if (!isDeepStrictEqual(JSON.parse(p.body), JSON.parse(JSON.stringify(want))))
+        problems.push('webhook: the body does not round-trip to the normalised finding');
+      if (p.headers[SIGNATURE_HEADER] !== signWebhookBody(p.body, HMAC_SECRET))
+        problems.push('webhook: signature does not match the body');
       break;
     }
   }
@@ -241,11 +333,14 @@ function problemsFor(injection: Injection, options: { keep?: Set<string>; accoun
     return { name, finding: normaliseFinding(e, options.accountName ?? null) };
   });
   for (const { name, finding } of findings) {
-    for (const type of TYPES) for (const p of check(type, render(type, finding), { finding })) problems.push(`${name} · ${type} · ${p}`);
-    for (const p of check('slack', render('slack', finding, SLACK_WITH_MENTION), { finding }, '<!here> ')) problems.push(`${name} · slack+mention · ${p}`);
+    for (const type of TYPES)
+      for (const p of check(type, render(type, finding), { finding })) problems.push(`${name} · ${type} · ${p}`);
+    for (const p of check('slack', render('slack', finding, SLACK_WITH_MENTION), { finding }, '<!here> '))
+      problems.push(`${name} · slack+mention · ${p}`);
   }
   const digest = buildDigest(findings.map((f) => f.finding));
-  for (const type of TYPES) for (const p of check(type, renderDigest(type, digest), { digest })) problems.push(`digest · ${type} · ${p}`);
+  for (const type of TYPES)
+    for (const p of check(type, renderDigest(type, digest), { digest })) problems.push(`digest · ${type} · ${p}`);
   return problems;
 }
 
@@ -269,7 +364,12 @@ describe('hostile content in every attacker-controlled field, every channel', ()
   });
 
   it('neutralises a hostile account name (Organizations names are printable ASCII chosen by the member account)', () => {
-    expect(problemsFor({ name: 'x', value: 'x' }, { accountName: '<!channel> [x](https://evil.example) <script>alert(1)</script> &amp; *b* @here' })).toEqual([]);
+    expect(
+      problemsFor(
+        { name: 'x', value: 'x' },
+        { accountName: '<!channel> [x](https://evil.example) <script>alert(1)</script> &amp; *b* @here' },
+      ),
+    ).toEqual([]);
   });
 
   it(`strips ${ARABIC_LETTER_MARK.name} like the other bidi marks`, () => {

@@ -5,7 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { forbiddenChar, hostileCopy, strings } from './corpus.js';
 import { firstFail } from './destinations.js';
-import { channels, expectClean, freshEvent, freshEvents, idOf, scenario, startWorld, stopWorld, QUEUE_MAX_MESSAGE_BYTES, type ChannelPlan, type ScenarioOptions, type World } from './harness.js';
+import {
+  channels,
+  expectClean,
+  freshEvent,
+  freshEvents,
+  idOf,
+  scenario,
+  startWorld,
+  stopWorld,
+  QUEUE_MAX_MESSAGE_BYTES,
+  type ChannelPlan,
+  type ScenarioOptions,
+  type World,
+} from './harness.js';
 import { printTally } from './tally.js';
 
 /*
@@ -23,7 +36,9 @@ afterAll(async () => {
   await stopWorld(world);
 });
 
-async function run(options: Omit<ScenarioOptions, 'channels'> & { plan?: ChannelPlan; bodies: Array<string | Record<string, unknown>> }) {
+async function run(
+  options: Omit<ScenarioOptions, 'channels'> & { plan?: ChannelPlan; bodies: Array<string | Record<string, unknown>> },
+) {
   const ch = await channels(world, options.plan);
   const s = await scenario(world, { ...options, channels: ch });
   await s.put(options.bodies);
@@ -46,7 +61,9 @@ function hugeEvent(size: number, base = freshEvent('iam-api-tor')): Record<strin
   d.description = `${'Lorem ipsum dolor sit amet, <!channel> '.repeat(2_500)}END`;
   d.service.action.awsApiCallAction.userAgent = `agent/${'u'.repeat(30_000)}`;
   d.resource.accessKeyDetails.userName = `user-${'n'.repeat(5_000)}`;
-  d.resource.instanceDetails = { tags: Array.from({ length: 100 }, (_, i) => ({ key: `tag-${i}-${'k'.repeat(50)}`, value: 'v'.repeat(200) })) };
+  d.resource.instanceDetails = {
+    tags: Array.from({ length: 100 }, (_, i) => ({ key: `tag-${i}-${'k'.repeat(50)}`, value: 'v'.repeat(200) })),
+  };
   d.service.additionalInfo = { type: 'default', blob: '' };
   const room = size - bytes(event);
   if (room < 0) throw new Error(`base event already ${bytes(event)} bytes`);
@@ -88,7 +105,13 @@ describe('malformed inputs', () => {
       bodies: [bad[0]!, good[0]!, ...bad.slice(1, 9), good[1]!, ...bad.slice(9), good[2]!],
     });
     expectClean(r);
-    expect(r.row).toMatchObject({ inputs: bad.length + 3, pairs: 21, delivered: 21, rejected: bad.length, deadLettered: 0 });
+    expect(r.row).toMatchObject({
+      inputs: bad.length + 3,
+      pairs: 21,
+      delivered: 21,
+      rejected: bad.length,
+      deadLettered: 0,
+    });
     expect(r.deadLetters.every((d) => d.channel === null && (d.reason ?? '').length > 10)).toBe(true);
     const reasons = r.deadLetters.map((d) => d.reason!);
     expect(reasons.filter((x) => x === 'message body is not JSON')).toHaveLength(2);
@@ -102,7 +125,11 @@ describe('malformed inputs', () => {
 describe('findings at the size limit (EventBridge and SQS: 256 KB)', () => {
   it('delivers a finding of 256 KB minus 64 bytes to every channel, truncated within each channel’s limits', async () => {
     const event = hugeEvent(QUEUE_MAX_MESSAGE_BYTES - 64);
-    const r = await run({ name: 'huge finding (256 KB − 64 B), all healthy', expected: 'delivered truncated to every channel, once', bodies: [event] });
+    const r = await run({
+      name: 'huge finding (256 KB − 64 B), all healthy',
+      expected: 'delivered truncated to every channel, once',
+      bodies: [event],
+    });
     expectClean(r);
     expect(r.row).toMatchObject({ pairs: 7, delivered: 7 });
     const webhook = JSON.parse(r.accepted.get('webhook')![0]!.body).finding;
@@ -111,7 +138,8 @@ describe('findings at the size limit (EventBridge and SQS: 256 KB)', () => {
     expect(bytes(r.accepted.get('teams')![0]!.body)).toBeLessThanOrEqual(24_000);
     expect(bytes(r.accepted.get('googleChat')![0]!.body)).toBeLessThanOrEqual(32_000);
     expect(JSON.parse(r.accepted.get('pagerduty')![0]!.body).payload.summary.length).toBeLessThanOrEqual(1_024);
-    for (const name of ['slack', 'teams', 'googleChat', 'pagerduty']) expect(r.accepted.get(name)![0]!.body, name).toContain('…');
+    for (const name of ['slack', 'teams', 'googleChat', 'pagerduty'])
+      expect(r.accepted.get(name)![0]!.body, name).toContain('…');
   });
 
   it('a near-256 KB finding whose webhook fails once is re-queued for the webhook alone (no duplicates)', async () => {
@@ -130,7 +158,7 @@ describe('findings at the size limit (EventBridge and SQS: 256 KB)', () => {
     const event = hugeEvent(QUEUE_MAX_MESSAGE_BYTES - 64);
     (event as { 'detail-type': string })['detail-type'] = 'GuardDuty Findingz';
     const r = await run({
-      name: "huge non-finding (256 KB − 64 B)",
+      name: 'huge non-finding (256 KB − 64 B)',
       expected: "DLQ'd with the reason",
       bodies: [event],
     });
@@ -142,7 +170,11 @@ describe('findings at the size limit (EventBridge and SQS: 256 KB)', () => {
 describe('deeply nested JSON', () => {
   it(`delivers a finding with ${DEEP.toLocaleString('en')} levels of nesting in service.additionalInfo to every channel`, async () => {
     const body = deepBody(freshEvent('ec2-dns-bitcoin'));
-    const r = await run({ name: `nested ${DEEP} levels, all healthy`, expected: 'delivered once to every channel', bodies: [body] });
+    const r = await run({
+      name: `nested ${DEEP} levels, all healthy`,
+      expected: 'delivered once to every channel',
+      bodies: [body],
+    });
     expectClean(r);
     expect(r.row).toMatchObject({ pairs: 7, delivered: 7 });
   });
@@ -175,14 +207,22 @@ describe('deeply nested JSON', () => {
 function deepBody(event: Record<string, unknown>): string {
   const e = event as { detail: { service: Record<string, unknown> } };
   e.detail.service.additionalInfo = 'X-NESTED-X';
-  return JSON.stringify(e).replace('"X-NESTED-X"', `{"type":"default","nested":${'{"n":'.repeat(DEEP)}0${'}'.repeat(DEEP)}}`);
+  return JSON.stringify(e).replace(
+    '"X-NESTED-X"',
+    `{"type":"default","nested":${'{"n":'.repeat(DEEP)}0${'}'.repeat(DEEP)}}`,
+  );
 }
 
 describe('Unicode, emoji, bidi marks and control characters', () => {
   it('delivers findings with them in every field once, with controls and bidi overrides removed and emoji kept', async () => {
-    const suffix = ' Ünïcødé 日本語 العربية עברית 🔥💀 \u202Etxt.exe\u202C \u2066x\u2069 \u200B\u200E\u200F\uFEFF nul\u0000 bel\u0007 esc\u001B[0m c1\u0085 ls\u2028';
+    const suffix =
+      ' Ünïcødé 日本語 العربية עברית 🔥💀 \u202Etxt.exe\u202C \u2066x\u2069 \u200B\u200E\u200F\uFEFF nul\u0000 bel\u0007 esc\u001B[0m c1\u0085 ls\u2028';
     const events = freshEvents(3, 11).map((e) => hostileCopy(e, (s) => `${s}${suffix}`));
-    const r = await run({ name: 'Unicode/emoji/RTL/control chars in every field', expected: 'delivered once, controls and bidi removed, emoji kept', bodies: events });
+    const r = await run({
+      name: 'Unicode/emoji/RTL/control chars in every field',
+      expected: 'delivered once, controls and bidi removed, emoji kept',
+      bodies: events,
+    });
     expectClean(r);
     expect(r.row).toMatchObject({ pairs: 21, delivered: 21 });
     for (const [channel, attempts] of r.accepted) {
@@ -190,12 +230,19 @@ describe('Unicode, emoji, bidi marks and control characters', () => {
         let texts: Array<{ path: string; value: string }>;
         if (channel === 'email') {
           const mail = await simpleParser(a.body);
-          texts = [{ path: 'subject', value: mail.subject ?? '' }, { path: 'text', value: mail.text ?? '' }, { path: 'html', value: String(mail.html) }];
+          texts = [
+            { path: 'subject', value: mail.subject ?? '' },
+            { path: 'text', value: mail.text ?? '' },
+            { path: 'html', value: String(mail.html) },
+          ];
           expect(mail.subject, 'email subject').not.toMatch(/[\r\n]/);
         } else if (channel === 'sns') {
           const note = JSON.parse(a.body) as { Subject: string; Message: string };
           expect(note.Subject, 'sns subject').toMatch(/^[\x20-\x7E]{1,99}$/);
-          texts = [{ path: 'Subject', value: note.Subject }, { path: 'Message', value: note.Message }];
+          texts = [
+            { path: 'Subject', value: note.Subject },
+            { path: 'Message', value: note.Message },
+          ];
         } else texts = strings(JSON.parse(a.body));
         for (const t of texts) expect(forbiddenChar(t.value), `${channel} ${t.path}`).toBeNull();
         expect(texts.map((t) => t.value).join(' '), `${channel} keeps emoji`).toContain('🔥');

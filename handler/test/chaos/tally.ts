@@ -45,7 +45,17 @@ export function tallyRows(): readonly TallyRow[] {
   return rows;
 }
 
-const COLUMNS = ['inputs', 'pairs', 'delivered', 'retried', 'deadLettered', 'rejected', 'duplicated', 'lost', 'late'] as const;
+const COLUMNS = [
+  'inputs',
+  'pairs',
+  'delivered',
+  'retried',
+  'deadLettered',
+  'rejected',
+  'duplicated',
+  'lost',
+  'late',
+] as const;
 const HEADERS: Record<(typeof COLUMNS)[number], string> = {
   inputs: 'inputs',
   pairs: 'pairs',
@@ -70,7 +80,9 @@ export function formatTally(title: string, list: readonly TallyRow[]): string {
   const line = (label: string, r: Pick<TallyRow, (typeof COLUMNS)[number]> & { ms?: number }) =>
     `${pad(label.length > width ? `${label.slice(0, width - 1)}…` : label, width)}  ${COLUMNS.map((c) => pad(String(r[c]), 10, true)).join('')}  ${pad(r.ms === undefined ? '' : String(r.ms), 6, true)}`;
   const sum = (subset: readonly TallyRow[]) => {
-    const total = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<(typeof COLUMNS)[number], number> & { ms: number };
+    const total = Object.fromEntries(COLUMNS.map((c) => [c, 0])) as Record<(typeof COLUMNS)[number], number> & {
+      ms: number;
+    };
     total.ms = 0;
     for (const r of subset) {
       for (const c of COLUMNS) total[c] += r[c];
@@ -81,11 +93,21 @@ export function formatTally(title: string, list: readonly TallyRow[]): string {
   const clean = list.filter((r) => !r.knownBug);
   const bugs = list.filter((r) => r.knownBug);
   const rule = '-'.repeat(head.length);
-  const out = [``, `${title}`, rule, head, rule, ...list.map((r) => line(name(r), r)), rule, line(`TOTAL (${clean.length} scenarios)`, sum(clean))];
+  const out = [
+    ``,
+    `${title}`,
+    rule,
+    head,
+    rule,
+    ...list.map((r) => line(name(r), r)),
+    rule,
+    line(`TOTAL (${clean.length} scenarios)`, sum(clean)),
+  ];
   if (bugs.length > 0) out.push(line(`KNOWN BUGS (${bugs.length} scenarios, it.fails)`, sum(bugs)));
   out.push(rule);
   const notes = list.filter((r) => r.note || r.knownBug);
-  for (const r of notes) out.push(`  ${r.scenario}: ${[r.note, r.knownBug ? `BUG: ${r.knownBug}` : null].filter(Boolean).join(' · ')}`);
+  for (const r of notes)
+    out.push(`  ${r.scenario}: ${[r.note, r.knownBug ? `BUG: ${r.knownBug}` : null].filter(Boolean).join(' · ')}`);
   out.push('', 'Expected outcome per scenario:');
   for (const r of list) out.push(`  ${name(r)}: ${r.expected}`);
   return out.join('\n');

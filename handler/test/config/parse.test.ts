@@ -11,7 +11,13 @@ const valid = {
   channels: [
     { name: 'sec-slack', type: 'slack', webhookUrl: SLACK_URL, exclude: { types: ['Recon:*'] } },
     { name: 'oncall', type: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', minSeverity: 'CRITICAL' },
-    { name: 'mail', type: 'email', smtp: { host: 'smtp.example.com', user: 'u', pass: 'hunter2hunter2' }, from: 'gd@example.com', to: ['sec@example.com'] },
+    {
+      name: 'mail',
+      type: 'email',
+      smtp: { host: 'smtp.example.com', user: 'u', pass: 'hunter2hunter2' },
+      from: 'gd@example.com',
+      to: ['sec@example.com'],
+    },
   ],
 };
 
@@ -35,14 +41,20 @@ describe('parseConfig', () => {
   });
 
   it('names the JSON path and what is expected', () => {
-    const error = errorOf({ channels: [{ name: 'a', type: 'email', smtp: { host: 'h', port: 99999 }, from: 'x@y.z', to: ['not-an-email'] }] });
+    const error = errorOf({
+      channels: [{ name: 'a', type: 'email', smtp: { host: 'h', port: 99999 }, from: 'x@y.z', to: ['not-an-email'] }],
+    });
     expect(error.message).toContain('channels[0].smtp.port');
     expect(error.message).toContain('channels[0].to[0]');
   });
 
   it('rejects unknown channel types and misspelt keys', () => {
-    expect(errorOf({ channels: [{ name: 'a', type: 'discord', webhookUrl: 'https://x.example' }] }).message).toMatch(/channels\[0\]/);
-    expect(errorOf({ channels: [{ name: 'a', type: 'slack', webhookURL: SLACK_URL }] }).message).toMatch(/unknown key\(s\) "webhookURL"/);
+    expect(errorOf({ channels: [{ name: 'a', type: 'discord', webhookUrl: 'https://x.example' }] }).message).toMatch(
+      /channels\[0\]/,
+    );
+    expect(errorOf({ channels: [{ name: 'a', type: 'slack', webhookURL: SLACK_URL }] }).message).toMatch(
+      /unknown key\(s\) "webhookURL"/,
+    );
   });
 
   it('rejects duplicate channel names', () => {
@@ -51,30 +63,59 @@ describe('parseConfig', () => {
   });
 
   it('accepts plain http only for loopback receivers', () => {
-    expect(() => parseConfig(JSON.stringify({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://127.0.0.1:9/x' }] }))).not.toThrow();
-    expect(errorOf({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://hooks.example.com/x' }] }).message).toMatch(/https/);
+    expect(() =>
+      parseConfig(JSON.stringify({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://127.0.0.1:9/x' }] })),
+    ).not.toThrow();
+    expect(
+      errorOf({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://hooks.example.com/x' }] }).message,
+    ).toMatch(/https/);
   });
 
   it('rejects webhook headers the channel sets itself, in any case, naming each one and not its value', () => {
-    const webhook = (headers: Record<string, string>) => ({ channels: [{ name: 'siem', type: 'webhook', url: 'https://siem.example/hook', headers }] });
-    const reserved = ['Content-Type', 'content-length', 'Content-Encoding', 'TRANSFER-ENCODING', 'Host', 'Connection', 'X-GuardDuty-Notify-Signature', 'x-guardduty-notify-timestamp'];
+    const webhook = (headers: Record<string, string>) => ({
+      channels: [{ name: 'siem', type: 'webhook', url: 'https://siem.example/hook', headers }],
+    });
+    const reserved = [
+      'Content-Type',
+      'content-length',
+      'Content-Encoding',
+      'TRANSFER-ENCODING',
+      'Host',
+      'Connection',
+      'X-GuardDuty-Notify-Signature',
+      'x-guardduty-notify-timestamp',
+    ];
     for (const name of reserved) {
       const error = errorOf(webhook({ Authorization: 'Bearer ok-token-value', [name]: 'forged-header-value' }));
-      expect(error.issues).toEqual([`channels[0].headers.${name}: "${name}" is a reserved header name (guardduty-notify sets it itself); remove it from headers`]);
+      expect(error.issues).toEqual([
+        `channels[0].headers.${name}: "${name}" is a reserved header name (guardduty-notify sets it itself); remove it from headers`,
+      ]);
       expect(error.message).not.toContain('forged-header-value');
     }
     expect(errorOf(webhook({ Host: 'a', 'X-GuardDuty-Notify-Id': 'b' })).issues).toHaveLength(2);
-    expect(() => parseConfig(JSON.stringify(webhook({ Authorization: 'Bearer ok-token-value', 'X-GuardDuty-Tenant': 'sec', 'X-Hosted-By': 'x' })))).not.toThrow();
+    expect(() =>
+      parseConfig(
+        JSON.stringify(
+          webhook({ Authorization: 'Bearer ok-token-value', 'X-GuardDuty-Tenant': 'sec', 'X-Hosted-By': 'x' }),
+        ),
+      ),
+    ).not.toThrow();
   });
 
   it('rejects a webhook header value that could not be sent (line breaks, controls, non-ASCII), naming the header and not its value', () => {
-    const webhook = (headers: Record<string, string>) => ({ channels: [{ name: 'siem', type: 'webhook', url: 'https://siem.example/hook', headers }] });
+    const webhook = (headers: Record<string, string>) => ({
+      channels: [{ name: 'siem', type: 'webhook', url: 'https://siem.example/hook', headers }],
+    });
     for (const value of ['Bearer secret-token\r\nX-Injected: 1', 'secret-token\u0000', 'sécret-token']) {
       const error = errorOf(webhook({ Authorization: value }));
-      expect(error.issues).toEqual(['channels[0].headers.Authorization: header values are printable ASCII on one line (no CR/LF or control characters)']);
+      expect(error.issues).toEqual([
+        'channels[0].headers.Authorization: header values are printable ASCII on one line (no CR/LF or control characters)',
+      ]);
       expect(error.message).not.toContain('secret-token');
     }
-    expect(() => parseConfig(JSON.stringify(webhook({ Authorization: 'Bearer a.b-c_d~e+f/g=', 'X-Tenant': 'sec ops\t1' })))).not.toThrow();
+    expect(() =>
+      parseConfig(JSON.stringify(webhook({ Authorization: 'Bearer a.b-c_d~e+f/g=', 'X-Tenant': 'sec ops\t1' }))),
+    ).not.toThrow();
   });
 
   it('reports broken JSON without echoing its content', () => {
@@ -84,19 +125,27 @@ describe('parseConfig', () => {
   });
 
   it('never echoes secret values in validation errors', () => {
-    const error = errorOf({ channels: [{ name: 'a', type: 'pagerduty', routingKey: 'short-secret-key-value' }, { name: 'b', type: 'slack', webhookUrl: 42 }] });
+    const error = errorOf({
+      channels: [
+        { name: 'a', type: 'pagerduty', routingKey: 'short-secret-key-value' },
+        { name: 'b', type: 'slack', webhookUrl: 42 },
+      ],
+    });
     expect(error.message).not.toContain('short-secret-key-value');
     expect(error.message).toContain('channels[0].routingKey');
   });
 
   it('lists secret values for redaction', () => {
-    expect(secretValues(parseConfig(JSON.stringify(valid)))).toEqual(expect.arrayContaining([SLACK_URL, 'R0UT1NGKEY0000000000000000000000', 'hunter2hunter2']));
+    expect(secretValues(parseConfig(JSON.stringify(valid)))).toEqual(
+      expect.arrayContaining([SLACK_URL, 'R0UT1NGKEY0000000000000000000000', 'hunter2hunter2']),
+    );
   });
 });
 
 describe('configJsonSchema', () => {
   it('describes every channel type', () => {
     const text = JSON.stringify(configJsonSchema());
-    for (const type of ['slack', 'googleChat', 'email', 'sns', 'teams', 'pagerduty', 'webhook']) expect(text).toContain(`"const":"${type}"`);
+    for (const type of ['slack', 'googleChat', 'email', 'sns', 'teams', 'pagerduty', 'webhook'])
+      expect(text).toContain(`"const":"${type}"`);
   });
 });

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createConfigSource } from '../../src/config/source.js';
 import { ConfigError } from '../../src/config/errors.js';
 
-const good = JSON.stringify({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/C' }] });
-const rotated = JSON.stringify({ channels: [{ name: 'b', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/D' }] });
+const good = JSON.stringify({
+  channels: [{ name: 'a', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/C' }],
+});
+const rotated = JSON.stringify({
+  channels: [{ name: 'b', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/D' }],
+});
 
 describe('createConfigSource', () => {
   it('reads once per refresh interval and picks up rotated values', async () => {
@@ -24,7 +28,12 @@ describe('createConfigSource', () => {
     let now = 0;
     let value = good;
     const stale: ConfigError[] = [];
-    const source = createConfigSource({ read: async () => value, refreshMs: 10, now: () => now, onStaleConfig: (e) => stale.push(e) });
+    const source = createConfigSource({
+      read: async () => value,
+      refreshMs: 10,
+      now: () => now,
+      onStaleConfig: (e) => stale.push(e),
+    });
     await source.get();
     value = '{"channels": []}';
     now = 100;
@@ -33,7 +42,14 @@ describe('createConfigSource', () => {
   });
 
   it('throws a ConfigError when no good config was ever loaded', async () => {
-    const source = createConfigSource({ read: async () => { throw Object.assign(new Error('Secrets Manager can\'t find the specified secret.'), { name: 'ResourceNotFoundException' }); }, refreshMs: 10 });
+    const source = createConfigSource({
+      read: async () => {
+        throw Object.assign(new Error("Secrets Manager can't find the specified secret."), {
+          name: 'ResourceNotFoundException',
+        });
+      },
+      refreshMs: 10,
+    });
     await expect(source.get()).rejects.toThrow(/could not read the config secret \(ResourceNotFoundException/);
   });
 

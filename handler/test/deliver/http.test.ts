@@ -52,21 +52,30 @@ describe('postWithRetry', () => {
 
   it('does not retry a 400 and classifies 404 as a config problem', async () => {
     receiver = await startReceiver(() => ({ status: 400, body: 'invalid_payload' }));
-    expect(await failure(postWithRetry(receiver.url('/a'), '{}', {}, policy, 'l', recordingDeps()))).toMatchObject({ kind: 'permanent', message: 'l: HTTP 400 invalid_payload' });
+    expect(await failure(postWithRetry(receiver.url('/a'), '{}', {}, policy, 'l', recordingDeps()))).toMatchObject({
+      kind: 'permanent',
+      message: 'l: HTTP 400 invalid_payload',
+    });
     expect(receiver.requests).toHaveLength(1);
     receiver.fallback = () => ({ status: 404, body: 'no_service' });
-    expect((await failure(postWithRetry(receiver.url('/a'), '{}', {}, policy, 'l', recordingDeps()))).kind).toBe('config');
+    expect((await failure(postWithRetry(receiver.url('/a'), '{}', {}, policy, 'l', recordingDeps()))).kind).toBe(
+      'config',
+    );
   });
 
   it('times out a slow receiver and retries', async () => {
     receiver = await startReceiver(() => ({ status: 200, delayMs: 2000 }));
-    const error = await failure(postWithRetry(receiver.url('/slow'), '{}', {}, { ...policy, timeoutMs: 100, attempts: 2 }, 'l', recordingDeps()));
+    const error = await failure(
+      postWithRetry(receiver.url('/slow'), '{}', {}, { ...policy, timeoutMs: 100, attempts: 2 }, 'l', recordingDeps()),
+    );
     expect(error).toMatchObject({ kind: 'retryable', message: 'l: timed out', details: { attempts: 2 } });
   });
 
   it('treats a reset connection and a closed port as retryable network errors', async () => {
     receiver = await startReceiver(() => ({ reset: true }));
-    expect((await failure(postWithRetry(receiver.url('/r'), '{}', {}, policy, 'l', recordingDeps()))).kind).toBe('retryable');
+    expect((await failure(postWithRetry(receiver.url('/r'), '{}', {}, policy, 'l', recordingDeps()))).kind).toBe(
+      'retryable',
+    );
     const port = await closedPort();
     const error = await failure(postWithRetry(`http://127.0.0.1:${port}/x`, '{}', {}, policy, 'l', recordingDeps()));
     expect(error.message).toBe('l: network error ECONNREFUSED');
@@ -75,16 +84,33 @@ describe('postWithRetry', () => {
   it('does not retry a request that cannot be built (a header value with a line break): a config failure', async () => {
     receiver = await startReceiver();
     const deps = recordingDeps();
-    const error = await failure(postWithRetry(receiver.url('/h'), '{}', { authorization: 'Bearer x\r\nX-Injected: 1' }, policy, 'webhook "siem"', deps));
-    expect(error).toMatchObject({ kind: 'config', message: 'webhook "siem": cannot send the request (ERR_INVALID_CHAR)', details: { attempts: 1 } });
+    const error = await failure(
+      postWithRetry(
+        receiver.url('/h'),
+        '{}',
+        { authorization: 'Bearer x\r\nX-Injected: 1' },
+        policy,
+        'webhook "siem"',
+        deps,
+      ),
+    );
+    expect(error).toMatchObject({
+      kind: 'config',
+      message: 'webhook "siem": cannot send the request (ERR_INVALID_CHAR)',
+      details: { attempts: 1 },
+    });
     expect(receiver.requests).toHaveLength(0);
     expect(deps.slept).toEqual([]);
-    expect((await failure(postWithRetry('ftp://127.0.0.1/x', '{}', {}, policy, 'l', recordingDeps()))).kind).toBe('config');
+    expect((await failure(postWithRetry('ftp://127.0.0.1/x', '{}', {}, policy, 'l', recordingDeps()))).kind).toBe(
+      'config',
+    );
   });
 
   it('never puts the URL in the error', async () => {
     receiver = await startReceiver(() => ({ status: 500 }));
-    const error = await failure(postWithRetry(receiver.url('/services/T/B/secret-token'), '{}', {}, policy, 'slack "x"', recordingDeps()));
+    const error = await failure(
+      postWithRetry(receiver.url('/services/T/B/secret-token'), '{}', {}, policy, 'slack "x"', recordingDeps()),
+    );
     expect(error.message).not.toContain('secret-token');
   });
 });

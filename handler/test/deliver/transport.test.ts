@@ -19,7 +19,9 @@ afterEach(async () => {
 });
 
 /** A raw server whose handler writes the response itself (trickles, floods, redirects). */
-async function serve(respond: (res: ServerResponse, seen: Seen) => void): Promise<{ url: string; seen: Seen[]; sockets: Set<Socket> }> {
+async function serve(
+  respond: (res: ServerResponse, seen: Seen) => void,
+): Promise<{ url: string; seen: Seen[]; sockets: Set<Socket> }> {
   const seen: Seen[] = [];
   const sockets = new Set<Socket>();
   server = createServer((req, res) => {
@@ -111,14 +113,20 @@ describe('postOnce', () => {
 
   it('rejects with the socket error code for a closed port and a reset connection', async () => {
     const port = await closedPort();
-    expect((await rejection(postOnce(`http://127.0.0.1:${port}/x`, { headers: {}, body: '{}', timeoutMs: 1_000 }))).code).toBe('ECONNREFUSED');
+    expect(
+      (await rejection(postOnce(`http://127.0.0.1:${port}/x`, { headers: {}, body: '{}', timeoutMs: 1_000 }))).code,
+    ).toBe('ECONNREFUSED');
     const { url } = await serve((res) => res.socket?.destroy());
     expect((await rejection(postOnce(url, { headers: {}, body: '{}', timeoutMs: 1_000 }))).code).toBe('ECONNRESET');
   });
 
   it('refuses URLs it cannot send to without touching the network', async () => {
-    expect((await rejection(postOnce('ftp://127.0.0.1/x', { headers: {}, body: '', timeoutMs: 100 }))).code).toBe('EPROTOCOL');
-    expect((await rejection(postOnce('not a url', { headers: {}, body: '', timeoutMs: 100 }))).code).toBe('EINVALIDURL');
+    expect((await rejection(postOnce('ftp://127.0.0.1/x', { headers: {}, body: '', timeoutMs: 100 }))).code).toBe(
+      'EPROTOCOL',
+    );
+    expect((await rejection(postOnce('not a url', { headers: {}, body: '', timeoutMs: 100 }))).code).toBe(
+      'EINVALIDURL',
+    );
   });
 });
 
@@ -128,11 +136,21 @@ describe('redirects', () => {
       res.writeHead(302, { location: '/elsewhere' });
       res.end();
     });
-    const error = await postWithRetry(url, '{}', {}, { timeoutMs: 1_000, attempts: 3, maxRetryAfterSeconds: 0 }, 'webhook "siem"').then(
+    const error = await postWithRetry(
+      url,
+      '{}',
+      {},
+      { timeoutMs: 1_000, attempts: 3, maxRetryAfterSeconds: 0 },
+      'webhook "siem"',
+    ).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ kind: 'config', message: 'webhook "siem": HTTP 302', details: { status: 302, attempts: 1 } });
+    expect(error).toMatchObject({
+      kind: 'config',
+      message: 'webhook "siem": HTTP 302',
+      details: { status: 302, attempts: 1 },
+    });
     expect(seen).toHaveLength(1);
   });
 });

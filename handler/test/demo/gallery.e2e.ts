@@ -34,7 +34,8 @@ const CHROMIUM_ARGS = [
 ];
 /** Every script the gallery may contain: its own files, nothing from a finding. */
 const GALLERY_SCRIPTS = ['markdown-it.min.js', 'adaptivecards.min.js', 'preview.js'];
-const CONSOLE_LINK = /^https:\/\/([a-z0-9-]+\.)*(console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn)\//;
+const CONSOLE_LINK =
+  /^https:\/\/([a-z0-9-]+\.)*(console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn)\//;
 
 // The callbacks passed to page.evaluate run in the browser; these are the few DOM names they use
 // (the project compiles against ES2023 without the DOM library).
@@ -48,7 +49,11 @@ interface DomElement {
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): Iterable<DomElement>;
 }
-declare const document: { scripts: Iterable<DomElement>; querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> & { length: number } };
+declare const document: {
+  scripts: Iterable<DomElement>;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement> & { length: number };
+};
 declare const window: { __pwned?: unknown; scrollTo(x: number, y: number): void };
 declare function getComputedStyle(element: unknown): { backgroundColor: string };
 
@@ -68,10 +73,15 @@ const problems: string[] = [];
 function runDemo(): Promise<string> {
   const extra = process.env.GDN_DEMO_BUNDLE ? ['--bundle', process.env.GDN_DEMO_BUNDLE] : [];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'scripts', 'demo.mjs'), ...extra], { cwd: ROOT, timeout: 90_000, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`make demo's script failed (${error.message}):\n${stdout}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      process.execPath,
+      [join(ROOT, 'scripts', 'demo.mjs'), ...extra],
+      { cwd: ROOT, timeout: 90_000, maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`make demo's script failed (${error.message}):\n${stdout}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -90,8 +100,14 @@ async function visibleTexts(): Promise<Map<string, string>> {
   );
   for (const frame of page.frames().slice(1)) {
     const owner = await frame.frameElement();
-    const key = await owner.evaluate((el: DomElement) => `${el.closest('article')?.getAttribute('data-entry')}/${el.closest('.delivery')?.getAttribute('data-channel-name')}`);
-    texts.set(key, `${texts.get(key) ?? ''}\n${await frame.evaluate(() => document.querySelector('body')?.innerText ?? '')}`);
+    const key = await owner.evaluate(
+      (el: DomElement) =>
+        `${el.closest('article')?.getAttribute('data-entry')}/${el.closest('.delivery')?.getAttribute('data-channel-name')}`,
+    );
+    texts.set(
+      key,
+      `${texts.get(key) ?? ''}\n${await frame.evaluate(() => document.querySelector('body')?.innerText ?? '')}`,
+    );
   }
   return texts;
 }
@@ -115,9 +131,12 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
   await page.goto(pathToFileURL(join(OUT, 'index.html')).href);
   await page.waitForSelector('html[data-ready="true"]');
 });
@@ -135,7 +154,9 @@ describe('the demo gallery in Chromium', () => {
   it('has a section for every replayed finding and one card per captured notification', async () => {
     expect(entries.length).toBeGreaterThan(20);
     const shown = await page.evaluate(() =>
-      [...document.querySelectorAll('article[data-entry] .delivery')].map((el) => `${el.closest('article')?.getAttribute('data-entry')}/${el.getAttribute('data-channel-name')}`),
+      [...document.querySelectorAll('article[data-entry] .delivery')].map(
+        (el) => `${el.closest('article')?.getAttribute('data-entry')}/${el.getAttribute('data-channel-name')}`,
+      ),
     );
     const captured = entries.flatMap((e) => e.deliveries.map((d) => `${e.id}/${d.channelName}`));
     expect(shown.sort()).toEqual(captured.sort());
@@ -199,7 +220,10 @@ describe('the demo gallery in Chromium', () => {
     const texts = await visibleTexts();
     for (const d of hostile!.deliveries) {
       // The webhook's body is collapsed by default: read the JSON itself.
-      const text = d.delivered.type === 'webhook' ? await delivery('hostile', d.channelName).locator('.json').textContent() : texts.get(`hostile/${d.channelName}`);
+      const text =
+        d.delivered.type === 'webhook'
+          ? await delivery('hostile', d.channelName).locator('.json').textContent()
+          : texts.get(`hostile/${d.channelName}`);
       expect(text, d.channelName).toContain('<script>window.__pwned=1</script>');
       expect(text, d.channelName).toContain('<img src=x onerror=window.__pwned=1>');
     }
@@ -208,13 +232,19 @@ describe('the demo gallery in Chromium', () => {
     await expect(delivery('hostile', 'slack-oncall').locator('.mention').allInnerTexts()).resolves.toEqual(['@here']);
 
     // Open everything that is collapsed, then look for anything that ran or became markup.
-    await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+    await page
+      .locator('details')
+      .evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
     await page.waitForTimeout(200);
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     const dom = await page.evaluate(() => ({
       scripts: [...document.scripts].map((s) => s.getAttribute('src') ?? `inline: ${s.textContent?.slice(0, 60)}`),
-      foreign: document.querySelectorAll('img, svg, object, embed, form, input, textarea, base, iframe:not(.email-html), link:not([rel="stylesheet"])').length,
-      handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+      foreign: document.querySelectorAll(
+        'img, svg, object, embed, form, input, textarea, base, iframe:not(.email-html), link:not([rel="stylesheet"])',
+      ).length,
+      handlers: [...document.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`),
+      ),
       hrefs: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? ''),
       frames: [...document.querySelectorAll('iframe')].map((f) => f.getAttribute('sandbox')),
     }));
@@ -224,17 +254,25 @@ describe('the demo gallery in Chromium', () => {
     expect(dom.hrefs.filter((href) => !href.startsWith('#') && !CONSOLE_LINK.test(href))).toEqual([]);
     expect(dom.frames.every((sandbox) => sandbox === '')).toBe(true);
     for (const frame of page.frames().slice(1)) {
-      await expect(frame.evaluate(() => document.querySelectorAll('script, img, svg, iframe, object, embed, form, [onerror], [onload]').length)).resolves.toBe(0);
+      await expect(
+        frame.evaluate(
+          () => document.querySelectorAll('script, img, svg, iframe, object, embed, form, [onerror], [onload]').length,
+        ),
+      ).resolves.toBe(0);
     }
     expect(problems).toEqual([]);
   });
 
   it('filters by channel and by severity', async () => {
     await page.locator('.filters button[data-filter="channel"][data-value="teams"]').click();
-    const visible = await page.locator('.delivery:visible').evaluateAll((all) => [...new Set(all.map((el) => el.getAttribute('data-channel')))]);
+    const visible = await page
+      .locator('.delivery:visible')
+      .evaluateAll((all) => [...new Set(all.map((el) => el.getAttribute('data-channel')))]);
     expect(visible).toEqual(['teams']);
     await page.locator('.filters button[data-filter="severity"][data-value="CRITICAL"]').click();
-    const shown = await page.locator('article.finding:visible').evaluateAll((all) => all.map((el) => el.getAttribute('data-severity')));
+    const shown = await page
+      .locator('article.finding:visible')
+      .evaluateAll((all) => all.map((el) => el.getAttribute('data-severity')));
     expect(shown.length).toBeGreaterThanOrEqual(2);
     expect(new Set(shown)).toEqual(new Set(['CRITICAL']));
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -245,7 +283,9 @@ describe('the demo gallery in Chromium', () => {
   });
 
   it('saves screenshots of the overview and of each channel for a few findings', async () => {
-    await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = false)));
+    await page
+      .locator('details')
+      .evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = false)));
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'overview.png') });
     // The sticky filter bar would cover the top of element screenshots.

@@ -16,10 +16,29 @@ describe('normaliseFinding', () => {
   it('covers every resource kind and action type across the fixtures', () => {
     const all = fixtureNames().map(normalisedFixture);
     expect(new Set(all.map((f) => f.resource.kind))).toEqual(
-      new Set(['instance', 'accessKey', 's3Bucket', 's3Object', 'eksCluster', 'ecsCluster', 'container', 'rdsInstance', 'lambda', 'other']),
+      new Set([
+        'instance',
+        'accessKey',
+        's3Bucket',
+        's3Object',
+        'eksCluster',
+        'ecsCluster',
+        'container',
+        'rdsInstance',
+        'lambda',
+        'other',
+      ]),
     );
     expect(new Set(all.map((f) => f.action.type))).toEqual(
-      new Set(['NETWORK_CONNECTION', 'PORT_PROBE', 'DNS_REQUEST', 'AWS_API_CALL', 'KUBERNETES_API_CALL', 'RDS_LOGIN_ATTEMPT', null]),
+      new Set([
+        'NETWORK_CONNECTION',
+        'PORT_PROBE',
+        'DNS_REQUEST',
+        'AWS_API_CALL',
+        'KUBERNETES_API_CALL',
+        'RDS_LOGIN_ATTEMPT',
+        null,
+      ]),
     );
   });
 
@@ -29,19 +48,33 @@ describe('normaliseFinding', () => {
     expect(f.action.label).toBe('Inbound network connection');
     expect(f.actor.ip).toBe('198.51.100.23');
     expect(f.actor.country).toBe('Netherlands');
-    expect(f.type).toEqual({ full: 'UnauthorizedAccess:EC2/SSHBruteForce', threatPurpose: 'UnauthorizedAccess', resourceType: 'EC2', family: 'SSHBruteForce', variant: null, artifact: null });
+    expect(f.type).toEqual({
+      full: 'UnauthorizedAccess:EC2/SSHBruteForce',
+      threatPurpose: 'UnauthorizedAccess',
+      resourceType: 'EC2',
+      family: 'SSHBruteForce',
+      variant: null,
+      artifact: null,
+    });
     expect(f.account).toEqual({ id: '111122223333', name: 'prod-payments' });
   });
 
   it('splits detection mechanism and artifact from the family', () => {
-    expect(normalisedFixture('ec2-dns-bitcoin').type).toMatchObject({ threatPurpose: 'CryptoCurrency', family: 'BitcoinTool', variant: 'B', artifact: 'DNS' });
+    expect(normalisedFixture('ec2-dns-bitcoin').type).toMatchObject({
+      threatPurpose: 'CryptoCurrency',
+      family: 'BitcoinTool',
+      variant: 'B',
+      artifact: 'DNS',
+    });
     expect(normalisedFixture('ec2-dns-bitcoin').actor.domain).toMatch(/coinmine/);
   });
 
-  it('reads RDS login attempts with GuardDuty\'s capitalised LoginAttributes key', () => {
+  it("reads RDS login attempts with GuardDuty's capitalised LoginAttributes key", () => {
     const f = normalisedFixture('rds-brute-force');
     expect(f.severity.band).toBe('CRITICAL');
-    expect(f.action.fields.map((x) => x.label)).toEqual(expect.arrayContaining(['Users', 'Failed logins', 'Successful logins']));
+    expect(f.action.fields.map((x) => x.label)).toEqual(
+      expect.arrayContaining(['Users', 'Failed logins', 'Successful logins']),
+    );
   });
 
   it('lists EBS malware threats and S3 malware objects', () => {
@@ -53,8 +86,18 @@ describe('normaliseFinding', () => {
 
   it('maps severity scores to bands at the documented boundaries', () => {
     const event = fixtureEvent('minimal');
-    const band = (severity: number) => normaliseFinding({ ...event, detail: { ...event.detail, severity } }).severity.band;
-    expect([1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(band)).toEqual(['LOW', 'LOW', 'MEDIUM', 'MEDIUM', 'HIGH', 'HIGH', 'CRITICAL', 'CRITICAL']);
+    const band = (severity: number) =>
+      normaliseFinding({ ...event, detail: { ...event.detail, severity } }).severity.band;
+    expect([1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(band)).toEqual([
+      'LOW',
+      'LOW',
+      'MEDIUM',
+      'MEDIUM',
+      'HIGH',
+      'HIGH',
+      'CRITICAL',
+      'CRITICAL',
+    ]);
   });
 
   it('tells new findings from updates by the first-publish window, not by count alone', () => {
@@ -70,9 +113,15 @@ describe('normaliseFinding', () => {
   });
 
   it('builds partition-aware console links from validated ids only', () => {
-    expect(normalisedFixture('ec2-ssh-bruteforce').consoleUrl).toMatch(/^https:\/\/us-east-1\.console\.aws\.amazon\.com\/guardduty\/home\?region=us-east-1#\/findings\?macros=current&fId=[0-9a-f]{32}$/);
-    expect(normalisedFixture('govcloud-instance').consoleUrl).toMatch(/^https:\/\/console\.amazonaws-us-gov\.com\/guardduty\/home\?region=us-gov-west-1#/);
-    expect(normalisedFixture('china-instance').consoleUrl).toMatch(/^https:\/\/console\.amazonaws\.cn\/guardduty\/home\?region=cn-north-1#/);
+    expect(normalisedFixture('ec2-ssh-bruteforce').consoleUrl).toMatch(
+      /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/guardduty\/home\?region=us-east-1#\/findings\?macros=current&fId=[0-9a-f]{32}$/,
+    );
+    expect(normalisedFixture('govcloud-instance').consoleUrl).toMatch(
+      /^https:\/\/console\.amazonaws-us-gov\.com\/guardduty\/home\?region=us-gov-west-1#/,
+    );
+    expect(normalisedFixture('china-instance').consoleUrl).toMatch(
+      /^https:\/\/console\.amazonaws\.cn\/guardduty\/home\?region=cn-north-1#/,
+    );
     const event = fixtureEvent('minimal');
     expect(normaliseFinding({ ...event, detail: { ...event.detail, id: 'x"><script>' } }).consoleUrl).toBeNull();
     expect(normaliseFinding({ ...event, detail: { ...event.detail, partition: 'aws-iso' } }).consoleUrl).toBeNull();
@@ -87,9 +136,13 @@ describe('normaliseFinding', () => {
 
   it('keeps a zero-width joiner only inside an emoji sequence', () => {
     const event = fixtureEvent('minimal');
-    const label = (resourceType: string) => normaliseFinding({ ...event, detail: { ...event.detail, resource: { ...event.detail.resource, resourceType } } }).resource.label;
+    const label = (resourceType: string) =>
+      normaliseFinding({ ...event, detail: { ...event.detail, resource: { ...event.detail.resource, resourceType } } })
+        .resource.label;
     // 👩‍💻, 🏳️‍🌈 (variation selector before the joiner), 👍🏽‍🔥 (skin tone before it): one emoji each.
-    expect(label('dev 👩\u200D💻 flag 🏳\uFE0F\u200D🌈 x 👍🏽\u200D🔥')).toBe('dev 👩\u200D💻 flag 🏳\uFE0F\u200D🌈 x 👍🏽\u200D🔥');
+    expect(label('dev 👩\u200D💻 flag 🏳\uFE0F\u200D🌈 x 👍🏽\u200D🔥')).toBe(
+      'dev 👩\u200D💻 flag 🏳\uFE0F\u200D🌈 x 👍🏽\u200D🔥',
+    );
     // Between letters, at an edge, doubled, or half an emoji: shown, as every other invisible mark.
     expect(label('ad\u200Dmin')).toBe('ad[U+200D]min');
     expect(label('\u200D👩 👩\u200D')).toBe('[U+200D]👩 👩[U+200D]');
@@ -102,7 +155,8 @@ describe('normaliseFinding', () => {
   it('cleans an unknown resource type, which it shows verbatim as the resource type and label', () => {
     const event = fixtureEvent('minimal');
     const withType = (resourceType: string) =>
-      normaliseFinding({ ...event, detail: { ...event.detail, resource: { ...event.detail.resource, resourceType } } }).resource;
+      normaliseFinding({ ...event, detail: { ...event.detail, resource: { ...event.detail.resource, resourceType } } })
+        .resource;
     const hostile = withType(`Weird\u202Etype\r\n<!channel>\u0007${'x'.repeat(300)}`);
     expect(hostile).toMatchObject({ kind: 'other', type: hostile.label });
     expect(hostile.label).toHaveLength(128);

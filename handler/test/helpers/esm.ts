@@ -14,10 +14,18 @@ export interface EsmRound {
 export async function pollOnce(
   sqs: SQSClient,
   queueUrl: string,
-  handler: (records: Array<{ messageId: string; body: string; receiptHandle: string }>) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>,
+  handler: (
+    records: Array<{ messageId: string; body: string; receiptHandle: string }>,
+  ) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>,
   { batchSize = 10, visibilityTimeout = 1 }: { batchSize?: number; visibilityTimeout?: number } = {},
 ): Promise<EsmRound> {
-  const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: batchSize, VisibilityTimeout: visibilityTimeout }));
+  const received = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: batchSize,
+      VisibilityTimeout: visibilityTimeout,
+    }),
+  );
   const messages = received.Messages ?? [];
   if (messages.length === 0) return { received: 0, failed: 0 };
   const records = messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle! }));
@@ -26,7 +34,12 @@ export async function pollOnce(
   const done = records.filter((r) => !failed.has(r.messageId));
   for (let i = 0; i < done.length; i += 10) {
     const chunk = done.slice(i, i + 10);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
   }
   return { received: records.length, failed: failed.size };
 }

@@ -42,7 +42,9 @@ export interface Receiver {
  *
  * @example const receiver = await startReceiver((request) => (JSON.parse(request.body).ok ? { status: 202 } : { status: 400 }));
  */
-export async function startReceiver(fallback: (request: Received) => Reply = () => ({ status: 200, body: 'ok' })): Promise<Receiver> {
+export async function startReceiver(
+  fallback: (request: Received) => Reply = () => ({ status: 200, body: 'ok' }),
+): Promise<Receiver> {
   const scripts = new Map<string, Reply[]>();
   const sockets = new Set<Socket>();
   const requests: Received[] = [];
@@ -76,7 +78,14 @@ export async function startReceiver(fallback: (request: Received) => Reply = () 
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const raw = Buffer.concat(chunks);
-      const received: Received = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: raw.toString('utf8'), raw, at: Date.now() };
+      const received: Received = {
+        method: req.method ?? '',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: raw.toString('utf8'),
+        raw,
+        at: Date.now(),
+      };
       requests.push(received);
       const queued = scripts.get(path);
       const reply = queued && queued.length > 0 ? queued.shift()! : receiver.fallback(received);

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient, CreateQueueCommand, ReceiveMessageCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { OrganizationsClient, CreateOrganizationCommand, CreateAccountCommand, ListAccountsCommand } from '@aws-sdk/client-organizations';
+import {
+  OrganizationsClient,
+  CreateOrganizationCommand,
+  CreateAccountCommand,
+  ListAccountsCommand,
+} from '@aws-sdk/client-organizations';
 import { startMoto, type Moto } from '../helpers/moto.js';
 
 /*
@@ -22,15 +27,31 @@ afterAll(async () => {
 });
 
 /** An SNS topic with an SQS queue subscribed to it; `.fifo` names make both FIFO. */
-async function topicWithQueue(name: string, subscription: Record<string, string> = {}): Promise<{ topicArn: string; queueUrl: string }> {
+async function topicWithQueue(
+  name: string,
+  subscription: Record<string, string> = {},
+): Promise<{ topicArn: string; queueUrl: string }> {
   const sns = new SNSClient({});
   const sqs = new SQSClient({});
   const fifo = name.endsWith('.fifo');
-  const topic = await sns.send(new CreateTopicCommand({ Name: name, ...(fifo ? { Attributes: { FifoTopic: 'true' } } : {}) }));
+  const topic = await sns.send(
+    new CreateTopicCommand({ Name: name, ...(fifo ? { Attributes: { FifoTopic: 'true' } } : {}) }),
+  );
   const queueName = fifo ? `${name.slice(0, -'.fifo'.length)}-sub.fifo` : `${name}-sub`;
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: queueName, ...(fifo ? { Attributes: { FifoQueue: 'true' } } : {}) }));
-  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }));
-  await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn!, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn!, Attributes: subscription }));
+  const queue = await sqs.send(
+    new CreateQueueCommand({ QueueName: queueName, ...(fifo ? { Attributes: { FifoQueue: 'true' } } : {}) }),
+  );
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl!, AttributeNames: ['QueueArn'] }),
+  );
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topic.TopicArn!,
+      Protocol: 'sqs',
+      Endpoint: attrs.Attributes!.QueueArn!,
+      Attributes: subscription,
+    }),
+  );
   return { topicArn: topic.TopicArn!, queueUrl: queue.QueueUrl! };
 }
 
@@ -40,32 +61,59 @@ describe('AWS edges against moto', () => {
     const sm = new SecretsManagerClient({});
     const created = await sm.send(new CreateSecretCommand({ Name: 'gdn-config', SecretString: '{"channels":[]}' }));
     expect(await readSecretString(created.ARN!)).toBe('{"channels":[]}');
-    await expect(readSecretString('arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf')).rejects.toThrow(/ResourceNotFound|can't find/);
+    await expect(
+      readSecretString('arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf'),
+    ).rejects.toThrow(/ResourceNotFound|can't find/);
   });
 
   it('publishes to SNS with message attributes a filter policy can use', async () => {
     const { snsPublish } = await import('../../src/deliver/sns.js');
     const sqs = new SQSClient({});
-    const { topicArn, queueUrl } = await topicWithQueue('gdn-audit', { FilterPolicy: JSON.stringify({ severity: ['HIGH', 'CRITICAL'] }) });
+    const { topicArn, queueUrl } = await topicWithQueue('gdn-audit', {
+      FilterPolicy: JSON.stringify({ severity: ['HIGH', 'CRITICAL'] }),
+    });
     await snsPublish({ topicArn: topicArn, subject: 'low', message: 'filtered out', attributes: { severity: 'LOW' } });
-    const id = await snsPublish({ topicArn: topicArn, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } });
+    const id = await snsPublish({
+      topicArn: topicArn,
+      subject: 'GuardDuty HIGH',
+      message: 'body',
+      attributes: { severity: 'HIGH' },
+    });
     expect(id).toBeTruthy();
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     expect(received.Messages?.map((m) => JSON.parse(m.Body!).Subject)).toEqual(['GuardDuty HIGH']);
-    await expect(snsPublish({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', subject: 's', message: 'm', attributes: {} })).rejects.toMatchObject({ kind: 'config' });
+    await expect(
+      snsPublish({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', subject: 's', message: 'm', attributes: {} }),
+    ).rejects.toMatchObject({ kind: 'config' });
   });
 
   it('publishes to a FIFO topic with the group and deduplication ids, which SNS requires there', async () => {
     const { snsPublish } = await import('../../src/deliver/sns.js');
     const sqs = new SQSClient({});
     const { topicArn, queueUrl } = await topicWithQueue('gdn-audit.fifo', { RawMessageDelivery: 'true' });
-    const message = { topicArn: topicArn, subject: 'GuardDuty HIGH', message: 'body', attributes: { severity: 'HIGH' } };
+    const message = {
+      topicArn: topicArn,
+      subject: 'GuardDuty HIGH',
+      message: 'body',
+      attributes: { severity: 'HIGH' },
+    };
     await expect(snsPublish(message)).rejects.toThrow(/MessageGroupId/);
-    expect(await snsPublish({ ...message, messageGroupId: '111122223333', deduplicationId: 'a'.repeat(64) })).toBeTruthy();
+    expect(
+      await snsPublish({ ...message, messageGroupId: '111122223333', deduplicationId: 'a'.repeat(64) }),
+    ).toBeTruthy();
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
+      }),
     );
-    expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId])).toEqual([['body', '111122223333', 'a'.repeat(64)]]);
+    expect(
+      received.Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId]),
+    ).toEqual([['body', '111122223333', 'a'.repeat(64)]]);
   });
 
   it('publishes a batch in one PublishBatch call, reporting an entry SNS refuses on its own', async () => {
@@ -73,31 +121,65 @@ describe('AWS edges against moto', () => {
     const { DeliveryError } = await import('../../src/deliver/errors.js');
     const sqs = new SQSClient({});
     const { topicArn, queueUrl } = await topicWithQueue('gdn-batch');
-    const messages = Array.from({ length: 10 }, (_, i) => ({ subject: `GuardDuty ${i}`, message: `body ${i}`, attributes: { severity: i % 2 ? 'HIGH' : 'LOW' } }));
+    const messages = Array.from({ length: 10 }, (_, i) => ({
+      subject: `GuardDuty ${i}`,
+      message: `body ${i}`,
+      attributes: { severity: i % 2 ? 'HIGH' : 'LOW' },
+    }));
     // SNS refuses a message over 256 KB; the other entries of the call are published.
     messages[3] = { ...messages[3]!, message: 'x'.repeat(262_145) };
     const outcomes = await snsPublishBatch({ topicArn: topicArn, messages });
     expect(outcomes.filter((o) => typeof o === 'string')).toHaveLength(9);
     expect(outcomes[3]).toBeInstanceOf(DeliveryError);
     expect(outcomes[3]).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/^sns: InvalidParameter/) });
-    const bodies: Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }> = [];
+    const bodies: Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }> =
+      [];
     for (let i = 0; i < 5 && bodies.length < 9; i++) {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const r = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       for (const m of r.Messages ?? []) bodies.push(JSON.parse(m.Body!));
     }
-    expect(bodies.map((b) => b.Subject).sort()).toEqual(messages.filter((_, i) => i !== 3).map((m) => m.subject).sort());
-    expect(bodies.find((b) => b.Subject === 'GuardDuty 1')).toMatchObject({ Message: 'body 1', MessageAttributes: { severity: { Value: 'HIGH' } } });
-    await expect(snsPublishBatch({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', messages: messages.slice(0, 2) })).rejects.toMatchObject({ kind: 'config' });
+    expect(bodies.map((b) => b.Subject).sort()).toEqual(
+      messages
+        .filter((_, i) => i !== 3)
+        .map((m) => m.subject)
+        .sort(),
+    );
+    expect(bodies.find((b) => b.Subject === 'GuardDuty 1')).toMatchObject({
+      Message: 'body 1',
+      MessageAttributes: { severity: { Value: 'HIGH' } },
+    });
+    await expect(
+      snsPublishBatch({ topicArn: 'arn:aws:sns:us-east-1:123456789012:nope', messages: messages.slice(0, 2) }),
+    ).rejects.toMatchObject({ kind: 'config' });
   });
 
-  it('publishes a FIFO batch with each entry\'s group and deduplication ids', async () => {
+  it("publishes a FIFO batch with each entry's group and deduplication ids", async () => {
     const { snsPublishBatch } = await import('../../src/deliver/sns.js');
     const sqs = new SQSClient({});
     const { topicArn, queueUrl } = await topicWithQueue('gdn-batch.fifo', { RawMessageDelivery: 'true' });
-    const messages = [1, 2, 3].map((i) => ({ subject: `s${i}`, message: `m${i}`, attributes: {}, messageGroupId: '111122223333', deduplicationId: `d${i}` }));
+    const messages = [1, 2, 3].map((i) => ({
+      subject: `s${i}`,
+      message: `m${i}`,
+      attributes: {},
+      messageGroupId: '111122223333',
+      deduplicationId: `d${i}`,
+    }));
     expect((await snsPublishBatch({ topicArn: topicArn, messages })).every((o) => typeof o === 'string')).toBe(true);
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageDeduplicationId'] }));
-    expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageDeduplicationId])).toEqual([['m1', 'd1'], ['m2', 'd2'], ['m3', 'd3']]);
+    const received = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['MessageDeduplicationId'],
+      }),
+    );
+    expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageDeduplicationId])).toEqual([
+      ['m1', 'd1'],
+      ['m2', 'd2'],
+      ['m3', 'd3'],
+    ]);
   });
 
   it('re-queues with a delay and dead-letters through SQS', async () => {
@@ -106,13 +188,20 @@ describe('AWS edges against moto', () => {
     const main = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-main' }));
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'gdn-dlq' }));
     const writer = createSqsQueueWriter(main.QueueUrl, dlq.QueueUrl);
-    await writer.requeue([{ body: '{"now":1}', delaySeconds: 0 }, { body: '{"later":1}', delaySeconds: 60 }]);
+    await writer.requeue([
+      { body: '{"now":1}', delaySeconds: 0 },
+      { body: '{"later":1}', delaySeconds: 60 },
+    ]);
     await writer.deadLetter(Array.from({ length: 12 }, (_, i) => ({ body: JSON.stringify({ i }) })));
     const now = await sqs.send(new ReceiveMessageCommand({ QueueUrl: main.QueueUrl!, MaxNumberOfMessages: 10 }));
     expect(now.Messages?.map((m) => m.Body)).toEqual(['{"now":1}']);
-    const dead = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const dead = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     expect(dead.Attributes?.ApproximateNumberOfMessages).toBe('12');
-    await expect(createSqsQueueWriter(undefined, undefined).requeue([{ body: 'x', delaySeconds: 0 }])).rejects.toThrow(/GDN_RETRY_QUEUE_URL/);
+    await expect(createSqsQueueWriter(undefined, undefined).requeue([{ body: 'x', delaySeconds: 0 }])).rejects.toThrow(
+      /GDN_RETRY_QUEUE_URL/,
+    );
   });
 
   it('names accounts through Organizations DescribeAccount', async () => {

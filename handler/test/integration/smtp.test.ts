@@ -36,7 +36,10 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<{ po
       simpleParser(stream)
         .then((mail) => {
           delivered.push({
-            envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            },
             mail,
             secure: session.secure,
             user: session.user as string | undefined,
@@ -64,7 +67,13 @@ function channel(port: number, smtp: Record<string, unknown> = {}): ChannelOf<'e
   }) as ChannelOf<'email'>;
 }
 
-const context = { http: { timeoutMs: 1000, attempts: 1, maxRetryAfterSeconds: 0 }, httpDeps: defaultHttpDeps, snsPublish: async () => '', snsPublishBatch: async () => [], sendMail };
+const context = {
+  http: { timeoutMs: 1000, attempts: 1, maxRetryAfterSeconds: 0 },
+  httpDeps: defaultHttpDeps,
+  snsPublish: async () => '',
+  snsPublishBatch: async () => [],
+  sendMail,
+};
 
 describe('email over a real SMTP server', () => {
   it('sends multipart text + HTML over STARTTLS with auth to to/cc/bcc', async () => {
@@ -92,13 +101,15 @@ describe('email over a real SMTP server', () => {
     expect(got!.envelope.to).not.toContain('victim@example.com');
     expect([...got!.mail.headers.keys()]).not.toContain('bcc');
     expect(got!.mail.html).not.toMatch(/<(script|img|b)[\s>]/i);
-    expect(got!.mail.html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(got!.mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
   it('refuses to send in clear text when TLS is required and the server offers none', async () => {
     const smtp = await startSmtp({ disabledCommands: ['STARTTLS'] });
     const c = channel(smtp.port);
-    await expect(emailChannel.send(emailChannel.render(normalisedFixture('minimal'), c), c, context)).rejects.toMatchObject({ kind: 'config' });
+    await expect(
+      emailChannel.send(emailChannel.render(normalisedFixture('minimal'), c), c, context),
+    ).rejects.toMatchObject({ kind: 'config' });
     expect(smtp.delivered).toHaveLength(0);
   });
 
@@ -106,31 +117,48 @@ describe('email over a real SMTP server', () => {
     let reply = 451;
     const smtp = await startSmtp({
       onRcptTo(_address, _session, cb) {
-        cb(Object.assign(new Error(reply === 451 ? 'Try again later' : 'Mailbox unavailable'), { responseCode: reply }));
+        cb(
+          Object.assign(new Error(reply === 451 ? 'Try again later' : 'Mailbox unavailable'), { responseCode: reply }),
+        );
       },
     });
     const finding = normalisedFixture('minimal');
     const wrongPass = channel(smtp.port, { pass: 'wrong' });
-    await expect(emailChannel.send(emailChannel.render(finding, wrongPass), wrongPass, context)).rejects.toMatchObject({ kind: 'config' });
+    await expect(emailChannel.send(emailChannel.render(finding, wrongPass), wrongPass, context)).rejects.toMatchObject({
+      kind: 'config',
+    });
     const c = channel(smtp.port);
-    await expect(emailChannel.send(emailChannel.render(finding, c), c, context)).rejects.toMatchObject({ kind: 'retryable', details: { status: 451 } });
+    await expect(emailChannel.send(emailChannel.render(finding, c), c, context)).rejects.toMatchObject({
+      kind: 'retryable',
+      details: { status: 451 },
+    });
     reply = 550;
-    await expect(emailChannel.send(emailChannel.render(finding, c), c, context)).rejects.toMatchObject({ kind: 'permanent' });
+    await expect(emailChannel.send(emailChannel.render(finding, c), c, context)).rejects.toMatchObject({
+      kind: 'permanent',
+    });
   });
 
   it('treats a closed port and a dropped connection as retryable, without the password in the error', async () => {
     const port = await closedPort();
     const c = channel(port);
-    const error = await emailChannel.send(emailChannel.render(normalisedFixture('minimal'), c), c, context).catch((e: Error) => e);
+    const error = await emailChannel
+      .send(emailChannel.render(normalisedFixture('minimal'), c), c, context)
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ kind: 'retryable' });
     expect(String((error as Error).message)).not.toContain('correct horse');
     const smtp = await startSmtp({
       onData(stream) {
         stream.resume();
-        stream.on('end', () => (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections.forEach((conn) => conn._socket.destroy()));
+        stream.on('end', () =>
+          (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections.forEach((conn) =>
+            conn._socket.destroy(),
+          ),
+        );
       },
     });
     const d = channel(smtp.port);
-    await expect(emailChannel.send(emailChannel.render(normalisedFixture('minimal'), d), d, context)).rejects.toMatchObject({ kind: 'retryable' });
+    await expect(
+      emailChannel.send(emailChannel.render(normalisedFixture('minimal'), d), d, context),
+    ).rejects.toMatchObject({ kind: 'retryable' });
   });
 });

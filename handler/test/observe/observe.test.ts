@@ -8,11 +8,20 @@ describe('logger', () => {
     const lines: string[] = [];
     const logger = createLogger('INFO', (l) => lines.push(l));
     logger.addSecrets(['R0UT1NGKEY0000000000000000000000']);
-    logger.info('x', { key: 'R0UT1NGKEY0000000000000000000000', url: 'https://hooks.slack.com/services/T1/B2/abc', other: 'https://chat.googleapis.com/v1/spaces/X/messages?key=k&token=t' });
+    logger.info('x', {
+      key: 'R0UT1NGKEY0000000000000000000000',
+      url: 'https://hooks.slack.com/services/T1/B2/abc',
+      other: 'https://chat.googleapis.com/v1/spaces/X/messages?key=k&token=t',
+    });
     logger.debug('hidden');
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!);
-    expect(entry).toMatchObject({ level: 'INFO', message: 'x', key: '[REDACTED]', url: 'https://hooks.slack.com/[REDACTED]' });
+    expect(entry).toMatchObject({
+      level: 'INFO',
+      message: 'x',
+      key: '[REDACTED]',
+      url: 'https://hooks.slack.com/[REDACTED]',
+    });
     expect(entry.other).toBe('https://chat.googleapis.com/v1/spaces/X/messages?[REDACTED]');
   });
 
@@ -32,7 +41,11 @@ describe('redactor', () => {
 describe('metrics', () => {
   it('flushes CloudWatch embedded-metric-format lines per channel and severity', () => {
     const lines: string[] = [];
-    const metrics = createMetrics('GuardDutyNotify', (l) => lines.push(l), () => 1234);
+    const metrics = createMetrics(
+      'GuardDutyNotify',
+      (l) => lines.push(l),
+      () => 1234,
+    );
     metrics.channel('sec', 'Delivered', 2);
     metrics.channel('sec', 'Suppressed');
     metrics.finding('HIGH', 'Recon');
@@ -40,10 +53,31 @@ describe('metrics', () => {
     metrics.flush();
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed[0]).toEqual({
-      _aws: { Timestamp: 1234, CloudWatchMetrics: [{ Namespace: 'GuardDutyNotify', Dimensions: [['Channel']], Metrics: ['Delivered', 'Failed', 'Retried', 'Suppressed', 'DeadLettered'].map((Name) => ({ Name, Unit: 'Count' })) }] },
-      Channel: 'sec', Delivered: 2, Failed: 0, Retried: 0, Suppressed: 1, DeadLettered: 0,
+      _aws: {
+        Timestamp: 1234,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'GuardDutyNotify',
+            Dimensions: [['Channel']],
+            Metrics: ['Delivered', 'Failed', 'Retried', 'Suppressed', 'DeadLettered'].map((Name) => ({
+              Name,
+              Unit: 'Count',
+            })),
+          },
+        ],
+      },
+      Channel: 'sec',
+      Delivered: 2,
+      Failed: 0,
+      Retried: 0,
+      Suppressed: 1,
+      DeadLettered: 0,
     });
-    expect(parsed.map((p) => Object.keys(p).find((k) => ['Severity', 'ThreatPurpose'].includes(k)))).toEqual([undefined, 'Severity', 'ThreatPurpose']);
+    expect(parsed.map((p) => Object.keys(p).find((k) => ['Severity', 'ThreatPurpose'].includes(k)))).toEqual([
+      undefined,
+      'Severity',
+      'ThreatPurpose',
+    ]);
     metrics.flush();
     expect(lines).toHaveLength(3);
   });

@@ -4,12 +4,55 @@ import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
 import { ChannelSchema, type Channel } from '../../src/config/schema.js';
-import { chatHtmlToSafeHtml, chatTextToHtml, contentSecurityPolicy, deliveredFromPayload, deliveredHtml, mrkdwnToHtml } from '../../src/preview/index.js';
+import {
+  chatHtmlToSafeHtml,
+  chatTextToHtml,
+  contentSecurityPolicy,
+  deliveredFromPayload,
+  deliveredHtml,
+  mrkdwnToHtml,
+} from '../../src/preview/index.js';
 import { FIXTURES_DIR, normalisedFixture } from '../helpers/fixtures.js';
 
 /** Tags and attributes the preview renderers write; anything else in their output came from data. */
-const OUR_TAGS = new Set(['div', 'span', 'a', 'b', 'i', 's', 'u', 'code', 'pre', 'br', 'hr', 'table', 'tr', 'th', 'td', 'caption', 'details', 'summary', 'iframe', 'ul', 'li']);
-const OUR_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'title', 'style', 'data-adaptive-card', 'sandbox', 'referrerpolicy', 'srcdoc', 'aria-hidden', 'scope', 'open']);
+const OUR_TAGS = new Set([
+  'div',
+  'span',
+  'a',
+  'b',
+  'i',
+  's',
+  'u',
+  'code',
+  'pre',
+  'br',
+  'hr',
+  'table',
+  'tr',
+  'th',
+  'td',
+  'caption',
+  'details',
+  'summary',
+  'iframe',
+  'ul',
+  'li',
+]);
+const OUR_ATTRIBUTES = new Set([
+  'class',
+  'href',
+  'target',
+  'rel',
+  'title',
+  'style',
+  'data-adaptive-card',
+  'sandbox',
+  'referrerpolicy',
+  'srcdoc',
+  'aria-hidden',
+  'scope',
+  'open',
+]);
 
 function markup(html: string): { tags: Set<string>; attributes: Set<string> } {
   const tags = new Set<string>();
@@ -43,7 +86,9 @@ describe('Slack mrkdwn to HTML', () => {
   });
 
   it("decodes Slack's entities once and escapes them for HTML", () => {
-    expect(mrkdwnToHtml('a &lt;b&gt; &amp;lt; `&lt;script&gt;`')).toBe('a &lt;b&gt; &amp;lt; <code>&lt;script&gt;</code>');
+    expect(mrkdwnToHtml('a &lt;b&gt; &amp;lt; `&lt;script&gt;`')).toBe(
+      'a &lt;b&gt; &amp;lt; <code>&lt;script&gt;</code>',
+    );
   });
 
   it('links only http(s) targets and shows mentions as mentions', () => {
@@ -64,8 +109,12 @@ describe('Google Chat text and card HTML', () => {
     expect(chatHtmlToSafeHtml('<font color="#D13212"><b>HIGH</b></font><br>&lt;x&gt; <script>alert(1)</script>')).toBe(
       '<span style="color:#D13212"><b>HIGH</b></span><br>&lt;x&gt; &lt;script&gt;alert(1)&lt;/script&gt;',
     );
-    expect(chatHtmlToSafeHtml('<font color="red;background:url(x)">x</font>')).toBe('<span style="color:inherit">x</span>');
-    expect(chatHtmlToSafeHtml('<a href="javascript:alert(1)">x</a> <a href="https://console.aws.amazon.com/">y</a>')).toBe(
+    expect(chatHtmlToSafeHtml('<font color="red;background:url(x)">x</font>')).toBe(
+      '<span style="color:inherit">x</span>',
+    );
+    expect(
+      chatHtmlToSafeHtml('<a href="javascript:alert(1)">x</a> <a href="https://console.aws.amazon.com/">y</a>'),
+    ).toBe(
       '<span title="not a web link: javascript:alert(1)">x</span> <a href="https://console.aws.amazon.com/" target="_blank" rel="noopener noreferrer nofollow">y</a>',
     );
   });
@@ -92,7 +141,8 @@ describe('channel previews of the hostile finding', () => {
       // Teams carries the card as inert attribute text for the in-page renderer; the others show the text escaped.
       if (type === 'teams') expect(html).toMatch(/data-adaptive-card="\{&quot;\$schema&quot;/);
       else expect(html).toMatch(/&lt;script&gt;alert\(1\)&lt;\/script&gt;|&amp;lt;script&amp;gt;alert\(1\)/);
-      for (const [, href = ''] of html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^https:\/\/[a-z0-9.-]*console\.aws\.amazon\.com\//);
+      for (const [, href = ''] of html.matchAll(/href="([^"]*)"/g))
+        expect(href).toMatch(/^https:\/\/[a-z0-9.-]*console\.aws\.amazon\.com\//);
     });
   }
 });
@@ -101,9 +151,14 @@ describe('guardduty-notify render --html', () => {
   function run(args: string[]): { code: number; out: string; err: string } {
     let out = '';
     let err = '';
-    const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
+    const sink = (append: (s: string) => void) =>
+      new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
     type Streams = Parameters<typeof main>;
-    const code = main(args, sink((s) => (out += s)) as unknown as Streams[1], sink((s) => (err += s)) as unknown as Streams[2]);
+    const code = main(
+      args,
+      sink((s) => (out += s)) as unknown as Streams[1],
+      sink((s) => (err += s)) as unknown as Streams[2],
+    );
     return { code, out, err };
   }
 
@@ -122,11 +177,11 @@ describe('guardduty-notify render --html', () => {
     const { code, out } = run(['render', '--channel', 'slack', '--html', join(FIXTURES_DIR, 'rds-brute-force.json')]);
     expect(code).toBe(0);
     expect(out).not.toContain('<script');
-    expect(out).toContain("script-src &#39;none&#39;");
+    expect(out).toContain('script-src &#39;none&#39;');
     expect(out).toContain('class="slack-header"');
   });
 
-  it("keeps the JSON output when --html is not given", () => {
+  it('keeps the JSON output when --html is not given', () => {
     const { code, out } = run(['render', '--channel', 'slack', join(FIXTURES_DIR, 'rds-brute-force.json')]);
     expect(code).toBe(0);
     expect(() => JSON.parse(out)).not.toThrow();

@@ -5,7 +5,8 @@ import { createSeverityMemory } from '../../src/route/history.js';
 import { compileTypePatterns } from '../../src/route/match.js';
 import { normalisedFixture } from '../helpers/fixtures.js';
 
-const slack = (extra: Record<string, unknown> = {}) => ChannelSchema.parse({ name: 's', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/C', ...extra });
+const slack = (extra: Record<string, unknown> = {}) =>
+  ChannelSchema.parse({ name: 's', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/C', ...extra });
 const none: Config['defaults'] = {};
 const noHistory = { previousScore: () => undefined };
 
@@ -24,7 +25,12 @@ describe('effectiveRules', () => {
   it('prefers the channel value, then defaults, then built-ins', () => {
     expect(effectiveRules({ minSeverity: 'HIGH' }, slack()).minSeverity).toBe('HIGH');
     expect(effectiveRules({ minSeverity: 'HIGH' }, slack({ minSeverity: 'LOW' })).minSeverity).toBe('LOW');
-    expect(effectiveRules(none, slack())).toMatchObject({ minSeverity: 'LOW', notifyOn: 'escalations', includeSamples: true, digestThreshold: 10 });
+    expect(effectiveRules(none, slack())).toMatchObject({
+      minSeverity: 'LOW',
+      notifyOn: 'escalations',
+      includeSamples: true,
+      digestThreshold: 10,
+    });
   });
 
   it('keeps digests off for PagerDuty and webhooks unless asked', () => {
@@ -39,23 +45,44 @@ describe('decide', () => {
   const rules = (extra: Record<string, unknown> = {}) => effectiveRules(none, slack(extra));
 
   it('applies the severity floor by band', () => {
-    expect(decide(normalisedFixture('ec2-ssh-bruteforce'), rules({ minSeverity: 'MEDIUM' }), noHistory)).toEqual({ notify: false, reason: 'severity' });
-    expect(decide(normalisedFixture('rds-brute-force'), rules({ minSeverity: 'CRITICAL' }), noHistory)).toEqual({ notify: true });
+    expect(decide(normalisedFixture('ec2-ssh-bruteforce'), rules({ minSeverity: 'MEDIUM' }), noHistory)).toEqual({
+      notify: false,
+      reason: 'severity',
+    });
+    expect(decide(normalisedFixture('rds-brute-force'), rules({ minSeverity: 'CRITICAL' }), noHistory)).toEqual({
+      notify: true,
+    });
   });
 
   it('includes and excludes by type, account and region', () => {
     const f = normalisedFixture('ec2-port-probe');
     expect(decide(f, rules({ exclude: { types: ['Recon:*'] } }), noHistory)).toEqual({ notify: false, reason: 'type' });
-    expect(decide(f, rules({ include: { types: ['UnauthorizedAccess:*'] } }), noHistory)).toEqual({ notify: false, reason: 'type' });
-    expect(decide(f, rules({ include: { accounts: ['999999999999'] } }), noHistory)).toEqual({ notify: false, reason: 'account' });
+    expect(decide(f, rules({ include: { types: ['UnauthorizedAccess:*'] } }), noHistory)).toEqual({
+      notify: false,
+      reason: 'type',
+    });
+    expect(decide(f, rules({ include: { accounts: ['999999999999'] } }), noHistory)).toEqual({
+      notify: false,
+      reason: 'account',
+    });
     expect(decide(f, rules({ include: { regions: [f.region] } }), noHistory)).toEqual({ notify: true });
-    expect(decide(f, rules({ exclude: { types: ['Recon:*'], regions: ['ap-south-1'] } }), noHistory)).toEqual({ notify: true });
+    expect(decide(f, rules({ exclude: { types: ['Recon:*'], regions: ['ap-south-1'] } }), noHistory)).toEqual({
+      notify: true,
+    });
   });
 
   it('drops samples when asked and archived findings by default', () => {
-    expect(decide(normalisedFixture('sample-finding'), rules({ includeSamples: false }), noHistory)).toEqual({ notify: false, reason: 'sample' });
-    expect(decide(normalisedFixture('archived-finding'), rules({ notifyOn: 'all' }), noHistory)).toEqual({ notify: false, reason: 'archived' });
-    expect(decide(normalisedFixture('archived-finding'), rules({ notifyOn: 'all' }), noHistory, true)).toEqual({ notify: true });
+    expect(decide(normalisedFixture('sample-finding'), rules({ includeSamples: false }), noHistory)).toEqual({
+      notify: false,
+      reason: 'sample',
+    });
+    expect(decide(normalisedFixture('archived-finding'), rules({ notifyOn: 'all' }), noHistory)).toEqual({
+      notify: false,
+      reason: 'archived',
+    });
+    expect(decide(normalisedFixture('archived-finding'), rules({ notifyOn: 'all' }), noHistory, true)).toEqual({
+      notify: true,
+    });
   });
 
   it('applies the update policy', () => {

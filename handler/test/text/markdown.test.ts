@@ -107,7 +107,24 @@ describe('escapeMarkdown', () => {
   });
 
   it('leaves ordinary identifiers and GuardDuty text untouched', () => {
-    for (const plain of ['CryptoCurrency:EC2/BitcoinTool.B!DNS', 'Backdoor:EC2/C&CActivity.B', '22 (SSH)', 'prod (111122223333)', 'C# & F#', 'a-b', 'x86_64', 'app_admin', 'NOT_PUBLIC', 'i-0a1b2c3d4e5f60718', 'us-east-1', '198.51.100.23', 'arn:aws:iam::111122223333:role/web', '10.0.1.25', 'UnauthorizedAccess:EC2/SSHBruteForce', 'Port 22 is open']) {
+    for (const plain of [
+      'CryptoCurrency:EC2/BitcoinTool.B!DNS',
+      'Backdoor:EC2/C&CActivity.B',
+      '22 (SSH)',
+      'prod (111122223333)',
+      'C# & F#',
+      'a-b',
+      'x86_64',
+      'app_admin',
+      'NOT_PUBLIC',
+      'i-0a1b2c3d4e5f60718',
+      'us-east-1',
+      '198.51.100.23',
+      'arn:aws:iam::111122223333:role/web',
+      '10.0.1.25',
+      'UnauthorizedAccess:EC2/SSHBruteForce',
+      'Port 22 is open',
+    ]) {
       expect(escapeMarkdown(plain)).toBe(plain);
     }
   });

@@ -13,7 +13,12 @@ type Render = (finding: NormalisedFinding, channel: Channel) => unknown;
 
 /** Serialises a rendered payload the way its channel's `send` does (bytes on the wire). */
 function wireBytes(payload: unknown): number {
-  if (typeof payload === 'object' && payload !== null && 'body' in payload && typeof (payload as { body: unknown }).body === 'string') {
+  if (
+    typeof payload === 'object' &&
+    payload !== null &&
+    'body' in payload &&
+    typeof (payload as { body: unknown }).body === 'string'
+  ) {
     return (payload as { body: string }).body.length; // webhook: the body is already the exact string sent
   }
   return JSON.stringify(payload).length;
@@ -23,7 +28,9 @@ function wireBytes(payload: unknown): number {
  * Returns a function that takes one SQS message body through the pipeline for
  * every configured channel and returns how many payloads it rendered.
  */
-export function createPipeline(configText: string): (messageId: string, body: string) => { renders: number; bytes: number } {
+export function createPipeline(
+  configText: string,
+): (messageId: string, body: string) => { renders: number; bytes: number } {
   const config = parseConfig(configText);
   const history = createSeverityMemory();
   const channels = config.channels.map((channel) => ({

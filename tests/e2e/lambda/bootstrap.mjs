@@ -42,7 +42,11 @@ function installNetwork(routes) {
   }
   const isLoopback = (host) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
-  const notFound = (name) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${name} (e2e sandbox: offline)`), { code: 'ENOTFOUND', hostname: name });
+  const notFound = (name) =>
+    Object.assign(new Error(`getaddrinfo ENOTFOUND ${name} (e2e sandbox: offline)`), {
+      code: 'ENOTFOUND',
+      hostname: name,
+    });
 
   // DNS: the mapped names resolve to their synthetic loopback address; every
   // other name fails at once (no resolver is contacted).
@@ -63,7 +67,8 @@ function installNetwork(routes) {
   dns.promises.lookup = async (hostname, options = {}) => {
     const name = String(hostname).toLowerCase();
     const address = byName.get(name);
-    if (net.isIP(name)) return options.all ? [{ address: name, family: net.isIP(name) }] : { address: name, family: net.isIP(name) };
+    if (net.isIP(name))
+      return options.all ? [{ address: name, family: net.isIP(name) }] : { address: name, family: net.isIP(name) };
     if (!address) {
       refused.push({ kind: 'dns', host: name });
       throw notFound(name);
@@ -77,9 +82,15 @@ function installNetwork(routes) {
       const address = byName.get(name);
       if (!address) {
         refused.push({ kind: 'dns', host: name });
-        return process.nextTick(() => cb(Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: dns.NOTFOUND, hostname: name })));
+        return process.nextTick(() =>
+          cb(Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: dns.NOTFOUND, hostname: name })),
+        );
       }
-      return process.nextTick(() => (family === 4 ? cb(null, [address]) : cb(Object.assign(new Error(`queryAaaa ENODATA ${name}`), { code: dns.NODATA }))));
+      return process.nextTick(() =>
+        family === 4
+          ? cb(null, [address])
+          : cb(Object.assign(new Error(`queryAaaa ENODATA ${name}`), { code: dns.NODATA })),
+      );
     };
   dns.resolve4 = answer(4);
   dns.resolve6 = answer(6);
@@ -96,7 +107,15 @@ function installNetwork(routes) {
     const local = forward.get(`${host}:${port}`);
     if (local !== undefined) {
       const servername = options.servername ?? (net.isIP(host) ? undefined : host);
-      return { options: { ...options, host: '127.0.0.1', port: local, ...(servername ? { servername } : {}), lookup: undefined } };
+      return {
+        options: {
+          ...options,
+          host: '127.0.0.1',
+          port: local,
+          ...(servername ? { servername } : {}),
+          lookup: undefined,
+        },
+      };
     }
     if (isLoopback(host)) return { options };
     refused.push({ kind: 'connect', host, port });
@@ -104,7 +123,13 @@ function installNetwork(routes) {
   }
   function refusedSocket(target, callback) {
     const socket = new net.Socket();
-    process.nextTick(() => socket.destroy(Object.assign(new Error(`connect ECONNREFUSED ${target} (e2e sandbox: not a local receiver)`), { code: 'ECONNREFUSED' })));
+    process.nextTick(() =>
+      socket.destroy(
+        Object.assign(new Error(`connect ECONNREFUSED ${target} (e2e sandbox: not a local receiver)`), {
+          code: 'ECONNREFUSED',
+        }),
+      ),
+    );
     if (typeof callback === 'function') socket.once('connect', callback);
     return socket;
   }
@@ -155,7 +180,8 @@ async function loadHandler(taskRoot, handlerSetting) {
   if (!file) throw new Error(`Runtime.ImportModuleError: Cannot find module '${modulePath}' in ${taskRoot}`);
   const mod = await import(pathToFileURL(file).href);
   const fn = mod[exportName] ?? mod.default?.[exportName];
-  if (typeof fn !== 'function') throw new Error(`Runtime.HandlerNotFound: ${modulePath}.${exportName} is undefined or not exported`);
+  if (typeof fn !== 'function')
+    throw new Error(`Runtime.HandlerNotFound: ${modulePath}.${exportName} is undefined or not exported`);
   return { fn, file };
 }
 
@@ -191,7 +217,13 @@ process.on('message', async (message) => {
     const started = performance.now();
     try {
       const result = await handler.fn(message.event, context);
-      send({ type: 'result', requestId: message.requestId, result: result ?? null, ms: performance.now() - started, refused: refused.splice(0) });
+      send({
+        type: 'result',
+        requestId: message.requestId,
+        result: result ?? null,
+        ms: performance.now() - started,
+        refused: refused.splice(0),
+      });
     } catch (error) {
       send({
         type: 'error',

@@ -31,7 +31,10 @@ export class Aws {
   constructor(readonly endpoint: string) {}
 
   private headers(service: string, extra: Record<string, string>): Record<string, string> {
-    const date = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const date = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     return {
       'x-amz-date': date,
       authorization: `AWS4-HMAC-SHA256 Credential=testing/${date.slice(0, 8)}/${REGION}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000`,

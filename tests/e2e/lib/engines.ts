@@ -19,15 +19,25 @@ export function engineBin(engine: Engine): string {
   if (engine === 'terraform') return process.env.E2E_TERRAFORM || 'terraform';
   if (process.env.E2E_TOFU) return process.env.E2E_TOFU;
   const tofuDir = join(cache(), 'tofu');
-  const versions = existsSync(tofuDir) ? readdirSync(tofuDir).filter((v) => existsSync(join(tofuDir, v, 'tofu'))).sort() : [];
+  const versions = existsSync(tofuDir)
+    ? readdirSync(tofuDir)
+        .filter((v) => existsSync(join(tofuDir, v, 'tofu')))
+        .sort()
+    : [];
   const candidates = [...versions.reverse().map((v) => join(tofuDir, v, 'tofu')), join(cache(), 'bin', 'tofu')];
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`no tofu binary (looked in ${tofuDir} and ${join(cache(), 'bin')}): run \`make tf-tools\` or set E2E_TOFU`);
+  if (!found)
+    throw new Error(
+      `no tofu binary (looked in ${tofuDir} and ${join(cache(), 'bin')}): run \`make tf-tools\` or set E2E_TOFU`,
+    );
   return found;
 }
 
 export function engineVersion(bin: string): string {
-  const out = execFileSync(bin, ['version', '-json'], { env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+  const out = execFileSync(bin, ['version', '-json'], {
+    env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+    encoding: 'utf8',
+  });
   return (JSON.parse(out) as { terraform_version: string }).terraform_version;
 }
 
@@ -39,9 +49,14 @@ export function engineVersion(bin: string): string {
  */
 export function writeCliConfig(dir: string, mirror = process.env.E2E_PROVIDER_MIRROR || '/opt/tf-plugins'): string {
   const source = join(mirror, 'registry.terraform.io');
-  if (!existsSync(source)) throw new Error(`no provider mirror at ${source}: set E2E_CLI_CONFIG (make e2e passes mk/terraform.mk's) or E2E_PROVIDER_MIRROR`);
+  if (!existsSync(source))
+    throw new Error(
+      `no provider mirror at ${source}: set E2E_CLI_CONFIG (make e2e passes mk/terraform.mk's) or E2E_PROVIDER_MIRROR`,
+    );
   const links = join(dir, 'provider-mirror');
-  const files = (readdirSync(source, { recursive: true }) as string[]).map((rel) => join(source, rel)).filter((f) => statSync(f).isFile());
+  const files = (readdirSync(source, { recursive: true }) as string[])
+    .map((rel) => join(source, rel))
+    .filter((f) => statSync(f).isFile());
   const nstypes = new Set<string>();
   for (const file of files) {
     const rel = relative(source, file);
@@ -54,7 +69,9 @@ export function writeCliConfig(dir: string, mirror = process.env.E2E_PROVIDER_MI
       if (!existsSync(target)) symlinkSync(file, target);
     }
   }
-  const includes = [...nstypes].flatMap((t) => [`"registry.terraform.io/${t}"`, `"registry.opentofu.org/${t}"`]).join(', ');
+  const includes = [...nstypes]
+    .flatMap((t) => [`"registry.terraform.io/${t}"`, `"registry.opentofu.org/${t}"`])
+    .join(', ');
   const path = join(dir, 'cli.tfrc');
   writeFileSync(
     path,
@@ -86,7 +103,10 @@ export function endpointsFor(types: Iterable<string>): string[] {
   const services = new Set<string>(['sts', 'iam']); // provider configuration checks
   for (const type of types) {
     const hit = ENDPOINT_BY_TYPE.find(([re]) => re.test(type));
-    if (!hit) throw new Error(`the e2e override does not know which endpoint ${type} uses: add it to ENDPOINT_BY_TYPE in tests/e2e/lib/engines.ts`);
+    if (!hit)
+      throw new Error(
+        `the e2e override does not know which endpoint ${type} uses: add it to ENDPOINT_BY_TYPE in tests/e2e/lib/engines.ts`,
+      );
     if (hit[1]) services.add(hit[1]);
   }
   return [...services].sort();

@@ -1,4 +1,10 @@
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { createHash } from 'node:crypto';
 import { REGION } from './aws.js';
 import type { Container, InvokeOutcome } from './lambda.js';
@@ -58,10 +64,20 @@ function toRecord(m: Message, queueArn: string) {
     messageAttributes: Object.fromEntries(
       Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
         k,
-        { stringValue: v.StringValue, binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined, stringListValues: [], binaryListValues: [], dataType: v.DataType },
+        {
+          stringValue: v.StringValue,
+          binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined,
+          stringListValues: [],
+          binaryListValues: [],
+          dataType: v.DataType,
+        },
       ]),
     ),
-    md5OfBody: m.MD5OfBody ?? createHash('md5').update(m.Body ?? '').digest('hex'),
+    md5OfBody:
+      m.MD5OfBody ??
+      createHash('md5')
+        .update(m.Body ?? '')
+        .digest('hex'),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
     awsRegion: REGION,
@@ -69,8 +85,13 @@ function toRecord(m: Message, queueArn: string) {
 }
 
 /** Which records of a batch to delete, from the invocation outcome and the mapping's response types. */
-export function recordsToDelete(outcome: InvokeOutcome, ids: string[], reportsItemFailures: boolean): { deleted: string[]; reason?: string } {
-  if (outcome.kind !== 'result') return { deleted: [], reason: `function ${outcome.kind}: ${JSON.stringify(outcome.error ?? null).slice(0, 300)}` };
+export function recordsToDelete(
+  outcome: InvokeOutcome,
+  ids: string[],
+  reportsItemFailures: boolean,
+): { deleted: string[]; reason?: string } {
+  if (outcome.kind !== 'result')
+    return { deleted: [], reason: `function ${outcome.kind}: ${JSON.stringify(outcome.error ?? null).slice(0, 300)}` };
   if (!reportsItemFailures) return { deleted: ids };
   const result = outcome.result as { batchItemFailures?: Array<{ itemIdentifier?: unknown }> | null } | null;
   const failures = result?.batchItemFailures;
@@ -86,7 +107,13 @@ export function recordsToDelete(outcome: InvokeOutcome, ids: string[], reportsIt
 }
 
 /** One poll: receive a batch, invoke, delete what succeeded. Returns how many messages were received. */
-export async function pollOnce(sqs: SQSClient, queueUrl: string, esm: EventSourceMapping, container: Container, log: EsmLog): Promise<number> {
+export async function pollOnce(
+  sqs: SQSClient,
+  queueUrl: string,
+  esm: EventSourceMapping,
+  container: Container,
+  log: EsmLog,
+): Promise<number> {
   const batchSize = esm.BatchSize;
   const windowMs = (esm.MaximumBatchingWindowInSeconds ?? 0) * 1000;
   const started = Date.now();
@@ -106,36 +133,60 @@ export async function pollOnce(sqs: SQSClient, queueUrl: string, esm: EventSourc
     if ((got.Messages ?? []).length === 0 || windowMs === 0 || Date.now() - started >= windowMs) break;
   }
   if (messages.length === 0) return 0;
-  for (const m of messages) log.received.set(m.MessageId!, { body: m.Body ?? '', receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1) });
+  for (const m of messages)
+    log.received.set(m.MessageId!, {
+      body: m.Body ?? '',
+      receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 1),
+    });
   const records = messages.map((m) => toRecord(m, esm.EventSourceArn));
   log.invocations += 1;
   log.batchSizes.push(records.length);
   const outcome = await container.invoke({ Records: records });
   log.refused.push(...outcome.refused);
   const ids = records.map((r) => r.messageId);
-  const { deleted, reason } = recordsToDelete(outcome, ids, (esm.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'));
+  const { deleted, reason } = recordsToDelete(
+    outcome,
+    ids,
+    (esm.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+  );
   if (reason && deleted.length < ids.length) log.errors.push(reason);
   const keep = new Set(ids.filter((id) => !deleted.includes(id)));
   log.returned.push(...keep);
   const toDelete = records.filter((r) => !keep.has(r.messageId));
   for (let i = 0; i < toDelete.length; i += 10) {
     const chunk = toDelete.slice(i, i + 10);
-    const res = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })) }));
+    const res = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+      }),
+    );
     if ((res.Failed ?? []).length > 0) log.errors.push(`DeleteMessageBatch failed: ${JSON.stringify(res.Failed)}`);
     log.deleted += (res.Successful ?? []).length;
   }
   return records.length;
 }
 
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
+export async function queueDepth(
+  sqs: SQSClient,
+  queueUrl: string,
+): Promise<{ visible: number; inFlight: number; delayed: number }> {
   const res = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   const a = res.Attributes ?? {};
-  return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0) };
+  return {
+    visible: Number(a.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
 }
 
 /**
@@ -144,14 +195,22 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ vi
  * back remain in flight (they would come back after the visibility timeout;
  * the caller reports them), or until `deadlineMs`.
  */
-export async function drain(sqs: SQSClient, queueUrl: string, esm: EventSourceMapping, container: Container, log: EsmLog, deadlineMs: number): Promise<{ drained: boolean; depth: Awaited<ReturnType<typeof queueDepth>> }> {
+export async function drain(
+  sqs: SQSClient,
+  queueUrl: string,
+  esm: EventSourceMapping,
+  container: Container,
+  log: EsmLog,
+  deadlineMs: number,
+): Promise<{ drained: boolean; depth: Awaited<ReturnType<typeof queueDepth>> }> {
   for (;;) {
     const received = await pollOnce(sqs, queueUrl, esm, container, log);
     if (received > 0) continue;
     const depth = await queueDepth(sqs, queueUrl);
     if (depth.visible + depth.inFlight + depth.delayed === 0) return { drained: true, depth };
     // Only records the function handed back (now or in an earlier wave) are left in flight.
-    if (depth.visible === 0 && depth.delayed === 0 && depth.inFlight <= log.returned.length) return { drained: false, depth };
+    if (depth.visible === 0 && depth.delayed === 0 && depth.inFlight <= log.returned.length)
+      return { drained: false, depth };
     if (Date.now() > deadlineMs) return { drained: false, depth };
     await new Promise((r) => setTimeout(r, 1_000));
   }

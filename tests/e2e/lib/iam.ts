@@ -28,7 +28,12 @@ const IAM_ACTION: Record<string, string> = {
   'sns:PublishBatch': 'sns:Publish',
 };
 
-function describeCall(service: string, target: string | undefined, body: string, orgArn: (accountId: string) => string): Omit<AwsCall, 'status'> {
+function describeCall(
+  service: string,
+  target: string | undefined,
+  body: string,
+  orgArn: (accountId: string) => string,
+): Omit<AwsCall, 'status'> {
   let operation = '';
   let params: Record<string, unknown> = {};
   if (target) {
@@ -70,7 +75,10 @@ export interface RecordingProxy {
 }
 
 /** A reverse proxy to the emulator that records every AWS call (service, action, resource). */
-export async function startRecordingProxy(upstream: string, orgArn: (accountId: string) => string): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  upstream: string,
+  orgArn: (accountId: string) => string,
+): Promise<RecordingProxy> {
   const target = new URL(upstream);
   const calls: AwsCall[] = [];
   const server = createServer((req, res) => {
@@ -80,9 +88,20 @@ export async function startRecordingProxy(upstream: string, orgArn: (accountId: 
       const body = Buffer.concat(chunks);
       const auth = String(req.headers.authorization ?? '');
       const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
-      const call = describeCall(service, req.headers['x-amz-target'] as string | undefined, body.toString('utf8'), orgArn);
+      const call = describeCall(
+        service,
+        req.headers['x-amz-target'] as string | undefined,
+        body.toString('utf8'),
+        orgArn,
+      );
       const upstreamReq = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+        },
         (up) => {
           calls.push({ ...call, status: up.statusCode ?? 0 });
           res.writeHead(up.statusCode ?? 502, up.headers);
@@ -122,14 +141,25 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
 
 /** IAM wildcard match: `*` any run, `?` one character; actions case-insensitive. */
 function wildcard(pattern: string, value: string, caseInsensitive = false): boolean {
-  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`, caseInsensitive ? 'i' : '');
+  const re = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+    caseInsensitive ? 'i' : '',
+  );
   return re.test(value);
 }
 
 function statementMatches(s: Statement, call: Pick<AwsCall, 'action' | 'resource'>): boolean {
-  const actionOk = s.Action !== undefined ? list(s.Action).some((a) => wildcard(a, call.action, true)) : !list(s.NotAction).some((a) => wildcard(a, call.action, true));
+  const actionOk =
+    s.Action !== undefined
+      ? list(s.Action).some((a) => wildcard(a, call.action, true))
+      : !list(s.NotAction).some((a) => wildcard(a, call.action, true));
   if (!actionOk) return false;
-  return s.Resource !== undefined ? list(s.Resource).some((r) => wildcard(r, call.resource)) : !list(s.NotResource).some((r) => wildcard(r, call.resource));
+  return s.Resource !== undefined
+    ? list(s.Resource).some((r) => wildcard(r, call.resource))
+    : !list(s.NotResource).some((r) => wildcard(r, call.resource));
 }
 
 export interface Verdict {
@@ -144,7 +174,10 @@ export interface Verdict {
  * an Allow that depends on one does not count, so the check errs towards
  * "denied"; the function's direct calls need no conditional statement.)
  */
-export function evaluate(policies: Array<{ Statement: Statement | Statement[] }>, call: Pick<AwsCall, 'action' | 'resource'>): Verdict {
+export function evaluate(
+  policies: Array<{ Statement: Statement | Statement[] }>,
+  call: Pick<AwsCall, 'action' | 'resource'>,
+): Verdict {
   const statements = policies.flatMap((p) => (Array.isArray(p.Statement) ? p.Statement : [p.Statement]));
   const deny = statements.find((s) => s.Effect === 'Deny' && statementMatches(s, call));
   if (deny) return { call, deniedBy: deny.Sid ?? '(no Sid)' };

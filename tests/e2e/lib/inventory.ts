@@ -12,16 +12,40 @@ export type Inventory = Record<string, string[]>;
  * key deletion waiting period).
  */
 export async function inventory(aws: Aws, sqs: SQSClient, sns: SNSClient): Promise<Inventory> {
-  const functions = await aws.rest<{ Functions?: Array<{ FunctionName: string }> }>('lambda', 'GET', '/2015-03-31/functions/');
-  const esms = await aws.rest<{ EventSourceMappings?: Array<{ UUID: string }> }>('lambda', 'GET', '/2015-03-31/event-source-mappings/');
+  const functions = await aws.rest<{ Functions?: Array<{ FunctionName: string }> }>(
+    'lambda',
+    'GET',
+    '/2015-03-31/functions/',
+  );
+  const esms = await aws.rest<{ EventSourceMappings?: Array<{ UUID: string }> }>(
+    'lambda',
+    'GET',
+    '/2015-03-31/event-source-mappings/',
+  );
   const rules = await aws.json<{ Rules?: Array<{ Name: string }> }>('events', 'AWSEvents.ListRules', {});
-  const live = await aws.json<{ SecretList?: Array<{ Name: string }> }>('secretsmanager', 'secretsmanager.ListSecrets', {});
-  const all = await aws.json<{ SecretList?: Array<{ Name: string; DeletedDate?: unknown }> }>('secretsmanager', 'secretsmanager.ListSecrets', { IncludePlannedDeletion: true });
-  const logGroups = await aws.json<{ logGroups?: Array<{ logGroupName: string }> }>('logs', 'Logs_20140328.DescribeLogGroups', {});
+  const live = await aws.json<{ SecretList?: Array<{ Name: string }> }>(
+    'secretsmanager',
+    'secretsmanager.ListSecrets',
+    {},
+  );
+  const all = await aws.json<{ SecretList?: Array<{ Name: string; DeletedDate?: unknown }> }>(
+    'secretsmanager',
+    'secretsmanager.ListSecrets',
+    { IncludePlannedDeletion: true },
+  );
+  const logGroups = await aws.json<{ logGroups?: Array<{ logGroupName: string }> }>(
+    'logs',
+    'Logs_20140328.DescribeLogGroups',
+    {},
+  );
   const keys = await aws.json<{ Keys?: Array<{ KeyId: string }> }>('kms', 'TrentService.ListKeys', {});
   const keyStates = await Promise.all(
     (keys.Keys ?? []).map(async (k) => {
-      const d = await aws.json<{ KeyMetadata?: { KeyId: string; KeyState: string; KeyManager?: string } }>('kms', 'TrentService.DescribeKey', { KeyId: k.KeyId });
+      const d = await aws.json<{ KeyMetadata?: { KeyId: string; KeyState: string; KeyManager?: string } }>(
+        'kms',
+        'TrentService.DescribeKey',
+        { KeyId: k.KeyId },
+      );
       return d.KeyMetadata!;
     }),
   );
@@ -37,15 +61,27 @@ export async function inventory(aws: Aws, sqs: SQSClient, sns: SNSClient): Promi
     'event source mappings': (esms.EventSourceMappings ?? []).map((e) => e.UUID).sort(),
     'event rules': (rules.Rules ?? []).map((r) => r.Name).sort(),
     secrets: (live.SecretList ?? []).map((s) => s.Name).sort(),
-    'secrets scheduled for deletion': (all.SecretList ?? []).filter((s) => s.DeletedDate !== undefined && s.DeletedDate !== null).map((s) => s.Name).sort(),
+    'secrets scheduled for deletion': (all.SecretList ?? [])
+      .filter((s) => s.DeletedDate !== undefined && s.DeletedDate !== null)
+      .map((s) => s.Name)
+      .sort(),
     'iam roles': roles.sort(),
     'log groups': (logGroups.logGroups ?? []).map((g) => g.logGroupName).sort(),
     alarms: alarms.sort(),
     dashboards: dashboards.sort(),
     'sns topics': topics.map((t) => t.TopicArn!.split(':').pop()!).sort(),
-    'kms keys': keyStates.filter((k) => k.KeyState !== 'PendingDeletion' && k.KeyManager !== 'AWS').map((k) => k.KeyId).sort(),
-    'kms keys pending deletion': keyStates.filter((k) => k.KeyState === 'PendingDeletion').map((k) => k.KeyId).sort(),
-    'kms aliases': (aliases.Aliases ?? []).map((a) => a.AliasName).filter((n) => !n.startsWith('alias/aws/')).sort(),
+    'kms keys': keyStates
+      .filter((k) => k.KeyState !== 'PendingDeletion' && k.KeyManager !== 'AWS')
+      .map((k) => k.KeyId)
+      .sort(),
+    'kms keys pending deletion': keyStates
+      .filter((k) => k.KeyState === 'PendingDeletion')
+      .map((k) => k.KeyId)
+      .sort(),
+    'kms aliases': (aliases.Aliases ?? [])
+      .map((a) => a.AliasName)
+      .filter((n) => !n.startsWith('alias/aws/'))
+      .sort(),
   };
 }
 

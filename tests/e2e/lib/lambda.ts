@@ -76,7 +76,8 @@ export function lambdaEnvironment(options: ContainerOptions): Record<string, str
   };
   const own = fn.Environment?.Variables ?? {};
   const clash = Object.keys(own).filter((k) => k in reserved || k.startsWith('AWS_LAMBDA_'));
-  if (clash.length > 0) throw new Error(`the function sets reserved environment variables Lambda refuses: ${clash.join(', ')}`);
+  if (clash.length > 0)
+    throw new Error(`the function sets reserved environment variables Lambda refuses: ${clash.join(', ')}`);
   return { ...own, ...reserved, AWS_ENDPOINT_URL: aws.endpoint, NODE_EXTRA_CA_CERTS: options.caFile };
 }
 

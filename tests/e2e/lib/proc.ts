@@ -118,7 +118,12 @@ export function run(cmd: string, args: string[], options: RunOptions): Promise<R
   const started = performance.now();
   appendLog(options.logFile, `\n$ ${options.label}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const release = onCleanup(() => stopChild(child));
     let stdout = '';
     let stderr = '';
@@ -143,7 +148,12 @@ export function run(cmd: string, args: string[], options: RunOptions): Promise<R
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       void release();
-      if (timedOut) return reject(new Error(`${options.label}: timed out after ${Math.round(options.timeoutMs / 1000)} s (see ${options.logFile})`));
+      if (timedOut)
+        return reject(
+          new Error(
+            `${options.label}: timed out after ${Math.round(options.timeoutMs / 1000)} s (see ${options.logFile})`,
+          ),
+        );
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started });
     });
   });

@@ -52,18 +52,31 @@ function trackSockets(server: { on(event: 'connection', cb: (s: Socket) => void)
  * sandbox sends each mapped host name here, and `route` tells the channel
  * apart by Host header and path and decides the reply.
  */
-export async function startHttpsReceiver(certs: Certs, recorder: Recorder, route: (host: string, path: string) => HttpRoute | undefined): Promise<Server> {
+export async function startHttpsReceiver(
+  certs: Certs,
+  recorder: Recorder,
+  route: (host: string, path: string) => HttpRoute | undefined,
+): Promise<Server> {
   const attempts = new Map<string, number>();
   const server = createHttpsServer({ key: certs.key, cert: certs.cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const host = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      const host = String(req.headers.host ?? '')
+        .replace(/:\d+$/, '')
+        .toLowerCase();
       const path = req.url ?? '/';
       const body = Buffer.concat(chunks).toString('utf8');
       const target = route(host, path);
       if (!target || req.method !== 'POST') {
-        recorder.deliveries.push({ channel: `unrouted:${host}`, wave: recorder.wave, accepted: false, status: 404, body, meta: { host, path, method: req.method } });
+        recorder.deliveries.push({
+          channel: `unrouted:${host}`,
+          wave: recorder.wave,
+          accepted: false,
+          status: 404,
+          body,
+          meta: { host, path, method: req.method },
+        });
         res.writeHead(404).end('no such endpoint');
         return;
       }
@@ -76,7 +89,13 @@ export async function startHttpsReceiver(certs: Certs, recorder: Recorder, route
         accepted: reply.status >= 200 && reply.status < 300,
         status: reply.status,
         body,
-        meta: { host, path, contentType: req.headers['content-type'], authorization: req.headers.authorization, signature: req.headers['x-guardduty-notify-signature'] },
+        meta: {
+          host,
+          path,
+          contentType: req.headers['content-type'],
+          authorization: req.headers.authorization,
+          signature: req.headers['x-guardduty-notify-signature'],
+        },
       });
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body ?? '');
     });
