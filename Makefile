@@ -6,6 +6,7 @@
 #                Terraform/OpenTofu checks, end to end against an emulated AWS
 #   make bundle  rebuild the committed Lambda bundle (handler/dist/)
 #   make bench   performance figures
+#   make lint    Biome format + lint check (make format applies the fixes)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -21,7 +22,7 @@ export MOTO_SERVER
 NODE_STAMP := node_modules/.gdn-installed
 VENV_STAMP := $(VENV)/.gdn-installed
 
-.PHONY: help deps node-deps python-deps bundle bundle-check typecheck test test-ts demo bench clean
+.PHONY: help deps node-deps python-deps bundle bundle-check typecheck lint format test test-ts demo bench clean
 
 help:
 	@grep -E '^#   make' $(MAKEFILE_LIST) | sed 's/^#   //'
@@ -54,12 +55,20 @@ bundle-check: node-deps
 typecheck: node-deps
 	npx tsc --noEmit -p tsconfig.json
 
+# Biome formats and lints the TypeScript/JavaScript/JSON tree (biome.json: 120 columns,
+# the recommended rules; test-only relaxations are listed there with their reason).
+lint: node-deps
+	npx biome check .
+
+format: node-deps
+	npx biome check --write .
+
 ## Tests -----------------------------------------------------------------------
 
 test-ts: node-deps python-deps
 	npx vitest run
 
-test: typecheck bundle-check test-ts demo-test tf-check e2e
+test: typecheck lint bundle-check test-ts demo-test tf-check e2e
 	@echo "make test: all suites passed"
 
 ## Try it ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
 import { startHttpReceiver, startSmtpReceiver } from './bench/receivers.mjs';
-import { kb, mb, round, summary } from './bench/stats.mjs';
+import { kb, round, summary } from './bench/stats.mjs';
 import { startMoto } from '../tests/support/moto.mjs';
 import { extractZip } from '../tests/support/unzip.mjs';
 
@@ -45,7 +45,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const heading = (title) => say(`\n== ${title} ${'='.repeat(Math.max(0, 72 - title.length))}`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const _sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- Machine -------------------------------------------------------------------
 
@@ -516,7 +516,7 @@ try {
         maxRssMB: round(rssFull.result.maxRssKb / 1024, 1),
         fits128MB: rssFull.result.maxRssKb / 1024 < 128,
         invocationMs: Math.round(rssFull.result.ms),
-        delivered: (rssFull.logs.find((l) => l.message === 'batch processed') ?? {}).delivered,
+        delivered: rssFull.logs.find((l) => l.message === 'batch processed')?.delivered,
       },
       note: "the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the records; the second figure is the same run with Node's default limits; largestEvent is a 6 MB event, the most Lambda hands one invocation",
     };

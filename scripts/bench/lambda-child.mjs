@@ -89,7 +89,7 @@ if (mode === 'rss') {
   if (process.env.GDN_BENCH_TIMELINE)
     writeFileSync(
       process.env.GDN_BENCH_TIMELINE,
-      ['ms\trss\theapTotal\theapUsed\texternal\tarrayBuffers', ...timeline.map((r) => r.join('\t'))].join('\n') + '\n',
+      `${['ms\trss\theapTotal\theapUsed\texternal\tarrayBuffers', ...timeline.map((r) => r.join('\t'))].join('\n')}\n`,
       { flag: 'a' },
     );
   const memory = process.memoryUsage();

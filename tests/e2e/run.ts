@@ -683,14 +683,12 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     for (const [i, wave] of waves.entries()) {
       recorder.wave = i;
       for (let k = 0; k < wave.put.length; k += 10) {
-        const entries = wave.put
-          .slice(k, k + 10)
-          .map((e) => ({
-            Source: e.event.source,
-            DetailType: e.event['detail-type'],
-            Detail: JSON.stringify(e.event.detail),
-            Resources: e.event.resources,
-          }));
+        const entries = wave.put.slice(k, k + 10).map((e) => ({
+          Source: e.event.source,
+          DetailType: e.event['detail-type'],
+          Detail: JSON.stringify(e.event.detail),
+          Resources: e.event.resources,
+        }));
         const put = await aws.json<{ FailedEntryCount: number }>('events', 'AWSEvents.PutEvents', { Entries: entries });
         check(put.FailedEntryCount === 0, `PutEvents: ${put.FailedEntryCount} entries failed`);
       }

@@ -85,13 +85,11 @@ export const SlackChannelSchema = z.strictObject({
   webhookUrl: endpointUrl.check(z.describe('Slack incoming-webhook URL.')),
   mention: z
     .optional(
-      z
-        .string()
-        .check(
-          z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, {
-            error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>',
-          }),
-        ),
+      z.string().check(
+        z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, {
+          error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>',
+        }),
+      ),
     )
     .check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
 });

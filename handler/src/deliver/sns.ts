@@ -101,7 +101,8 @@ export const snsPublishBatch: SendContext['snsPublishBatch'] = async ({ topicArn
   const failed = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
   return messages.map((_, i) => {
     const id = String(i);
-    if (ok.has(id)) return ok.get(id)!;
+    const messageId = ok.get(id);
+    if (messageId !== undefined) return messageId;
     const f = failed.get(id);
     const code = f?.Code ?? 'NoResult';
     return new DeliveryError(

@@ -87,8 +87,9 @@ function excludedBy(filter: CompiledFilter, f: NormalisedFinding): SuppressReaso
     [filter.regions ? filter.regions.has(f.region) : null, 'region'],
   ];
   const listed = checks.filter(([result]) => result !== null);
-  if (listed.length === 0 || listed.some(([result]) => result === false)) return null;
-  return listed[0]![1];
+  const first = listed[0];
+  if (first === undefined || listed.some(([result]) => result === false)) return null;
+  return first[1];
 }
 
 /**

@@ -25,7 +25,7 @@ function joinsEmoji(text: string, offset: number): boolean {
 
 function showInvisible(ch: string, offset: number, text: string): string {
   if (ch === '\u200D' && joinsEmoji(text, offset)) return ch;
-  return `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`;
+  return `[U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`;
 }
 
 /** Longest string kept from any one finding field; renderers truncate further per channel. */

@@ -205,7 +205,10 @@ describe('email send', () => {
     const result = await emailChannel.send(
       payload,
       channel,
-      recordingContext(async (smtp, mail) => (calls.push([smtp, mail]), '<id@example.com>')),
+      recordingContext(async (smtp, mail) => {
+        calls.push([smtp, mail]);
+        return '<id@example.com>';
+      }),
     );
     expect(result).toEqual({ attempts: 1 });
     expect(calls).toEqual([

@@ -223,7 +223,7 @@ function validationErrors(event: Record<string, unknown>): string[] {
   if (action !== 'trigger' && action !== 'acknowledge' && action !== 'resolve')
     errors.push("'event_action' is invalid");
   if (dedup !== undefined && (typeof dedup !== 'string' || dedup.length > 255)) errors.push("'dedup_key' is too long");
-  if (action !== 'trigger' && typeof dedup !== 'string') errors.push("'dedup_key' is required for " + String(action));
+  if (action !== 'trigger' && typeof dedup !== 'string') errors.push(`'dedup_key' is required for ${String(action)}`);
   if (action === 'trigger') {
     const p = (payload ?? {}) as Record<string, unknown>;
     if (typeof p.summary !== 'string' || p.summary.length === 0 || p.summary.length > 1024)

@@ -208,7 +208,10 @@ describe('sns send', () => {
     const result = await snsChannel.send(
       payload,
       channel,
-      recordingContext(async (input) => (calls.push(input), 'message-id-1')),
+      recordingContext(async (input) => {
+        calls.push(input);
+        return 'message-id-1';
+      }),
     );
     expect(result).toEqual({ attempts: 1 });
     expect(calls).toEqual([
@@ -232,7 +235,10 @@ describe('sns send', () => {
     await snsChannel.send(
       fifoPayload,
       fifo,
-      recordingContext(async (input) => (calls.push(input), 'message-id-2')),
+      recordingContext(async (input) => {
+        calls.push(input);
+        return 'message-id-2';
+      }),
     );
     expect(calls).toEqual([{ topicArn: fifo.topicArn, ...fifoPayload }]);
     expect(calls[0]).toMatchObject({ messageGroupId: expect.any(String), deduplicationId: expect.any(String) });
@@ -286,7 +292,10 @@ describe('sns sendBatch', () => {
     const outcomes = await snsChannel.sendBatch!(
       payloads,
       channel,
-      batchContext(async (input) => (calls.push(input), input.messages.map((_, i) => (i === 2 ? refused : `id-${i}`)))),
+      batchContext(async (input) => {
+        calls.push(input);
+        return input.messages.map((_, i) => (i === 2 ? refused : `id-${i}`));
+      }),
     );
     expect(calls).toEqual([{ topicArn: channel.topicArn, messages: payloads }]);
     expect(outcomes).toEqual([

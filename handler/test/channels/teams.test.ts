@@ -31,7 +31,7 @@ function renderedTexts(elements: readonly CardElement[]): string[] {
         return el.facts.flatMap((f) => [f.title, f.value]);
       case 'Container':
         return renderedTexts(el.items);
-      case 'ActionSet':
+      default:
         return [];
     }
   });

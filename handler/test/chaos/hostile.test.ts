@@ -265,7 +265,7 @@ function check(
       const parsed = GoogleChatPayloadSchema.safeParse(payload);
       if (!parsed.success) problems.push(`googleChat: outside Chat limits: ${parsed.error.issues[0]?.message}`);
       const slots = chatSlots(payload);
-      slots.html.forEach((h, i) => problems.push(...htmlProblems(`googleChat html[${i}]`, h, universe.chat)));
+      slots.html.forEach((h, i) => void problems.push(...htmlProblems(`googleChat html[${i}]`, h, universe.chat)));
       for (const p of slots.plain)
         if (/[<>]/.test(p)) problems.push(`googleChat plain text: raw < or >: ${p.slice(0, 120)}`);
       for (const u of slots.urls) if (!CONSOLE_URL.test(u)) problems.push(`googleChat: link to ${u}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createConfigSource } from '../../src/config/source.js';
-import { ConfigError } from '../../src/config/errors.js';
+import type { ConfigError } from '../../src/config/errors.js';
 
 const good = JSON.stringify({
   channels: [{ name: 'a', type: 'slack', webhookUrl: 'https://hooks.slack.com/services/A/B/C' }],
@@ -14,7 +14,14 @@ describe('createConfigSource', () => {
     let now = 0;
     let reads = 0;
     let value = good;
-    const source = createConfigSource({ read: async () => (reads++, value), refreshMs: 1000, now: () => now });
+    const source = createConfigSource({
+      read: async () => {
+        reads++;
+        return value;
+      },
+      refreshMs: 1000,
+      now: () => now,
+    });
     expect((await source.get()).channels[0]?.name).toBe('a');
     await source.get();
     expect(reads).toBe(1);
@@ -55,7 +62,13 @@ describe('createConfigSource', () => {
 
   it('shares one read between concurrent callers', async () => {
     let reads = 0;
-    const source = createConfigSource({ read: async () => (reads++, good), refreshMs: 1000 });
+    const source = createConfigSource({
+      read: async () => {
+        reads++;
+        return good;
+      },
+      refreshMs: 1000,
+    });
     await Promise.all([source.get(), source.get(), source.get()]);
     expect(reads).toBe(1);
   });

@@ -94,7 +94,7 @@ async function visibleTexts(): Promise<Map<string, string>> {
     await page.evaluate(() =>
       [...document.querySelectorAll('article[data-entry] .delivery')].map((el): [string, string] => [
         `${el.closest('article')?.getAttribute('data-entry')}/${el.getAttribute('data-channel-name')}`,
-        el.querySelector('.view')?.innerText ?? '',
+        el.querySelector('.view')?.textContent ?? '',
       ]),
     ),
   );
@@ -106,7 +106,7 @@ async function visibleTexts(): Promise<Map<string, string>> {
     );
     texts.set(
       key,
-      `${texts.get(key) ?? ''}\n${await frame.evaluate(() => document.querySelector('body')?.innerText ?? '')}`,
+      `${texts.get(key) ?? ''}\n${await frame.evaluate(() => document.querySelector('body')?.textContent ?? '')}`,
     );
   }
   return texts;
@@ -175,7 +175,7 @@ describe('the demo gallery in Chromium', () => {
   it('draws Slack and Google Chat cards: header, fields, colour bar, buttons', async () => {
     const slack = await page.evaluate(() =>
       [...document.querySelectorAll('.delivery[data-channel-name="sec-slack"]')].map((el) => ({
-        header: el.querySelector('.slack-header')?.innerText ?? '',
+        header: el.querySelector('.slack-header')?.textContent ?? '',
         fields: [...el.querySelectorAll('.slack-field')].length,
         bar: getComputedStyle(el.querySelector('.slack-bar')).backgroundColor,
         buttons: [...el.querySelectorAll('a.slack-button')].length,
@@ -192,7 +192,7 @@ describe('the demo gallery in Chromium', () => {
     expect(slack.filter((c) => c.buttons === 1).length).toBeGreaterThanOrEqual(slack.length - 1);
     const chat = await page.evaluate(() =>
       [...document.querySelectorAll('.delivery[data-channel="googleChat"]')].map((el) => ({
-        title: el.querySelector('.chat-card-title')?.innerText ?? '',
+        title: el.querySelector('.chat-card-title')?.textContent ?? '',
         widgets: [...el.querySelectorAll('.chat-decorated')].length,
       })),
     );
@@ -232,9 +232,11 @@ describe('the demo gallery in Chromium', () => {
     await expect(delivery('hostile', 'slack-oncall').locator('.mention').allInnerTexts()).resolves.toEqual(['@here']);
 
     // Open everything that is collapsed, then look for anything that ran or became markup.
-    await page
-      .locator('details')
-      .evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+    await page.locator('details').evaluateAll((all) =>
+      all.forEach((d) => {
+        (d as unknown as { open: boolean }).open = true;
+      }),
+    );
     await page.waitForTimeout(200);
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
     const dom = await page.evaluate(() => ({
@@ -283,9 +285,11 @@ describe('the demo gallery in Chromium', () => {
   });
 
   it('saves screenshots of the overview and of each channel for a few findings', async () => {
-    await page
-      .locator('details')
-      .evaluateAll((all) => all.forEach((d) => ((d as unknown as { open: boolean }).open = false)));
+    await page.locator('details').evaluateAll((all) =>
+      all.forEach((d) => {
+        (d as unknown as { open: boolean }).open = false;
+      }),
+    );
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'overview.png') });
     // The sticky filter bar would cover the top of element screenshots.

@@ -150,9 +150,9 @@ describe('email over a real SMTP server', () => {
       onData(stream) {
         stream.resume();
         stream.on('end', () =>
-          (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections.forEach((conn) =>
-            conn._socket.destroy(),
-          ),
+          (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections.forEach((conn) => {
+            conn._socket.destroy();
+          }),
         );
       },
     });

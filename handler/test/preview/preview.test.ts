@@ -152,7 +152,12 @@ describe('guardduty-notify render --html', () => {
     let out = '';
     let err = '';
     const sink = (append: (s: string) => void) =>
-      new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
+      new Writable({
+        write: (chunk, _enc, done) => {
+          append(String(chunk));
+          done();
+        },
+      });
     type Streams = Parameters<typeof main>;
     const code = main(
       args,

@@ -75,8 +75,9 @@ function installNetwork(routes) {
     }
     return options.all ? [{ address, family: 4 }] : { address, family: 4 };
   };
-  const answer = (family) =>
-    function (hostname, ...rest) {
+  const answer =
+    (family) =>
+    (hostname, ...rest) => {
       const cb = rest[rest.length - 1];
       const name = String(hostname).toLowerCase();
       const address = byName.get(name);

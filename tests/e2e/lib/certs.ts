@@ -48,12 +48,12 @@ export function makeCerts(dir: string, names: string[]): Certs {
   openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=guardduty-notify e2e receivers']);
   writeFileSync(
     join(dir, 'server.ext'),
-    [
+    `${[
       `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature',
       'extendedKeyUsage=serverAuth',
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   openssl([
     'x509',

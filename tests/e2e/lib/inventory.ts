@@ -1,6 +1,6 @@
 import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ListTopicsCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { Aws, xmlAll } from './aws.js';
+import { type Aws, xmlAll } from './aws.js';
 
 /** What the emulator holds, by kind: names/ids, for a before/after comparison. */
 export type Inventory = Record<string, string[]>;
