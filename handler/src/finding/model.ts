@@ -45,7 +45,13 @@ export const NormalisedFindingSchema = z.object({
     /** The artefact after "!" ("DNS"), when present. */
     artifact: z.nullable(z.string()),
   }),
-  severity: z.object({ score: z.number(), band: SeverityBandSchema }),
+  severity: z.object({
+    /** The score rounded to one decimal, as channels display it. */
+    score: z.number(),
+    /** The score exactly as GuardDuty sent it (clamped to 0–10); the band is computed from this. */
+    raw: z.number(),
+    band: SeverityBandSchema,
+  }),
   account: z.object({ id: z.string(), name: z.nullable(z.string()) }),
   region: z.string(),
   partition: z.string(),
@@ -83,11 +89,14 @@ export const NormalisedFindingSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   /** True for an update of a finding already published (updated past the first-publish window). */
-  /** True for an update of a finding already published (updated past the first-publish window). */
   isUpdate: z.boolean(),
   isSample: z.boolean(),
   archived: z.boolean(),
   /** Deep link to the finding in the GuardDuty console, null for partitions without a public console. */
   consoleUrl: z.nullable(z.string()),
+  /** Why there is no console link (null when there is one). */
+  consoleUrlUnavailable: z.nullable(z.string()),
+  /** Fields of the finding that could not be read ("could not read: service.action (null)"); cleaned, short. */
+  readNotes: z.array(z.string()),
 });
 export type NormalisedFinding = z.infer<typeof NormalisedFindingSchema>;

@@ -1,7 +1,7 @@
 import type { FindingEvent } from './schema.js';
 import type { NormalisedFinding } from './model.js';
 import { summariseAction } from './action.js';
-import { guardDutyConsoleUrl } from './console.js';
+import { consoleLink } from './console.js';
 import { at, text } from './read.js';
 import { summariseResource } from './resource.js';
 import { severityBand } from './severity.js';
@@ -45,7 +45,8 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
   const finding = event.detail;
   const { action, actor } = summariseAction(finding);
   const count = finding.service.count ?? 1;
-  const score = Math.round(finding.severity * 10) / 10;
+  const raw = finding.severity;
+  const link = consoleLink(finding.partition, finding.region, finding.id);
   return {
     id: cleanLine(finding.id, 256),
     arn: finding.arn ? cleanLine(finding.arn, 512) : null,
@@ -53,9 +54,10 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
     title: cleanLine(finding.title || finding.type, 500),
     description: cleanText(finding.description),
     type: parseFindingType(cleanLine(finding.type, 512)),
-    severity: { score, band: severityBand(score) },
-    account: { id: finding.accountId, name: accountName },
-    region: finding.region,
+    // Banded on the raw score, as EventBridge's numeric filter compares it (6.95 is MEDIUM); rounding is for display only.
+    severity: { score: Math.round(raw * 10) / 10, raw, band: severityBand(raw) },
+    account: { id: cleanLine(finding.accountId, 64), name: accountName },
+    region: cleanLine(finding.region, 64),
     partition: cleanLine(finding.partition, 32),
     resource: summariseResource(finding),
     action,
@@ -70,6 +72,8 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
     isUpdate: isUpdateOf(finding.createdAt, finding.updatedAt, count),
     isSample: isSampleFinding(finding.service.additionalInfo),
     archived: finding.service.archived === true,
-    consoleUrl: guardDutyConsoleUrl(finding.partition, finding.region, finding.id),
+    consoleUrl: link.url,
+    consoleUrlUnavailable: link.unavailable,
+    readNotes: event.readNotes.map((n) => cleanLine(n, 200)),
   };
 }

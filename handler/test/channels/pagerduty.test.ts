@@ -83,7 +83,7 @@ describe('PagerDuty mapping', () => {
     ['MEDIUM', 'warning'],
     ['LOW', 'info'],
   ] as const)('maps band %s to severity %s', (band, severity) => {
-    const event = trigger(pagerDutyChannel.render({ ...base, severity: { score: 5, band } }, channel));
+    const event = trigger(pagerDutyChannel.render({ ...base, severity: { score: 5, raw: 5, band } }, channel));
     expect(event.payload.severity).toBe(severity);
   });
 

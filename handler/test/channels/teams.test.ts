@@ -134,7 +134,7 @@ describe('Teams card content', () => {
   it('colours the header by band', () => {
     const base = normalisedFixture('minimal');
     const style = (band: NormalisedFinding['severity']['band']): unknown =>
-      teamsChannel.render({ ...base, severity: { score: 5, band } }, channel).attachments[0].content.body[0];
+      teamsChannel.render({ ...base, severity: { score: 5, raw: 5, band } }, channel).attachments[0].content.body[0];
     expect(style('CRITICAL')).toMatchObject({ type: 'Container', style: 'attention' });
     expect(style('HIGH')).toMatchObject({ style: 'warning' });
     expect(style('MEDIUM')).toMatchObject({ style: 'emphasis' });

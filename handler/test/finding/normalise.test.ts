@@ -100,6 +100,15 @@ describe('normaliseFinding', () => {
     ]);
   });
 
+  it('bands on the raw score as EventBridge compares it, keeping the raw score beside the displayed one', () => {
+    const event = fixtureEvent('minimal');
+    const severity = (s: number) => normaliseFinding({ ...event, detail: { ...event.detail, severity: s } }).severity;
+    expect(severity(6.95)).toEqual({ score: 7, raw: 6.95, band: 'MEDIUM' });
+    expect(severity(8.99999)).toEqual({ score: 9, raw: 8.99999, band: 'HIGH' });
+    expect(severity(3.96)).toEqual({ score: 4, raw: 3.96, band: 'LOW' });
+    expect(severity(9)).toEqual({ score: 9, raw: 9, band: 'CRITICAL' });
+  });
+
   it('tells new findings from updates by the first-publish window, not by count alone', () => {
     expect(normalisedFixture('ec2-ssh-bruteforce')).toMatchObject({ isUpdate: false, occurrences: { count: 3 } });
     expect(normalisedFixture('update-finding')).toMatchObject({ isUpdate: true, occurrences: { count: 17 } });
@@ -123,8 +132,20 @@ describe('normaliseFinding', () => {
       /^https:\/\/console\.amazonaws\.cn\/guardduty\/home\?region=cn-north-1#/,
     );
     const event = fixtureEvent('minimal');
-    expect(normaliseFinding({ ...event, detail: { ...event.detail, id: 'x"><script>' } }).consoleUrl).toBeNull();
-    expect(normaliseFinding({ ...event, detail: { ...event.detail, partition: 'aws-iso' } }).consoleUrl).toBeNull();
+    // An id with unusual characters is percent-encoded, never dropped and never able to leave the fragment.
+    expect(normaliseFinding({ ...event, detail: { ...event.detail, id: 'x"><script>&a=b' } }).consoleUrl).toMatch(
+      /&fId=x%22%3E%3Cscript%3E%26a%3Db$/,
+    );
+    const iso = normaliseFinding({ ...event, detail: { ...event.detail, partition: 'aws-iso' } });
+    expect(iso).toMatchObject({
+      consoleUrl: null,
+      consoleUrlUnavailable: 'no public GuardDuty console for this partition',
+    });
+    expect(normaliseFinding({ ...event, detail: { ...event.detail, region: '<region>' } })).toMatchObject({
+      consoleUrl: null,
+      consoleUrlUnavailable: 'the finding names no valid AWS region',
+    });
+    expect(normalisedFixture('minimal').consoleUrlUnavailable).toBeNull();
   });
 
   it('replaces invisible and direction-changing characters and strips controls', () => {
