@@ -1,5 +1,6 @@
 import type { Finding } from './schema.js';
 import type { NormalisedFinding } from './model.js';
+import { scalarFields } from './facets.js';
 import { at, fields, joinSome, list, text, type Json } from './read.js';
 
 type Action = NormalisedFinding['action'];
@@ -26,8 +27,13 @@ function fromRemoteIp(details: Json): Partial<Actor> {
       text(details, 'organization', 'asnOrg') ??
       text(details, 'organization', 'org') ??
       text(details, 'organization', 'isp'),
-    asn: text(details, 'organization', 'asn'),
+    // GuardDuty writes "-1" when it does not know the ASN: leave it out rather than show "AS-1".
+    asn: knownAsn(text(details, 'organization', 'asn')),
   };
+}
+
+function knownAsn(asn: string | null): string | null {
+  return asn === null || asn === '-1' || asn === '0' ? null : asn;
 }
 
 function place(actor: Partial<Actor>): string | null {
@@ -202,6 +208,18 @@ function noAction(finding: Finding): Summary {
   return { actor: {}, action: { label: 'Activity', fields: [] } };
 }
 
+/**
+ * An action type this code does not know yet: its type and its scalar fields,
+ * rather than an empty section; its remote IP, if in the usual place, is the actor.
+ */
+function unknownAction(action: Json, actionType: string): Summary {
+  const body = Object.entries((action ?? {}) as Record<string, Json>).find(([k]) => k !== 'actionType')?.[1];
+  return {
+    actor: fromRemoteIp(at(body, 'remoteIpDetails')),
+    action: { label: actionType, fields: scalarFields(body) },
+  };
+}
+
 /** Summarises what happened (the action) and who did it (the actor) for any action type. */
 export function summariseAction(finding: Finding): { action: Action; actor: Actor } {
   const action = finding.service.action as Json;
@@ -227,7 +245,7 @@ export function summariseAction(finding: Finding): { action: Action; actor: Acto
       summary = rdsLoginAttempt(at(action, 'rdsLoginAttemptAction'));
       break;
     default:
-      summary = actionType ? { actor: {}, action: { label: actionType, fields: [] } } : noAction(finding);
+      summary = actionType ? unknownAction(action, actionType) : noAction(finding);
   }
   const actor: Actor = { ...NO_ACTOR };
   for (const [key, value] of Object.entries(summary.actor) as Array<[keyof Actor, string | null | undefined]>) {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { FacetSchema } from './facets.js';
 import { SeverityBandSchema } from './severity.js';
 
 /*
@@ -64,7 +65,19 @@ export const NormalisedFindingSchema = z.object({
     /** The primary identifier shown in headlines (instance id, bucket name, …). */
     id: z.nullable(z.string()),
     fields: z.array(FieldSchema),
+    /** Owner tags of every resource the finding describes (instance, buckets, clusters, function), cleaned. */
+    tags: z.array(z.object({ key: z.string(), value: z.string() })),
   }),
+  /** Who is who: what of yours was affected (the actor is `actor`). */
+  target: z.object({
+    /** "EC2 instance", "S3 bucket", … */
+    label: z.string(),
+    id: z.nullable(z.string()),
+  }),
+  /** Every other group of facts the finding carries (host instance, process, malware scan, …), in display order. */
+  facets: z.array(FacetSchema),
+  /** AWS documentation and remediation guide for this type (fixed docs.aws.amazon.com URLs). */
+  nextSteps: z.array(z.object({ label: z.string(), url: z.string() })),
   action: z.object({
     /** GuardDuty's actionType ("NETWORK_CONNECTION", …) or null (runtime and malware findings). */
     type: z.nullable(z.string()),

@@ -3,7 +3,10 @@ import type { NormalisedFinding } from './model.js';
 import { summariseAction } from './action.js';
 import { consoleLink } from './console.js';
 import { at, text } from './read.js';
+import { facetsOf } from './facets.js';
+import { nextStepsFor } from './nextSteps.js';
 import { summariseResource } from './resource.js';
+import { resourceTags } from './tags.js';
 import { severityBand } from './severity.js';
 import { parseFindingType } from './type.js';
 import { cleanLine, cleanText } from '../text/clean.js';
@@ -36,6 +39,22 @@ function isUpdateOf(createdAt: string, updatedAt: string, count: number): boolea
 }
 
 /**
+ * What of yours was affected. Usually the headline resource; a bucket named on
+ * an access-key finding (e.g. Policy:S3/BucketPublicAccessGranted) is the target
+ * rather than the key that changed it.
+ */
+function targetOf(
+  finding: FindingEvent['detail'],
+  resource: ReturnType<typeof summariseResource>,
+): NormalisedFinding['target'] {
+  if (resource.kind === 'accessKey') {
+    const bucket = text(at(finding.resource, 's3BucketDetails', 0), 'name');
+    if (bucket) return { label: 'S3 bucket', id: bucket };
+  }
+  return { label: resource.label, id: resource.id };
+}
+
+/**
  * Turns a validated GuardDuty event into the view model every channel renders.
  * Pure: the account name comes from the caller (see `enrich/`).
  *
@@ -46,6 +65,8 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
   const { action, actor } = summariseAction(finding);
   const count = finding.service.count ?? 1;
   const raw = finding.severity;
+  const type = parseFindingType(cleanLine(finding.type, 512));
+  const resource = summariseResource(finding);
   const link = consoleLink(finding.partition, finding.region, finding.id);
   return {
     id: cleanLine(finding.id, 256),
@@ -53,13 +74,16 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
     eventId: cleanLine(event.id, 256),
     title: cleanLine(finding.title || finding.type, 500),
     description: cleanText(finding.description),
-    type: parseFindingType(cleanLine(finding.type, 512)),
+    type,
     // Banded on the raw score, as EventBridge's numeric filter compares it (6.95 is MEDIUM); rounding is for display only.
     severity: { score: Math.round(raw * 10) / 10, raw, band: severityBand(raw) },
     account: { id: cleanLine(finding.accountId, 64), name: accountName },
     region: cleanLine(finding.region, 64),
     partition: cleanLine(finding.partition, 32),
-    resource: summariseResource(finding),
+    resource: { ...resource, tags: resourceTags(finding) },
+    target: targetOf(finding, resource),
+    facets: facetsOf(finding, resource.kind),
+    nextSteps: nextStepsFor(type),
     action,
     actor,
     occurrences: {

@@ -3,7 +3,7 @@ import type { Finding } from './schema.js';
 import type { NormalisedFinding } from './model.js';
 import { at, fields, joinSome, list, text, type Json } from './read.js';
 
-type Resource = NormalisedFinding['resource'];
+type Resource = Omit<NormalisedFinding['resource'], 'tags'>;
 
 /** Tag value by key from GuardDuty's `[{key, value}]` tag lists. */
 function tag(tags: Json[], key: string): string | null {

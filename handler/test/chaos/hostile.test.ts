@@ -12,6 +12,7 @@ import { SIGNATURE_HEADER, signWebhookBody } from '../../src/channels/webhook.js
 import { ChannelSchema, type Channel, type ChannelType } from '../../src/config/schema.js';
 import type { FindingEvent } from '../../src/finding/schema.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
+import { NEXT_STEP_URLS } from '../../src/finding/nextSteps.js';
 import { normaliseFinding } from '../../src/finding/normalise.js';
 import { buildDigest, type Digest } from '../../src/route/digest.js';
 import { fixtureNames, rawFixture } from '../helpers/fixtures.js';
@@ -225,7 +226,7 @@ function check(
   for (const s of all) {
     const bad = forbiddenChar(s.value);
     if (bad) problems.push(`${s.path}: U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
-    if (URL_KEYS.test(s.path) && !CONSOLE_URL.test(s.value))
+    if (URL_KEYS.test(s.path) && !CONSOLE_URL.test(s.value) && !NEXT_STEP_URLS.has(s.value))
       problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
   }
   switch (type) {
