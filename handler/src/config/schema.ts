@@ -43,6 +43,21 @@ const Filter = z
       .check(z.describe('Finding types; `*` matches any run of characters (e.g. "Recon:*").')),
     accounts: z.optional(z.array(AccountId)),
     regions: z.optional(z.array(Region)),
+    tags: z
+      .optional(
+        z.record(
+          z.string().check(z.minLength(1), z.maxLength(128)),
+          z.union([
+            z.string().check(z.maxLength(256)),
+            z.array(z.string().check(z.maxLength(256))).check(z.minLength(1)),
+          ]),
+        ),
+      )
+      .check(
+        z.describe(
+          'Resource tags (instance, S3 bucket, EKS/ECS cluster, RDS, Lambda): every listed key must be on the finding with one of its values, matched exactly; a list means any of them; "*" means any value. Findings without tags (e.g. access keys) do not match.',
+        ),
+      ),
   })
   .check(z.describe('Findings to match: a finding matches when every listed dimension matches.'));
 

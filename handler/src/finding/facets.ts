@@ -50,7 +50,7 @@ export function scalarFields(value: Json, max = MAX_GENERIC_FIELDS, prefix = '')
     if (Array.isArray(node)) {
       const scalars = node.map((v) => text(v)).filter((v): v is string => v !== null);
       if (scalars.length > 0) out.push({ label: labelOf(path), value: joinSome(scalars, 5) ?? '' });
-      else node.slice(0, 3).forEach((v) => walk(v, path, depth + 1));
+      else for (const v of node.slice(0, 3)) walk(v, path, depth + 1);
       return;
     }
     if (node !== null && typeof node === 'object') {

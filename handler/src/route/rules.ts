@@ -1,7 +1,7 @@
 import type { Channel, ChannelType, Config } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import { bandRank, type SeverityBand } from '../finding/severity.js';
-import { compileTypePatterns } from './match.js';
+import { compileTagFilter, compileTypePatterns } from './match.js';
 
 type Filter = NonNullable<Config['defaults']['include']>;
 
@@ -21,6 +21,7 @@ interface CompiledFilter {
   types: ((type: string) => boolean) | null;
   accounts: ReadonlySet<string> | null;
   regions: ReadonlySet<string> | null;
+  tags: ((tags: NormalisedFinding['resource']['tags']) => boolean) | null;
 }
 
 /**
@@ -44,6 +45,7 @@ function compileFilter(filter: Filter | undefined): CompiledFilter | null {
     types: filter.types ? compileTypePatterns(filter.types) : null,
     accounts: filter.accounts ? new Set(filter.accounts) : null,
     regions: filter.regions ? new Set(filter.regions) : null,
+    tags: filter.tags ? compileTagFilter(filter.tags) : null,
   };
 }
 
@@ -62,7 +64,7 @@ export function effectiveRules(defaults: Config['defaults'], channel: Channel): 
   };
 }
 
-export type SuppressReason = 'severity' | 'type' | 'account' | 'region' | 'sample' | 'archived' | 'update';
+export type SuppressReason = 'severity' | 'type' | 'account' | 'region' | 'tags' | 'sample' | 'archived' | 'update';
 
 export type Decision = { notify: true } | { notify: false; reason: SuppressReason };
 
@@ -76,6 +78,7 @@ function matchesFilter(filter: CompiledFilter, f: NormalisedFinding): { ok: bool
   if (filter.types && !filter.types(f.type.full)) return { ok: false, failed: 'type' };
   if (filter.accounts && !filter.accounts.has(f.account.id)) return { ok: false, failed: 'account' };
   if (filter.regions && !filter.regions.has(f.region)) return { ok: false, failed: 'region' };
+  if (filter.tags && !filter.tags(f.resource.tags)) return { ok: false, failed: 'tags' };
   return { ok: true, failed: null };
 }
 
@@ -85,6 +88,7 @@ function excludedBy(filter: CompiledFilter, f: NormalisedFinding): SuppressReaso
     [filter.types ? filter.types(f.type.full) : null, 'type'],
     [filter.accounts ? filter.accounts.has(f.account.id) : null, 'account'],
     [filter.regions ? filter.regions.has(f.region) : null, 'region'],
+    [filter.tags ? filter.tags(f.resource.tags) : null, 'tags'],
   ];
   const listed = checks.filter(([result]) => result !== null);
   const first = listed[0];
