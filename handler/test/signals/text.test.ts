@@ -111,3 +111,16 @@ describe('pagerDutyIntents', () => {
     for (const intent of pagerDutyIntents(signal(event))) expect(intent.dedupKey.length).toBeLessThanOrEqual(255);
   });
 });
+
+describe('field bounds, for every fixture', () => {
+  it.each([...signalNames('activity'), ...signalNames('scan'), ...signalNames('coverage')])('%s', (name) => {
+    const s = fixture(name);
+    expect(s.title.length).toBeLessThanOrEqual(200);
+    expect(s.fields.length).toBeLessThanOrEqual(20);
+    for (const { label, value } of [...s.fields, { label: 'title', value: s.title }]) {
+      expect(value.length, label).toBeLessThanOrEqual(1_500);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: asserts that no control character is left
+      expect(value, label).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    }
+  });
+});
