@@ -71,6 +71,8 @@ export function findingSignal(finding: NormalisedFinding): FindingSignal {
   };
 }
 
+const FINDING_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** Scalar top-level detail fields shown for an event we cannot read as its kind. */
 const MAX_OTHER_FIELDS = 12;
 
@@ -99,9 +101,12 @@ export function otherSignal(envelope: Envelope, note: string | null): OtherSigna
           .map((key): [string, string | null] => [cleanLine(key, 64), str(detail, [key])])
       : [];
   const title = str(detail, ['title'], 150);
+  // An unreadable finding keeps its own id when it has a usable one, so its updates and its PagerDuty incident still line up.
+  const findingId = detailType === GUARDDUTY_DETAIL_TYPE ? str(detail, ['id'], 128) : null;
   return {
     kind: 'other',
-    id: stableId('other', [detailType, facts.eventId, facts.time]),
+    id:
+      findingId && FINDING_ID.test(findingId) ? findingId : stableId('other', [detailType, facts.eventId, facts.time]),
     topic: 'other',
     title: cleanLine(title ? `${detailType}: ${title}` : detailType, MAX_SIGNAL_TITLE),
     severity,

@@ -61,6 +61,8 @@ describe('parseSignal', () => {
     expect(parsed.signal.title).toMatch(/^GuardDuty Finding: /);
     expect(parsed.signal.other.note).toMatch(/^could not read the finding: detail\.accountId: /);
     expect(parsed.signal.delivery).toBe('notify');
+    // Its own id, so later updates and its PagerDuty incident line up with it.
+    expect(parsed.signal.id).toBe((event.detail as { id: string }).id);
     SignalSchema.parse(parsed.signal);
   });
 
