@@ -70,9 +70,9 @@ export function fieldList(entries: Array<[label: string, value: string | null | 
 }
 
 /** Shows at most `max` values, saying how many more there were; bounded to `limit` characters. */
-export function someOf(values: readonly string[], max = 5, limit = MAX_SIGNAL_VALUE): string | null {
+export function someOf(values: readonly string[], max = 5, limit = MAX_SIGNAL_VALUE, separator = ', '): string | null {
   if (values.length === 0) return null;
-  const shown = values.slice(0, max).join(', ');
+  const shown = values.slice(0, max).join(separator);
   return cleanLine(values.length > max ? `${shown} (+${values.length - max} more)` : shown, limit);
 }
 

@@ -152,3 +152,11 @@ describe('coverage events', () => {
     expect(() => coverage(signalEvent(name))).not.toThrow();
   });
 });
+
+describe('coverage fields', () => {
+  it('separates issues with semicolons, since issues contain commas', () => {
+    expect(field(fixture('runtime-unhealthy-ecs'), 'Issues')).toBe(
+      "Agent not reporting; Agent not reporting, for task(s) in TaskDefinition - 'checkout-api:42'",
+    );
+  });
+});
