@@ -45,6 +45,20 @@ export const SlackAppSchema = z.strictObject({
       suppress: z._default(AllowList, { users: [], userGroups: [] }),
     })
     .check(z.describe('Who may press each button: Slack user ids and user group ids. Empty = nobody.')),
+  responseUrlPrefix: z
+    ._default(
+      z.string().check(z.regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/)),
+      'https://hooks.slack.com/',
+    )
+    .check(
+      z.describe("Replies go only to response_urls starting with this (Slack's hooks host; loopback for local tests)."),
+    ),
+  apiBaseUrl: z
+    ._default(
+      z.string().check(z.regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/]).*\/$/)),
+      'https://slack.com/api/',
+    )
+    .check(z.describe('Slack Web API base URL (a loopback stand-in in local tests).')),
   buttonsMinSeverity: z._default(SeverityBandSchema, 'MEDIUM'),
   archiveOnNotUseful: z
     ._default(z.boolean(), false)
