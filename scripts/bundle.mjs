@@ -52,7 +52,7 @@ const common = {
 
 const lambda = await build({
   ...common,
-  entryPoints: { index: 'handler/src/index.ts' },
+  entryPoints: { index: 'handler/src/index.ts', interaction: 'handler/src/interaction.ts' },
   outdir: 'out',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -116,6 +116,9 @@ def main() -> None:
     exit_with_parent()
     patch_sqs_compact_redrive_policy()
     patch_lambda_sqs_event_source_mapping_is_a_poller()
+    from moto_guardduty import patch_guardduty_findings_apis  # beside this file
+
+    patch_guardduty_findings_apis()
 
     from moto.server import main as moto_server_main
 

@@ -52,5 +52,9 @@ export function secretValues(config: Config): string[] {
         break;
     }
   }
+  if (config.slackApp) {
+    values.push(config.slackApp.signingSecret);
+    if (config.slackApp.botToken) values.push(config.slackApp.botToken);
+  }
   return values.filter((v) => v.length >= 6);
 }

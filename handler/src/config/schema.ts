@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, isReservedHeader } from '../channels/webhookHeaders.js';
 import { SeverityBandSchema } from '../finding/severity.js';
+import { SlackAppSchema } from '../interact/config.js';
 
 /*
  * The channel configuration stored in the Secrets Manager secret. This schema is
@@ -247,6 +248,13 @@ export const ConfigSchema = z
       { timeoutMs: 5_000, attempts: 3, maxRetryAfterSeconds: 10 },
     ),
     channels: z.array(ChannelSchema).check(z.minLength(1, { error: 'configure at least one channel' })),
+    slackApp: z
+      .optional(SlackAppSchema)
+      .check(
+        z.describe(
+          'The Slack app behind the interaction endpoint (buttons): signing secret, workspace, who may do what.',
+        ),
+      ),
   })
   .check(
     z.superRefine((config, ctx) => {
