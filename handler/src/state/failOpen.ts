@@ -1,0 +1,105 @@
+import type { Logger } from '../observe/logger.js';
+import type { StateBackend, StateStore } from './store.js';
+
+/** Why the memory could not answer, for logs and the fault tally. */
+export type UnavailableReason = 'throttled' | 'timeout' | 'network' | 'incomplete' | 'error';
+
+export interface StateUnavailable {
+  operation: keyof StateBackend;
+  reason: UnavailableReason;
+  /** Items the operation was about (sightings, delivery keys, receipts): what went unguarded. */
+  items: number;
+  error: unknown;
+}
+
+export interface FailOpenHooks {
+  logger: Pick<Logger, 'warn' | 'info'>;
+  /** Called for every failed call: count it (the `StateUnavailable` metric). */
+  onUnavailable?: (failure: StateUnavailable) => void;
+}
+
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+export function classify(error: unknown): UnavailableReason {
+  if (!(error instanceof Error)) return 'error';
+  if (THROTTLING.has(error.name)) return 'throttled';
+  if (error.name === 'StateIncompleteError') return 'incomplete';
+  if (error.name === 'TimeoutError' || error.name === 'AbortError' || error.name === 'RequestTimeout') return 'timeout';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'network';
+  return 'error';
+}
+
+function itemCount(args: readonly unknown[]): number {
+  const [first] = args;
+  return Array.isArray(first) ? first.length : 1;
+}
+
+/**
+ * Wraps a backend so that no failure of the memory reaches delivery: any error
+ * (throttling, 5xx, resets, timeouts, unprocessed items after retries) makes
+ * the call answer `undefined` ("unknown": behave statelessly), is counted
+ * through `onUnavailable`, and is logged once per outage (one warning when it
+ * starts, one info line when a call succeeds again), not once per call.
+ */
+export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStore {
+  let outage: { since: string; failures: number } | undefined;
+
+  function guard<K extends keyof StateBackend>(operation: K) {
+    const call = backend[operation] as (...args: unknown[]) => Promise<unknown>;
+    return async (...args: unknown[]): Promise<unknown> => {
+      try {
+        const answer = await call(...args);
+        if (outage) {
+          hooks.logger.info('state table available again: idempotent delivery and exact escalations resume', {
+            unavailableSince: outage.since,
+            failedCalls: outage.failures,
+          });
+          outage = undefined;
+        }
+        return answer === undefined ? true : answer;
+      } catch (error) {
+        const reason = classify(error);
+        const items = itemCount(args);
+        hooks.onUnavailable?.({ operation, reason, items, error });
+        if (outage) outage.failures++;
+        else {
+          outage = { since: new Date().toISOString(), failures: 1 };
+          hooks.logger.warn('state table unavailable: delivering statelessly (redeliveries may repeat a message)', {
+            operation,
+            reason,
+            errorName: error instanceof Error ? error.name : typeof error,
+            errorMessage: error instanceof Error ? error.message : String(error),
+          });
+        }
+        return undefined;
+      }
+    };
+  }
+
+  return {
+    enabled: true,
+    observe: guard('observe'),
+    accepted: guard('accepted'),
+    recordAccepted: guard('recordAccepted'),
+    messageRef: guard('messageRef'),
+    setLifecycle: guard('setLifecycle'),
+    findingRecord: guard('findingRecord'),
+    recordProcessed: guard('recordProcessed'),
+    lastProcessed: guard('lastProcessed'),
+  } as StateStore;
+}
