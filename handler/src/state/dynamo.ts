@@ -162,6 +162,8 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
             ':expiresAt': expiresAt(),
           },
           ReturnValues: 'ALL_OLD',
+          // On a failed condition the item comes back too: no second request to read it.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
         { abortSignal: signal },
       );
