@@ -120,7 +120,12 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       client: new mod.DynamoDBClient({
         ...clientConfig,
         maxAttempts,
-        requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
+        // throwOnRequestTimeout: without it the handler only warns and the attempt waits on.
+        requestHandler: {
+          connectionTimeout: connectionTimeoutMs,
+          requestTimeout: requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
       }),
     }));
     return sdk;

@@ -9,6 +9,8 @@ export interface StateUnavailable {
   reason: UnavailableReason;
   /** Items the operation was about (sightings, delivery keys, receipts): what went unguarded. */
   items: number;
+  /** True when no request was made (within the cooldown after a failure). */
+  skipped: boolean;
   error: unknown;
 }
 
@@ -16,7 +18,16 @@ export interface FailOpenHooks {
   logger: Pick<Logger, 'warn' | 'info'>;
   /** Called for every failed call: count it (the `StateUnavailable` metric). */
   onUnavailable?: (failure: StateUnavailable) => void;
+  /**
+   * After a failure, calls within this many ms answer "unknown" without a
+   * request: a throttled or unreachable table costs one timeout per outage
+   * window, not one per call, and is not pressed harder while it throttles.
+   */
+  cooldownMs?: number;
+  now?: () => number;
 }
+
+export const DEFAULT_COOLDOWN_MS = 2_000;
 
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
@@ -24,23 +35,16 @@ const THROTTLING = new Set([
   'RequestLimitExceeded',
   'TooManyRequestsException',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 export function classify(error: unknown): UnavailableReason {
   if (!(error instanceof Error)) return 'error';
   if (THROTTLING.has(error.name)) return 'throttled';
   if (error.name === 'StateIncompleteError') return 'incomplete';
-  if (error.name === 'TimeoutError' || error.name === 'AbortError' || error.name === 'RequestTimeout') return 'timeout';
+  // The SDK names a reset socket "TimeoutError" too (code ECONNRESET): the code tells them apart.
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'network';
+  if (error.name === 'TimeoutError' || error.name === 'AbortError' || error.name === 'RequestTimeout') return 'timeout';
   return 'error';
 }
 
@@ -57,11 +61,18 @@ function itemCount(args: readonly unknown[]): number {
  * starts, one info line when a call succeeds again), not once per call.
  */
 export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStore {
-  let outage: { since: string; failures: number } | undefined;
+  const { cooldownMs = DEFAULT_COOLDOWN_MS, now = Date.now } = hooks;
+  let outage: { since: string; failures: number; lastFailureAt: number; reason: UnavailableReason } | undefined;
 
   function guard<K extends keyof StateBackend>(operation: K) {
     const call = backend[operation] as (...args: unknown[]) => Promise<unknown>;
     return async (...args: unknown[]): Promise<unknown> => {
+      if (outage && now() - outage.lastFailureAt < cooldownMs) {
+        outage.failures++;
+        const error = new Error('state table unavailable (cooling down after a failure)');
+        hooks.onUnavailable?.({ operation, reason: outage.reason, items: itemCount(args), skipped: true, error });
+        return undefined;
+      }
       try {
         const answer = await call(...args);
         if (outage) {
@@ -75,10 +86,13 @@ export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStor
       } catch (error) {
         const reason = classify(error);
         const items = itemCount(args);
-        hooks.onUnavailable?.({ operation, reason, items, error });
-        if (outage) outage.failures++;
-        else {
-          outage = { since: new Date().toISOString(), failures: 1 };
+        hooks.onUnavailable?.({ operation, reason, items, skipped: false, error });
+        if (outage) {
+          outage.failures++;
+          outage.lastFailureAt = now();
+          outage.reason = reason;
+        } else {
+          outage = { since: new Date(now()).toISOString(), failures: 1, lastFailureAt: now(), reason };
           hooks.logger.warn('state table unavailable: delivering statelessly (redeliveries may repeat a message)', {
             operation,
             reason,

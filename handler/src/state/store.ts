@@ -89,7 +89,7 @@ export function ttlDaysFrom(value: string | undefined): number {
   return value !== undefined && value.trim() !== '' && Number.isInteger(days) && days > 0 ? days : DEFAULT_TTL_DAYS;
 }
 
-export interface StateStoreOptions extends Omit<FailOpenHooks, 'logger'> {
+export interface StateStoreOptions extends Omit<FailOpenHooks, 'logger' | 'now'> {
   logger: Pick<Logger, 'warn' | 'info'>;
   /** Overrides for the DynamoDB backend (tests point it at an emulator or a fault proxy). */
   dynamo?: DynamoBackendOptions['client'];
@@ -103,7 +103,7 @@ export interface StateStoreOptions extends Omit<FailOpenHooks, 'logger'> {
 export function createStateStore(env: StateEnvironment, options: StateStoreOptions): StateStore {
   const tableName = env.GDN_STATE_TABLE?.trim();
   if (!tableName) return createNullStateStore();
-  const { logger, onUnavailable, dynamo, now } = options;
+  const { logger, onUnavailable, cooldownMs, dynamo, now } = options;
   // The SDK itself is imported on the first call (see dynamo.ts): cold start stays lean.
   const backend = createDynamoBackend({
     tableName,
@@ -111,5 +111,9 @@ export function createStateStore(env: StateEnvironment, options: StateStoreOptio
     ...(dynamo ? { client: dynamo } : {}),
     ...(now ? { now } : {}),
   });
-  return failOpen(backend, { logger, ...(onUnavailable ? { onUnavailable } : {}) });
+  return failOpen(backend, {
+    logger,
+    ...(onUnavailable ? { onUnavailable } : {}),
+    ...(cooldownMs !== undefined ? { cooldownMs } : {}),
+  });
 }
