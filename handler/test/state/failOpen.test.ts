@@ -139,7 +139,7 @@ describe('fail open', () => {
     expect(observed.ms).toBeLessThan(1_500);
     expect(failures.map((f) => [f.operation, f.reason])).toEqual([['observe', 'timeout']]);
     // The SDK gave up on the attempt itself (throwOnRequestTimeout), not only the operation deadline.
-    expect((failures[0]?.error as Error).name).toBe('TimeoutError');
+    expect(failures[0]?.error).toMatchObject({ name: 'TimeoutError' });
   });
 
   it('counts the StateUnavailable metric per operation, with the items it left unguarded', () => {
