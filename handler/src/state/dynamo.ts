@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { deliveryId, deliverySk, expiresAtFrom, findingPk, META, occurrenceOf, PIPELINE_KEY, refSk } from './keys.js';
 import type { StateBackend } from './store.js';
 import {
@@ -132,8 +133,12 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
   };
 
   /** Runs one operation under its deadline: retries and backoff included. */
-  const withDeadline = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> =>
-    work(AbortSignal.timeout(operationTimeoutMs));
+  const withDeadline = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const signal = AbortSignal.timeout(operationTimeoutMs);
+    // Every parallel request of the operation listens on it: not a leak.
+    setMaxListeners(concurrency * 4, signal);
+    return work(signal);
+  };
 
   const expiresAt = () => N(expiresAtFrom(now(), ttlDays));
   const isoNow = () => new Date(now()).toISOString();

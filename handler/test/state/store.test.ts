@@ -9,7 +9,7 @@ import {
   type StateStore,
 } from '../../src/state/index.js';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from './dynamodbFaultProxy.js';
-import { createStateTable, scanAll } from './table.js';
+import { ATOMIC_MOTO, createStateTable, scanAll } from './table.js';
 
 /*
  * The state store against moto's DynamoDB, through the fault proxy switched
@@ -25,8 +25,14 @@ const warnings: string[] = [];
 const logger = { warn: (m: string) => warnings.push(m), info: () => undefined };
 
 function store(env: Record<string, string> = {}): StateStore {
-  return createStateStore({ GDN_STATE_TABLE: TABLE, ...env }, { logger, dynamo: { endpoint: proxy.endpoint } });
+  return createStateStore(
+    { GDN_STATE_TABLE: TABLE, ...env },
+    { logger, dynamo: { endpoint: proxy.endpoint, ...SLOW_EMULATOR } },
+  );
 }
+
+/** Behaviour, not timing, is under test here: the emulator on a shared machine is slower than DynamoDB. */
+const SLOW_EMULATOR = { operationTimeoutMs: 20_000, requestTimeoutMs: 10_000 };
 
 let serial = 0;
 const newFindingId = () => `f${Date.now().toString(16)}${(serial++).toString(16).padStart(6, '0')}`;
@@ -38,7 +44,7 @@ const sighting = (findingId: string, count: number, score: number): Sighting => 
 });
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ launcher: ATOMIC_MOTO });
   Object.assign(process.env, moto.env);
   proxy = await startDynamoFaultProxy(moto.endpoint);
   admin = await createStateTable(moto.endpoint, TABLE);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DescribeTimeToLiveCommand,
@@ -5,6 +6,9 @@ import {
   ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+
+/** moto with DynamoDB's atomic conditional writes (see moto_dynamodb_atomic.py). */
+export const ATOMIC_MOTO = fileURLToPath(new URL('./moto_dynamodb_atomic.py', import.meta.url));
 
 /** The state table as the module creates it: pk/sk strings, on-demand, TTL on `expiresAt`. */
 export async function createStateTable(endpoint: string, tableName: string): Promise<DynamoDBClient> {
