@@ -49,6 +49,8 @@ def patch_dynamodb_atomic_writes() -> None:
 
 def main() -> None:
     patch_dynamodb_atomic_writes()
+    if not SHARED_LAUNCHER.is_file():
+        sys.exit(f"moto_dynamodb_atomic: the shared launcher moved from {SHARED_LAUNCHER}; update SHARED_LAUNCHER")
     spec = importlib.util.spec_from_file_location("moto_launcher", SHARED_LAUNCHER)
     if spec is None or spec.loader is None:
         sys.exit(f"moto_dynamodb_atomic: cannot load {SHARED_LAUNCHER}")
