@@ -243,6 +243,10 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
   }
 
   return {
+    async prepare() {
+      await load();
+    },
+
     async observe(sightings) {
       return withDeadline(async (signal) => {
         // Sightings of one finding run in count order, one after another, so two updates of

@@ -50,7 +50,7 @@ export function classify(error: unknown): UnavailableReason {
 
 function itemCount(args: readonly unknown[]): number {
   const [first] = args;
-  return Array.isArray(first) ? first.length : 1;
+  return Array.isArray(first) ? first.length : args.length === 0 ? 0 : 1;
 }
 
 /**
@@ -107,6 +107,7 @@ export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStor
 
   return {
     enabled: true,
+    prepare: guard('prepare'),
     observe: guard('observe'),
     accepted: guard('accepted'),
     recordAccepted: guard('recordAccepted'),

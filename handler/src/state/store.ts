@@ -19,6 +19,12 @@ import type {
  */
 export interface StateBackend {
   /**
+   * Loads the SDK and builds the client without a request. Call it (not
+   * awaited) when a batch starts, so the import overlaps the config read
+   * instead of delaying the first `observe` of a container.
+   */
+  prepare(): Promise<void>;
+  /**
    * Records each sighting and tells, per sighting (same order), whether it is
    * the finding's first and whether it raised the finding's highest severity.
    * Conditional writes decide, so concurrent containers agree: of two
@@ -65,6 +71,7 @@ export function createNullStateStore(): StateStore {
   const unknown = async () => undefined;
   return {
     enabled: false,
+    prepare: unknown,
     observe: unknown,
     accepted: unknown,
     recordAccepted: unknown,

@@ -131,6 +131,14 @@ describe('fail open', () => {
     });
   }
 
+  it('prepares the client without a request', async () => {
+    const state = store();
+    const before = totalRequests();
+    expect(await state.prepare()).toBe(true);
+    expect(totalRequests()).toBe(before);
+    expect(failures).toEqual([]);
+  });
+
   it('gives up on a DynamoDB that never answers within the operation deadline', async () => {
     const state = store({ requestTimeoutMs: 300, operationTimeoutMs: 800 });
     proxy.set({ kind: 'hang' });

@@ -297,6 +297,7 @@ describe('without a table', () => {
       createNullStateStore(),
     ]) {
       expect(state.enabled).toBe(false);
+      expect(await state.prepare()).toBeUndefined();
       expect(await state.observe([sighting('x', 1, 5)])).toBeUndefined();
       expect(await state.accepted([{ findingId: 'x', occurrence: 'o', channel: 'c' }])).toBeUndefined();
       expect(await state.recordAccepted([{ findingId: 'x', occurrence: 'o', channel: 'c' }])).toBeUndefined();
