@@ -1,0 +1,438 @@
+import { setMaxListeners } from 'node:events';
+import { deliveryId, deliverySk, expiresAtFrom, findingPk, META, occurrenceOf, PIPELINE_KEY, refSk } from './keys.js';
+import type { StateBackend } from './store.js';
+import {
+  type DeliveryKey,
+  FindingRecordSchema,
+  type MessageRef,
+  MessageRefSchema,
+  type Observation,
+  PipelineRecordSchema,
+  type Sighting,
+} from './types.js';
+
+/*
+ * The DynamoDB backend (low-level client, attribute values built by hand: the
+ * items hold strings and numbers only). The SDK module is imported on the
+ * first call, as the other AWS edges do, so cold start does not pay for it.
+ */
+
+type DdbModule = typeof import('@aws-sdk/client-dynamodb');
+type AttributeValue = import('@aws-sdk/client-dynamodb').AttributeValue;
+type Item = Record<string, AttributeValue>;
+
+/** DynamoDB's per-request limits (BatchGetItem 100 keys, BatchWriteItem 25 requests). */
+export const BATCH_GET_LIMIT = 100;
+export const BATCH_WRITE_LIMIT = 25;
+
+export interface DynamoClientOptions {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Total attempts per request (the SDK's own retries included). Few: the
+   * memory must never hold up delivery; a throttled table means "unknown".
+   */
+  maxAttempts?: number;
+  /** TCP connect timeout: an unreachable endpoint (a VPC without a route) fails fast. */
+  connectionTimeoutMs?: number;
+  /** Socket timeout of one attempt. */
+  requestTimeoutMs?: number;
+  /** Deadline of one operation, retries and UnprocessedKeys/Items rounds included. */
+  operationTimeoutMs?: number;
+}
+
+export interface DynamoBackendOptions {
+  tableName: string;
+  ttlDays: number;
+  client?: DynamoClientOptions;
+  now?: () => number;
+  /** Parallel single-item writes (observe). */
+  concurrency?: number;
+  /** Rounds of retry for UnprocessedKeys/UnprocessedItems before giving up. */
+  unprocessedRounds?: number;
+}
+
+/** The memory could not complete an operation (after its retries); the store answers "unknown". */
+export class StateIncompleteError extends Error {
+  override readonly name = 'StateIncompleteError';
+  constructor(
+    readonly operation: string,
+    readonly remaining: number,
+  ) {
+    super(`${operation}: ${remaining} item(s) still unprocessed after retries`);
+  }
+}
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+const str = (value: AttributeValue | undefined): string | undefined => value?.S;
+const num = (value: AttributeValue | undefined): number | undefined =>
+  value?.N === undefined ? undefined : Number(value.N);
+
+/** Plain object of an item's string and number attributes (what the schemas parse). */
+function plain(item: Item): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (value.S !== undefined) out[name] = value.S;
+    else if (value.N !== undefined) out[name] = Number(value.N);
+  }
+  return out;
+}
+
+const isConditionFailure = (error: unknown): error is { name: string; Item?: Item } =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function createDynamoBackend(options: DynamoBackendOptions): StateBackend {
+  const { tableName, ttlDays, now = Date.now, concurrency = 16, unprocessedRounds = 4 } = options;
+  const {
+    maxAttempts = 2,
+    connectionTimeoutMs = 500,
+    requestTimeoutMs = 1_000,
+    operationTimeoutMs = 2_500,
+    ...clientConfig
+  } = options.client ?? {};
+
+  let sdk: Promise<{ mod: DdbModule; client: import('@aws-sdk/client-dynamodb').DynamoDBClient }> | undefined;
+  const load = () => {
+    sdk ??= import('@aws-sdk/client-dynamodb').then((mod) => ({
+      mod,
+      client: new mod.DynamoDBClient({
+        ...clientConfig,
+        maxAttempts,
+        // throwOnRequestTimeout: without it the handler only warns and the attempt waits on.
+        requestHandler: {
+          connectionTimeout: connectionTimeoutMs,
+          requestTimeout: requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
+      }),
+    }));
+    return sdk;
+  };
+
+  /** Runs one operation under its deadline: retries and backoff included. */
+  const withDeadline = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const signal = AbortSignal.timeout(operationTimeoutMs);
+    // Every parallel request of the operation listens on it: not a leak.
+    setMaxListeners(concurrency * 4, signal);
+    return work(signal);
+  };
+
+  const expiresAt = () => N(expiresAtFrom(now(), ttlDays));
+  const isoNow = () => new Date(now()).toISOString();
+
+  async function observeOne(sighting: Sighting, signal: AbortSignal): Promise<Observation> {
+    const { mod, client } = await load();
+    const occurrence = occurrenceOf(sighting);
+    const key = { pk: S(findingPk(sighting.findingId)), sk: S(META) };
+    const at = isoNow();
+    try {
+      // New (no firstSeenAt yet: a lifecycle-only record does not count as a sighting) or a
+      // higher score than any before: exactly one concurrent writer passes the condition.
+      // The decision is kept with the occurrence that won it (previousHighest -1 = new), so a
+      // redelivery of that occurrence gets the same answer. Operands read the item as it was.
+      const result = await client.send(
+        new mod.UpdateItemCommand({
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: 'attribute_not_exists(firstSeenAt) OR highestSeverity < :score',
+          UpdateExpression:
+            'SET previousHighest = if_not_exists(highestSeverity, :none), highestSeverity = :score, ' +
+            'firstSeenAt = if_not_exists(firstSeenAt, :now), lastCount = :count, lastUpdatedAt = :updatedAt, ' +
+            'lastSeenAt = :now, decidedOccurrence = :occurrence, expiresAt = :expiresAt',
+          ExpressionAttributeValues: {
+            ':score': N(sighting.score),
+            ':none': N(-1),
+            ':now': S(at),
+            ':count': N(sighting.count),
+            ':updatedAt': S(sighting.updatedAt),
+            ':occurrence': S(occurrence),
+            ':expiresAt': expiresAt(),
+          },
+          ReturnValues: 'ALL_OLD',
+          // On a failed condition the item comes back too: no second request to read it.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        { abortSignal: signal },
+      );
+      const old = result.Attributes ?? {};
+      const isNew = str(old.firstSeenAt) === undefined;
+      if ((num(old.lastCount) ?? -1) > sighting.count) await restoreLastSighting(sighting.findingId, old, signal);
+      return { isNew, isEscalation: !isNew, previousHighest: isNew ? null : (num(old.highestSeverity) ?? null) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = error.Item ?? {};
+      // The same occurrence again (a redelivery, or this write retried after it landed): the
+      // answer it got the first time, so a crash between deciding and sending loses nothing.
+      if (str(old.decidedOccurrence) === occurrence) return recordedAnswer(old);
+      const lastCount = num(old.lastCount) ?? -1;
+      if (sighting.count > lastCount) await advanceLastSighting(sighting, at, signal);
+      const previous = num(old.highestSeverity);
+      return { isNew: false, isEscalation: false, previousHighest: previous ?? null };
+    }
+  }
+
+  /** The winning sighting was older than one already recorded (out of order): the later one stays last. */
+  async function restoreLastSighting(findingId: string, old: Item, signal: AbortSignal): Promise<void> {
+    const { mod, client } = await load();
+    await client
+      .send(
+        new mod.UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: S(findingPk(findingId)), sk: S(META) },
+          ConditionExpression: 'lastCount < :oldCount',
+          UpdateExpression: 'SET lastCount = :oldCount, lastUpdatedAt = :oldUpdatedAt',
+          ExpressionAttributeValues: {
+            ':oldCount': old.lastCount ?? N(0),
+            ':oldUpdatedAt': old.lastUpdatedAt ?? S(''),
+          },
+        }),
+        { abortSignal: signal },
+      )
+      .catch((error: unknown) => {
+        // Meanwhile a later sighting was recorded: it stays.
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async function advanceLastSighting(sighting: Sighting, at: string, signal: AbortSignal): Promise<void> {
+    const { mod, client } = await load();
+    await client
+      .send(
+        new mod.UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: S(findingPk(sighting.findingId)), sk: S(META) },
+          ConditionExpression: 'lastCount < :count',
+          UpdateExpression:
+            'SET lastCount = :count, lastUpdatedAt = :updatedAt, lastSeenAt = :now, expiresAt = :expiresAt',
+          ExpressionAttributeValues: {
+            ':count': N(sighting.count),
+            ':updatedAt': S(sighting.updatedAt),
+            ':now': S(at),
+            ':expiresAt': expiresAt(),
+          },
+        }),
+        { abortSignal: signal },
+      )
+      .catch((error: unknown) => {
+        // A concurrent container recorded a later sighting first: it stays.
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  return {
+    async prepare() {
+      await load();
+    },
+
+    async observe(sightings) {
+      return withDeadline(async (signal) => {
+        // Sightings of one finding run in count order, one after another, so two updates of
+        // one finding in one batch are decided like two batches; different findings in parallel.
+        const byFinding = new Map<string, number[]>();
+        for (const [i, s] of sightings.entries())
+          byFinding.set(s.findingId, [...(byFinding.get(s.findingId) ?? []), i]);
+        const answers = new Array<Observation>(sightings.length);
+        await mapLimit([...byFinding.values()], concurrency, async (indexes) => {
+          const ordered = [...indexes].sort(
+            (a, b) => (sightings[a] as Sighting).count - (sightings[b] as Sighting).count,
+          );
+          for (const i of ordered) answers[i] = await observeOne(sightings[i] as Sighting, signal);
+        });
+        return answers;
+      });
+    },
+
+    async accepted(keys) {
+      if (keys.length === 0) return [];
+      return withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        const unique = new Map<string, DeliveryKey>();
+        for (const key of keys) unique.set(deliveryId(key), key);
+        const found = new Set<string>();
+        for (const chunk of chunks([...unique.values()], BATCH_GET_LIMIT)) {
+          let pending: Item[] = chunk.map((k) => ({
+            pk: S(findingPk(k.findingId)),
+            sk: S(deliverySk(k.occurrence, k.channel)),
+          }));
+          for (let round = 0; pending.length > 0; round++) {
+            if (round > unprocessedRounds) throw new StateIncompleteError('accepted', pending.length);
+            if (round > 0) await backoff(round, signal);
+            const result = await client.send(
+              new mod.BatchGetItemCommand({
+                // Strongly consistent: a receipt written a moment ago by another container counts.
+                RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk, sk' } },
+              }),
+              { abortSignal: signal },
+            );
+            for (const item of result.Responses?.[tableName] ?? []) found.add(`${str(item.pk)}|${str(item.sk)}`);
+            pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+          }
+        }
+        return keys.map((key) => found.has(deliveryId(key)));
+      });
+    },
+
+    async recordAccepted(entries) {
+      if (entries.length === 0) return;
+      await withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        const acceptedAt = S(isoNow());
+        const ttl = expiresAt();
+        // One put per key: BatchWriteItem refuses two requests for one key. A finding's latest
+        // occurrence wins the REF item (occurrences sort by time).
+        const puts = new Map<string, Item>();
+        const sorted = [...entries].sort((a, b) => a.occurrence.localeCompare(b.occurrence));
+        for (const entry of sorted) {
+          const pk = S(findingPk(entry.findingId));
+          const ref: Item = entry.ref ? { ref: S(JSON.stringify(entry.ref)) } : {};
+          puts.set(deliveryId(entry), {
+            pk,
+            sk: S(deliverySk(entry.occurrence, entry.channel)),
+            acceptedAt,
+            expiresAt: ttl,
+            ...ref,
+          });
+          if (entry.ref) {
+            const sk = refSk(entry.channel);
+            puts.set(`${pk.S}|${sk}`, {
+              pk,
+              sk: S(sk),
+              occurrence: S(entry.occurrence),
+              acceptedAt,
+              expiresAt: ttl,
+              ...ref,
+            });
+          }
+        }
+        for (const chunk of chunks([...puts.values()], BATCH_WRITE_LIMIT)) {
+          let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+          for (let round = 0; pending.length > 0; round++) {
+            if (round > unprocessedRounds) throw new StateIncompleteError('recordAccepted', pending.length);
+            if (round > 0) await backoff(round, signal);
+            const result = await client.send(
+              new mod.BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
+              { abortSignal: signal },
+            );
+            pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
+              r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+            );
+          }
+        }
+      });
+    },
+
+    async messageRef(findingId, channel) {
+      const item = await getItem(findingPk(findingId), refSk(channel));
+      const json = str(item?.ref);
+      if (json === undefined) return null;
+      const parsed = MessageRefSchema.safeParse(JSON.parse(json));
+      return parsed.success ? (parsed.data as MessageRef) : null;
+    },
+
+    async setLifecycle(findingId, change) {
+      return withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        try {
+          await client.send(
+            new mod.UpdateItemCommand({
+              TableName: tableName,
+              Key: { pk: S(findingPk(findingId)), sk: S(META) },
+              // The archive sync may deliver an older event late: the latest change of a kind stays.
+              ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+              UpdateExpression: 'SET #by = :by, #at = :at, expiresAt = :expiresAt',
+              ExpressionAttributeNames: { '#by': `${change.action}By`, '#at': `${change.action}At` },
+              ExpressionAttributeValues: { ':by': S(change.by), ':at': S(change.at), ':expiresAt': expiresAt() },
+            }),
+            { abortSignal: signal },
+          );
+          return true;
+        } catch (error) {
+          if (isConditionFailure(error)) return false;
+          throw error;
+        }
+      });
+    },
+
+    async findingRecord(findingId) {
+      const item = await getItem(findingPk(findingId), META);
+      if (!item) return null;
+      const parsed = FindingRecordSchema.safeParse(plain(item));
+      return parsed.success ? parsed.data : null;
+    },
+
+    async recordProcessed(eventTime) {
+      await withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        await client
+          .send(
+            new mod.UpdateItemCommand({
+              TableName: tableName,
+              Key: { pk: S(PIPELINE_KEY.pk), sk: S(PIPELINE_KEY.sk) },
+              ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :eventAt',
+              UpdateExpression: 'SET lastEventAt = :eventAt, lastProcessedAt = :now, expiresAt = :expiresAt',
+              ExpressionAttributeValues: { ':eventAt': S(eventTime), ':now': S(isoNow()), ':expiresAt': expiresAt() },
+            }),
+            { abortSignal: signal },
+          )
+          .catch((error: unknown) => {
+            // A later event is already recorded (another container, or an older record redelivered).
+            if (!isConditionFailure(error)) throw error;
+          });
+      });
+    },
+
+    async lastProcessed() {
+      const item = await getItem(PIPELINE_KEY.pk, PIPELINE_KEY.sk);
+      if (!item) return null;
+      const parsed = PipelineRecordSchema.safeParse(plain(item));
+      return parsed.success ? parsed.data : null;
+    },
+  };
+
+  async function getItem(pk: string, sk: string): Promise<Item | undefined> {
+    return withDeadline(async (signal) => {
+      const { mod, client } = await load();
+      const result = await client.send(
+        new mod.GetItemCommand({ TableName: tableName, Key: { pk: S(pk), sk: S(sk) }, ConsistentRead: true }),
+        { abortSignal: signal },
+      );
+      return result.Item;
+    });
+  }
+}
+
+/** Exponential backoff with full jitter between UnprocessedKeys/Items rounds (as AWS advises). */
+async function backoff(round: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) throw signal.reason;
+  await sleep(Math.random() * Math.min(400, 25 * 2 ** round));
+}
+
+/** The answer an occurrence got when it won (see observeOne): previousHighest -1 marks "new". */
+function recordedAnswer(old: Item): Observation {
+  const previous = num(old.previousHighest) ?? -1;
+  const isNew = previous < 0;
+  return { isNew, isEscalation: !isNew, previousHighest: isNew ? null : previous };
+}
