@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from pathlib import Path
 from typing import Any
 
 
@@ -95,6 +97,33 @@ def patch_lambda_sqs_event_source_mapping_is_a_poller() -> None:
     backend_cls.create_event_source_mapping = create_event_source_mapping  # type: ignore[method-assign]
 
 
+def patch_dynamodb_atomic_writes() -> None:
+    """DynamoDB applies each write to an item atomically.
+
+    A conditional write evaluates its condition and applies its update as one
+    step, so of two concurrent UpdateItem calls with the same condition on the
+    same item at most one succeeds and the other gets
+    ConditionalCheckFailedException (Developer Guide, "Condition expressions").
+    moto's server handles requests on threads and its DynamoDB backend takes no
+    lock: two concurrent conditional updates could both read the item before
+    either wrote it, and both succeed (seen: two processes both told a finding
+    was new). Run DynamoDB requests one at a time: coarser than DynamoDB's
+    per-item atomicity, which changes nothing a client can observe but throughput.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.__dict__.get("call_action")
+    if not callable(original):
+        sys.exit("moto_launcher: moto changed (DynamoHandler.call_action is gone); review patch_dynamodb_atomic_writes")
+    lock = threading.Lock()
+
+    def call_action(self):  # type: ignore[no-untyped-def]
+        with lock:
+            return original(self)
+
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
 def exit_with_parent() -> None:
     """Exit when the process that started us is gone (so a killed harness leaves no emulator behind)."""
     import os
@@ -116,6 +145,8 @@ def main() -> None:
     exit_with_parent()
     patch_sqs_compact_redrive_policy()
     patch_lambda_sqs_event_source_mapping_is_a_poller()
+    patch_dynamodb_atomic_writes()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from moto_guardduty import patch_guardduty_findings_apis  # beside this file
 
     patch_guardduty_findings_apis()

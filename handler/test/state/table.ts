@@ -7,8 +7,8 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 
-/** moto with DynamoDB's atomic conditional writes (see moto_dynamodb_atomic.py). */
-export const ATOMIC_MOTO = fileURLToPath(new URL('./moto_dynamodb_atomic.py', import.meta.url));
+/** The shared moto launcher: it gives DynamoDB its atomic conditional writes (patch_dynamodb_atomic_writes). */
+export const ATOMIC_MOTO = fileURLToPath(new URL('../../../tests/e2e/moto_launcher.py', import.meta.url));
 
 /** The state table as the module creates it: pk/sk strings, on-demand, TTL on `expiresAt`. */
 export async function createStateTable(endpoint: string, tableName: string): Promise<DynamoDBClient> {
