@@ -1,12 +1,28 @@
+import * as z from 'zod/mini';
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHash } from 'node:crypto';
-import type { ChannelOf } from '../config/schema.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { accountLabel, digestCountsText, digestTopBand, findingCount, resourceLabel, severityLabel } from './facts.js';
-import type { ChannelAdapter } from './types.js';
+import { defineChannel } from './types.js';
+
+export const PagerDutyChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('pagerduty'),
+  routingKey: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9]{32}$/, { error: 'expected a 32-character Events API v2 integration (routing) key' })),
+  eventsUrl: z
+    ._default(endpointUrl, 'https://events.pagerduty.com/v2/enqueue')
+    .check(z.describe('Events API v2 endpoint (EU: https://events.eu.pagerduty.com/v2/enqueue).')),
+  resolveOnArchive: z
+    ._default(z.boolean(), true)
+    .check(z.describe('Resolve the incident when GuardDuty reports the finding archived.')),
+});
+export type PagerDutyChannel = z.infer<typeof PagerDutyChannelSchema>;
 
 /*
  * PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/).
@@ -247,7 +263,7 @@ function findingTrigger(finding: NormalisedFinding, level: DetailLevel): PagerDu
  */
 export function renderPagerDutyFinding(
   finding: NormalisedFinding,
-  channel: Pick<ChannelOf<'pagerduty'>, 'resolveOnArchive'>,
+  channel: Pick<PagerDutyChannel, 'resolveOnArchive'>,
 ): PagerDutyPayload {
   if (finding.archived && channel.resolveOnArchive)
     return { event_action: 'resolve', dedup_key: findingDedupKey(finding) };
@@ -324,7 +340,14 @@ export function renderPagerDutyDigest(digest: Digest): PagerDutyTrigger {
  * 400 is an invalid event (permanent), 429 a rate limit and 5xx an outage
  * (both retried, honouring Retry-After when sent).
  */
-export const pagerDutyChannel: ChannelAdapter<'pagerduty', PagerDutyPayload> = {
+export const pagerDutyChannel = defineChannel<typeof PagerDutyChannelSchema, PagerDutyPayload>({
+  label: 'PagerDuty',
+  schema: PagerDutyChannelSchema,
+  secrets: (channel) => [channel.routingKey],
+  defaults: { minIntervalMs: 0, digestThreshold: null },
+  // Archiving a finding resolves its incident, so archived updates must reach it.
+  receivesArchived: (channel) => channel.resolveOnArchive,
+  sample: { routingKey: 'PREVIEW0000000000000000000000000' },
   type: 'pagerduty',
   render: (finding, channel) => renderPagerDutyFinding(finding, channel),
   renderDigest: (digest) => renderPagerDutyDigest(digest),
@@ -334,9 +357,9 @@ export const pagerDutyChannel: ChannelAdapter<'pagerduty', PagerDutyPayload> = {
       pagerDutyBody(payload, channel.routingKey),
       { 'content-type': 'application/json' },
       context.http,
-      `pagerduty "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { ChannelOf } from '../config/schema.js';
+import * as z from 'zod/mini';
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
@@ -6,7 +7,14 @@ import type { Digest } from '../route/digest.js';
 import { markdownLine, markdownParagraphs } from '../text/markdown.js';
 import { truncate } from '../text/clean.js';
 import { accountLabel, actorFields, digestTopBand, findingCount, severityLabel } from './facts.js';
-import type { ChannelAdapter } from './types.js';
+import { defineChannel } from './types.js';
+
+export const TeamsChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('teams'),
+  webhookUrl: endpointUrl.check(z.describe('Teams Workflows "When a Teams webhook request is received" URL.')),
+});
+export type TeamsChannel = z.infer<typeof TeamsChannelSchema>;
 
 /*
  * Microsoft Teams through a Workflows webhook ("When a Teams webhook request is
@@ -364,19 +372,24 @@ export function renderTeamsDigest(digest: Digest): TeamsPayload {
  * the card was refused (permanent), 401/403/404 a deleted or disabled workflow
  * (config), 429/5xx are retried.
  */
-export const teamsChannel: ChannelAdapter<'teams', TeamsPayload> = {
+export const teamsChannel = defineChannel<typeof TeamsChannelSchema, TeamsPayload>({
+  label: 'Microsoft Teams',
+  schema: TeamsChannelSchema,
+  secrets: (channel) => [channel.webhookUrl],
+  defaults: { minIntervalMs: 0, digestThreshold: 10 },
+  sample: { webhookUrl: 'https://example.invalid/workflows/preview' },
   type: 'teams',
   render: (finding) => renderTeamsFinding(finding),
   renderDigest: (digest) => renderTeamsDigest(digest),
-  async send(payload: TeamsPayload, channel: ChannelOf<'teams'>, context) {
+  async send(payload: TeamsPayload, channel: TeamsChannel, context) {
     const result = await postWithRetry(
       channel.webhookUrl,
       JSON.stringify(payload),
       { 'content-type': 'application/json; charset=utf-8' },
       context.http,
-      `teams "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

@@ -7,7 +7,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { processBatch, requeueDelaySeconds, type ProcessorDeps } from '../../src/batch/process.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { CHANNEL_REGISTRY } from '../../src/channels/registry.js';
 import { createConfigSource } from '../../src/config/source.js';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { DeliveryError } from '../../src/deliver/errors.js';
@@ -94,7 +94,7 @@ function deps(configJson: unknown, q: { main: string; dlq: string }, logs: strin
       },
     }),
     history: createSeverityMemory(),
-    adapters: CHANNEL_ADAPTERS,
+    channels: CHANNEL_REGISTRY,
     send: {
       httpDeps: defaultHttpDeps,
       snsPublish: async () => 'x',
@@ -321,7 +321,7 @@ describe('SNS channel over moto', () => {
         const published = await snsPublishBatch({ ...input, messages: input.messages.filter((_, i) => i !== 1) });
         return [
           published[0]!,
-          new DeliveryError('sns: InvalidParameter: refused entry', 'permanent'),
+          new DeliveryError('InvalidParameter: refused entry', 'permanent', { code: 'InvalidParameter' }),
           ...published.slice(1),
         ];
       },

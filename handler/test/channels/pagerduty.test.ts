@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PagerDutyChannelSchema } from '../../src/config/schema.js';
+import { PagerDutyChannelSchema } from '../../src/channels/pagerduty.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import {

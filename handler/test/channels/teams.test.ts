@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TeamsChannelSchema } from '../../src/config/schema.js';
+import { TeamsChannelSchema } from '../../src/channels/teams.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import {

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WebhookChannelSchema, type ChannelOf } from '../../src/config/schema.js';
+import type { ChannelOf } from '../../src/config/schema.js';
+import { WebhookChannelSchema } from '../../src/channels/webhook.js';
 import { NormalisedFindingSchema } from '../../src/finding/model.js';
 import { DigestSchema, buildDigest } from '../../src/route/digest.js';
 import {

@@ -19,7 +19,7 @@ import {
   type SqsRecordLike,
 } from '../../src/batch/process.js';
 import { parseRecord } from '../../src/batch/envelope.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { CHANNEL_REGISTRY } from '../../src/channels/registry.js';
 import { parseConfig } from '../../src/config/parse.js';
 import type { Config } from '../../src/config/schema.js';
 import { readSecretString } from '../../src/config/secretsManager.js';
@@ -503,7 +503,7 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
     config: createConfigSource({ read: () => readSecretString(secret.ARN!), refreshMs: 0 }),
     accounts: options.accounts ?? createAccountNamer({ describeAccount: describeAccountName }),
     history: createSeverityMemory(),
-    adapters: CHANNEL_ADAPTERS,
+    channels: CHANNEL_REGISTRY,
     send: { httpDeps: defaultHttpDeps, snsPublish, snsPublishBatch, sendMail },
     queue: createSqsQueueWriter(queues.main, queues.dlq),
     pacer: createPacer(),
