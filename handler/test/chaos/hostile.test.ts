@@ -4,7 +4,7 @@ import { parseFindingEvent } from '../../src/batch/envelope.js';
 import { EmailPayloadSchema } from '../../src/channels/email.js';
 import { GoogleChatPayloadSchema } from '../../src/channels/googleChat.js';
 import { PD_SUMMARY_MAX } from '../../src/channels/pagerduty.js';
-import { descriptorFor } from '../../src/channels/registry.js';
+import { CHANNEL_TYPES, descriptorFor } from '../../src/channels/registry.js';
 import { SlackPayloadSchema } from '../../src/channels/slack.js';
 import { SnsPayloadSchema } from '../../src/channels/sns.js';
 import { TEAMS_MAX_BYTES } from '../../src/channels/teams.js';
@@ -79,7 +79,7 @@ const SLACK_WITH_MENTION = ChannelSchema.parse({
   webhookUrl: 'https://hooks.slack.com/services/T000/B000/YYYY',
   mention: '<!here>',
 });
-const TYPES = Object.keys(CHANNELS) as ChannelType[];
+const TYPES = CHANNEL_TYPES;
 
 /** The only links any payload may carry: GuardDuty console pages built from validated ids. */
 const CONSOLE_URL =
