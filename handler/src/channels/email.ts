@@ -17,6 +17,7 @@ import {
   severityLabel,
 } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
+import { fitWithin, utf8Bytes } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
 
 export const EmailChannelSchema = z.strictObject({
@@ -250,12 +251,7 @@ function digestHtml(digest: Digest, subject: string, budget: DetailBudget): stri
 
 /** Renders at the most detailed level whose HTML fits {@link EMAIL_HTML_MAX_BYTES}. */
 function fitHtml(render: (budget: DetailBudget) => { text: string; html: string }): { text: string; html: string } {
-  let last: { text: string; html: string } | undefined;
-  for (const budget of TEXT_DETAIL_LEVELS) {
-    last = render(budget);
-    if (Buffer.byteLength(last.html, 'utf8') <= EMAIL_HTML_MAX_BYTES) return last;
-  }
-  return last as { text: string; html: string };
+  return fitWithin(TEXT_DETAIL_LEVELS, render, { size: (body) => utf8Bytes(body.html), limit: EMAIL_HTML_MAX_BYTES });
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   overviewFields,
   severityLabel,
 } from './facts.js';
+import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
 
 export const GoogleChatChannelSchema = z.strictObject({
@@ -122,7 +123,7 @@ type Widget = z.infer<typeof WidgetSchema>;
 type ChatButton = z.infer<typeof ChatButtonSchema>;
 
 /** Detail levels, most detailed first; the renderer takes the first whose message fits. */
-const CHAT_DETAIL_LEVELS: readonly DetailBudget[] = [
+const CHAT_DETAIL_LEVELS: DetailLevels<DetailBudget> = [
   { fields: 30, value: 500, description: 4_000 },
   { fields: 15, value: 250, description: 1_500 },
   { fields: 8, value: 120, description: 500 },
@@ -133,7 +134,7 @@ const MUTED = '#5F6B7A';
 
 /** UTF-8 size of the serialised message, as Chat counts it. */
 export function payloadBytes(payload: unknown): number {
-  return Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  return jsonBytes(payload);
 }
 
 /** Text for places that are not HTML: no `<…>` constructs and no Chat formatting can form. */
@@ -214,12 +215,7 @@ function message(
 
 /** The first level's rendering that fits the message size limit (the last level always does). */
 function fit(render: (budget: DetailBudget) => GoogleChatPayload): GoogleChatPayload {
-  let last: GoogleChatPayload | undefined;
-  for (const budget of CHAT_DETAIL_LEVELS) {
-    last = render(budget);
-    if (payloadBytes(last) <= GOOGLE_CHAT_LIMITS.messageBytes) return last;
-  }
-  return last as GoogleChatPayload;
+  return fitWithin(CHAT_DETAIL_LEVELS, render, { size: payloadBytes, limit: GOOGLE_CHAT_LIMITS.messageBytes });
 }
 
 function findingCard(

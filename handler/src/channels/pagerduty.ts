@@ -7,6 +7,7 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { accountLabel, digestCountsText, digestTopBand, findingCount, resourceLabel, severityLabel } from './facts.js';
+import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
 
 export const PagerDutyChannelSchema = z.strictObject({
@@ -163,7 +164,7 @@ interface DetailLevel {
   description: number;
   fields: boolean;
 }
-const DETAIL_LEVELS: readonly DetailLevel[] = [
+const DETAIL_LEVELS: DetailLevels<DetailLevel> = [
   { value: 2_000, description: 4_000, fields: true },
   { value: 500, description: 2_000, fields: true },
   { value: 100, description: 500, fields: true },
@@ -203,20 +204,15 @@ function findingDetails(finding: NormalisedFinding, level: DetailLevel): Details
   return details;
 }
 
-function bytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
-
 /** Renders with the fullest detail level that fits {@link PD_MAX_BYTES}. */
 function fitTrigger(build: (level: DetailLevel) => PagerDutyTrigger): PagerDutyTrigger {
-  let event: PagerDutyTrigger | undefined;
-  for (const level of DETAIL_LEVELS) {
-    event = build(level);
-    if (bytes(event) <= PD_MAX_BYTES) return event;
-  }
-  // Unreachable for normalised findings (every part above is capped); keep the essentials.
-  const last = event as PagerDutyTrigger;
-  return { ...last, payload: { ...last.payload, custom_details: {} } };
+  return fitWithin(
+    DETAIL_LEVELS,
+    build,
+    { size: jsonBytes, limit: PD_MAX_BYTES },
+    // Unreachable for normalised findings (every part above is capped); keep the essentials.
+    (leanest) => ({ ...leanest, payload: { ...leanest.payload, custom_details: {} } }),
+  );
 }
 
 function consoleLinks(url: string | null, text: string): Pick<PagerDutyTrigger, 'links' | 'client' | 'client_url'> {

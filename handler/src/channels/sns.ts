@@ -7,6 +7,7 @@ import type { Digest } from '../route/digest.js';
 import { cleanLine, truncateBytes } from '../text/clean.js';
 import { digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
+import { fitWithin, utf8Bytes } from './fit.js';
 import { SEND_BATCH_MAX, defineChannel, type DetailBudget, type SendResult } from './types.js';
 
 export const SnsChannelSchema = z.strictObject({
@@ -173,12 +174,9 @@ function digestFifo(digest: Digest, attributes: Record<string, string>): FifoFie
 /** The first detail level whose message fits beside the attributes; the byte cut is the last resort. */
 function fitMessage(render: (budget: DetailBudget) => string, attributes: Record<string, string>): string {
   const room = SNS_LIMITS.messageBytes - snsPayloadBytes({ message: '', attributes });
-  let last = '';
-  for (const budget of TEXT_DETAIL_LEVELS) {
-    last = render(budget);
-    if (Buffer.byteLength(last, 'utf8') <= room) return last;
-  }
-  return truncateBytes(last, room);
+  return fitWithin(TEXT_DETAIL_LEVELS, render, { size: utf8Bytes, limit: room }, (leanest) =>
+    truncateBytes(leanest, room),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Digest } from '../route/digest.js';
 import { markdownLine, markdownParagraphs } from '../text/markdown.js';
 import { truncate } from '../text/clean.js';
 import { accountLabel, actorFields, digestTopBand, findingCount, severityLabel } from './facts.js';
+import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
 
 export const TeamsChannelSchema = z.strictObject({
@@ -108,7 +109,7 @@ interface Budget {
   facts: number;
   top: number;
 }
-const BUDGETS: readonly Budget[] = [
+const BUDGETS: DetailLevels<Budget> = [
   { title: 500, line: 500, description: 2_000, factValue: 1_000, facts: 40, top: 5 },
   { title: 300, line: 300, description: 1_000, factValue: 300, facts: 25, top: 5 },
   { title: 200, line: 200, description: 500, factValue: 150, facts: 15, top: 3 },
@@ -118,7 +119,7 @@ const BUDGETS: readonly Budget[] = [
 
 /** Serialised size of a payload in UTF-8 bytes, exactly as {@link teamsChannel}.send posts it. */
 export function teamsPayloadBytes(payload: TeamsPayload): number {
-  return Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  return jsonBytes(payload);
 }
 
 /** Wraps a card in the `message` envelope a Workflows webhook expects. */
@@ -135,11 +136,12 @@ export function teamsMessage(card: AdaptiveCard): TeamsPayload {
  * for normalised findings, whose fields are length-capped), sends `fallback`.
  */
 function fitCard(build: (budget: Budget) => AdaptiveCard, fallback: () => AdaptiveCard): TeamsPayload {
-  for (const budget of BUDGETS) {
-    const payload = teamsMessage(build(budget));
-    if (teamsPayloadBytes(payload) <= TEAMS_MAX_BYTES) return payload;
-  }
-  return teamsMessage(fallback());
+  return fitWithin(
+    BUDGETS,
+    (budget) => teamsMessage(build(budget)),
+    { size: teamsPayloadBytes, limit: TEAMS_MAX_BYTES },
+    () => teamsMessage(fallback()),
+  );
 }
 
 function card(body: CardElement[], url: string | null, urlTitle: string): AdaptiveCard {
