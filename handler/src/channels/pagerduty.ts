@@ -51,7 +51,8 @@ export const PD_LABEL_MAX = 255;
 
 export const PD_CLIENT = 'GuardDuty Notify';
 
-export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+const PagerDutySeveritySchema = z.enum(['critical', 'error', 'warning', 'info']);
+export type PagerDutySeverity = z.infer<typeof PagerDutySeveritySchema>;
 
 /** GuardDuty band → PagerDuty severity. */
 export const PD_SEVERITY: Record<SeverityBand, PagerDutySeverity> = {
@@ -61,33 +62,49 @@ export const PD_SEVERITY: Record<SeverityBand, PagerDutySeverity> = {
   LOW: 'info',
 };
 
+/** `custom_details`: free-form JSON (PagerDuty shows it as a table); objects nest. */
 type Details = { [key: string]: string | number | boolean | Details | Details[] };
+// A recursive shape needs its type named once; the schema is checked against it.
+const DetailsSchema: z.ZodMiniType<Details> = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.lazy(() => DetailsSchema), z.array(z.lazy(() => DetailsSchema))]),
+);
 
-export interface PagerDutyTrigger {
-  event_action: 'trigger';
-  dedup_key: string;
-  payload: {
-    summary: string;
-    source: string;
-    severity: PagerDutySeverity;
-    timestamp?: string;
-    component?: string;
-    group?: string;
-    class?: string;
-    custom_details: Details;
-  };
-  links: Array<{ href: string; text: string }>;
-  client: string;
-  client_url?: string;
-}
+const Label = z.optional(z.string().check(z.maxLength(PD_LABEL_MAX)));
 
-export interface PagerDutyResolve {
-  event_action: 'resolve';
-  dedup_key: string;
-}
+/** A trigger event (Events API v2, "Send an Alert Event"), with the documented limits. */
+export const PagerDutyTriggerSchema = z.strictObject({
+  event_action: z.literal('trigger'),
+  dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
+  payload: z.strictObject({
+    summary: z.string().check(z.minLength(1)).check(z.maxLength(PD_SUMMARY_MAX)),
+    source: z.string().check(z.minLength(1)).check(z.maxLength(PD_LABEL_MAX)),
+    severity: PagerDutySeveritySchema,
+    timestamp: z.optional(z.iso.datetime({ offset: true })),
+    component: Label,
+    group: Label,
+    class: Label,
+    custom_details: DetailsSchema,
+  }),
+  links: z.array(z.strictObject({ href: z.url(), text: z.string() })),
+  client: z.string(),
+  client_url: z.optional(z.url()),
+});
 
-/** A rendered Events API v2 event, without its `routing_key` (added by `send`). */
-export type PagerDutyPayload = PagerDutyTrigger | PagerDutyResolve;
+/** A resolve event: closes the incident with this dedup key. */
+export const PagerDutyResolveSchema = z.strictObject({
+  event_action: z.literal('resolve'),
+  dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
+});
+
+/** A rendered Events API v2 event, without its `routing_key` (added by `send`), within {@link PD_MAX_BYTES}. */
+export const PagerDutyPayloadSchema = z
+  .discriminatedUnion('event_action', [PagerDutyTriggerSchema, PagerDutyResolveSchema])
+  .check(z.refine((p) => jsonBytes(p) <= PD_MAX_BYTES, { error: `over ${PD_MAX_BYTES} bytes` }));
+
+export type PagerDutyTrigger = z.infer<typeof PagerDutyTriggerSchema>;
+export type PagerDutyResolve = z.infer<typeof PagerDutyResolveSchema>;
+export type PagerDutyPayload = z.infer<typeof PagerDutyPayloadSchema>;
 
 /** The exact JSON body posted: the event with the channel's routing key. */
 export function pagerDutyBody(payload: PagerDutyPayload, routingKey: string): string {

@@ -25,9 +25,9 @@ export type TeamsChannel = z.infer<typeof TeamsChannelSchema>;
  */
 
 /** Adaptive Card schema version: Teams renders up to 1.5; 1.4 covers every element used here on desktop, web and mobile. */
-export const TEAMS_CARD_VERSION = '1.4';
-export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
-export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+export const TEAMS_CARD_VERSION = '1.4' as const;
+export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json' as const;
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;
 
 /**
  * Largest serialised payload we send, in UTF-8 bytes. Teams rejects messages
@@ -36,54 +36,81 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
  */
 export const TEAMS_MAX_BYTES = 24_000;
 
-export interface TextBlock {
-  type: 'TextBlock';
-  text: string;
-  wrap: true;
-  size?: 'Small' | 'Medium' | 'Large';
-  weight?: 'Bolder';
-  color?: 'Attention' | 'Warning' | 'Accent' | 'Good';
-  isSubtle?: true;
-  spacing?: 'None' | 'Small' | 'Medium';
-  separator?: true;
-}
-export interface FactSet {
-  type: 'FactSet';
-  facts: Array<{ title: string; value: string }>;
-}
-export interface OpenUrlAction {
-  type: 'Action.OpenUrl';
-  title: string;
-  url: string;
-}
-export interface ActionSet {
-  type: 'ActionSet';
-  actions: OpenUrlAction[];
-}
-export interface Container {
-  type: 'Container';
-  style?: ContainerStyle;
-  bleed?: true;
-  separator?: true;
-  items: CardElement[];
-}
-export type CardElement = TextBlock | FactSet | Container | ActionSet;
-type ContainerStyle = 'attention' | 'warning' | 'emphasis' | 'accent';
+const TextBlockSchema = z.strictObject({
+  type: z.literal('TextBlock'),
+  text: z.string(),
+  wrap: z.literal(true),
+  size: z.optional(z.enum(['Small', 'Medium', 'Large'])),
+  weight: z.optional(z.literal('Bolder')),
+  color: z.optional(z.enum(['Attention', 'Warning', 'Accent', 'Good'])),
+  isSubtle: z.optional(z.literal(true)),
+  spacing: z.optional(z.enum(['None', 'Small', 'Medium'])),
+  separator: z.optional(z.literal(true)),
+});
+const FactSetSchema = z.strictObject({
+  type: z.literal('FactSet'),
+  facts: z.array(z.strictObject({ title: z.string(), value: z.string() })),
+});
+const OpenUrlActionSchema = z.strictObject({
+  type: z.literal('Action.OpenUrl'),
+  title: z.string(),
+  url: z.url(),
+});
+const ActionSetSchema = z.strictObject({
+  type: z.literal('ActionSet'),
+  actions: z.array(OpenUrlActionSchema),
+});
+const ContainerStyleSchema = z.enum(['attention', 'warning', 'emphasis', 'accent']);
+/** Elements a container holds: the leaf kinds (the cards nest one level only). */
+const ContainerItemSchema = z.discriminatedUnion('type', [TextBlockSchema, FactSetSchema, ActionSetSchema]);
+const ContainerSchema = z.strictObject({
+  type: z.literal('Container'),
+  style: z.optional(ContainerStyleSchema),
+  bleed: z.optional(z.literal(true)),
+  separator: z.optional(z.literal(true)),
+  items: z.array(ContainerItemSchema),
+});
+const CardElementSchema = z.discriminatedUnion('type', [
+  TextBlockSchema,
+  FactSetSchema,
+  ContainerSchema,
+  ActionSetSchema,
+]);
 
-export interface AdaptiveCard {
-  $schema: string;
-  type: 'AdaptiveCard';
-  version: string;
-  body: CardElement[];
-  actions: OpenUrlAction[];
-  msteams: { width: 'Full' };
-}
+/** An Adaptive Card as Teams renders it (the subset of elements and properties these cards use). */
+export const AdaptiveCardSchema = z.strictObject({
+  $schema: z.literal(ADAPTIVE_CARD_SCHEMA),
+  type: z.literal('AdaptiveCard'),
+  version: z.literal(TEAMS_CARD_VERSION),
+  body: z.array(CardElementSchema),
+  actions: z.array(OpenUrlActionSchema),
+  msteams: z.strictObject({ width: z.literal('Full') }),
+});
 
-/** The JSON body posted to a Teams Workflows webhook. */
-export interface TeamsPayload {
-  type: 'message';
-  attachments: [{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; contentUrl: null; content: AdaptiveCard }];
-}
+/** The JSON body posted to a Teams Workflows webhook, within {@link TEAMS_MAX_BYTES}. */
+export const TeamsPayloadSchema = z
+  .strictObject({
+    type: z.literal('message'),
+    attachments: z.tuple([
+      z.strictObject({
+        contentType: z.literal(ADAPTIVE_CARD_CONTENT_TYPE),
+        contentUrl: z.null(),
+        content: AdaptiveCardSchema,
+      }),
+    ]),
+  })
+  .check(z.refine((p) => jsonBytes(p) <= TEAMS_MAX_BYTES, { error: `over ${TEAMS_MAX_BYTES} bytes` }));
+
+export type TextBlock = z.infer<typeof TextBlockSchema>;
+export type FactSet = z.infer<typeof FactSetSchema>;
+export type OpenUrlAction = z.infer<typeof OpenUrlActionSchema>;
+export type ActionSet = z.infer<typeof ActionSetSchema>;
+export type Container = z.infer<typeof ContainerSchema>;
+export type CardElement = z.infer<typeof CardElementSchema>;
+type ContainerItem = z.infer<typeof ContainerItemSchema>;
+type ContainerStyle = z.infer<typeof ContainerStyleSchema>;
+export type AdaptiveCard = z.infer<typeof AdaptiveCardSchema>;
+export type TeamsPayload = z.infer<typeof TeamsPayloadSchema>;
 
 /**
  * Adaptive Cards take named colours, not hex: the band's container style and
@@ -306,7 +333,7 @@ function digestHeader(digest: Digest, budget: Budget): Container {
 function digestTopFinding(finding: NormalisedFinding, budget: Budget): Container {
   const look = BAND_LOOK[finding.severity.band];
   const where = [finding.type.full, accountLabel(finding.account), finding.region, resourceText(finding.resource)];
-  const items: CardElement[] = [
+  const items: ContainerItem[] = [
     text(`${look.marker} **${severityLabel(finding)}** ${markdownLine(truncate(finding.title, budget.title))}`),
     text(markdownLine(truncate(where.join(' · '), budget.line)), { isSubtle: true, spacing: 'None' }),
   ];

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHmac } from 'node:crypto';
-import type { NormalisedFinding } from '../finding/model.js';
+import { NormalisedFindingSchema } from '../finding/model.js';
 import { postWithRetry } from '../deliver/http.js';
-import type { Digest } from '../route/digest.js';
+import { DigestSchema } from '../route/digest.js';
 import { defineChannel } from './types.js';
 import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, isReservedHeader } from './webhookHeaders.js';
 
@@ -69,19 +69,28 @@ export type WebhookChannel = z.infer<typeof WebhookChannelSchema>;
  */
 
 /** Version of the body envelope; bumped only for incompatible changes. */
-export const WEBHOOK_BODY_VERSION = 1;
+export const WEBHOOK_BODY_VERSION = 1 as const;
 export const SIGNATURE_HEADER = 'X-GuardDuty-Notify-Signature';
 
-export type WebhookEnvelope =
-  | { version: 1; kind: 'finding'; finding: NormalisedFinding }
-  | { version: 1; kind: 'digest'; digest: Digest };
+/** The JSON body: the normalised finding, or a digest, in a versioned envelope. */
+export const WebhookEnvelopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    version: z.literal(WEBHOOK_BODY_VERSION),
+    kind: z.literal('finding'),
+    finding: NormalisedFindingSchema,
+  }),
+  z.strictObject({ version: z.literal(WEBHOOK_BODY_VERSION), kind: z.literal('digest'), digest: DigestSchema }),
+]);
+export type WebhookEnvelope = z.infer<typeof WebhookEnvelopeSchema>;
 
 /** A rendered webhook request: the exact body string that is sent (and signed) and the headers that belong to it. */
-export interface WebhookPayload {
-  body: string;
+export const WebhookPayloadSchema = z.strictObject({
+  /** The serialised envelope, byte for byte what is signed and sent. */
+  body: z.string(),
   /** content-type, plus the signature when the channel signs. Static headers from config are added by `send`. */
-  headers: Record<string, string>;
-}
+  headers: z.record(z.string(), z.string()),
+});
+export type WebhookPayload = z.infer<typeof WebhookPayloadSchema>;
 
 /**
  * The signature header value for a body: `sha256=` + hex HMAC-SHA256 of its
