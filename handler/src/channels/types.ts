@@ -154,7 +154,7 @@ export function sendEachAlone<Config, Payload>(
  * Completes a channel spec into a descriptor: a channel with a batch API sends
  * ten at a time, any other one payload per call.
  *
- * @example export const slackChannel = defineChannel({ type: SLACK, label: 'Slack', schema: SlackChannelSchema, ... })
+ * @example export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackPayload>({ label: 'Slack', schema: SlackChannelSchema, ... })
  */
 export function defineChannel<S extends ChannelConfigSchema, Payload>(
   spec: ChannelSpec<S, Payload>,
