@@ -1,5 +1,5 @@
 import type { ProcessorDeps } from './batch/process.js';
-import { CHANNEL_ADAPTERS } from './channels/registry.js';
+import { CHANNEL_REGISTRY } from './channels/registry.js';
 import { readSecretString } from './config/secretsManager.js';
 import { secretValues } from './config/parse.js';
 import { createConfigSource } from './config/source.js';
@@ -59,7 +59,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDe
       onError: (accountId, error) => logger.warn('account name lookup failed; using the id', { accountId, error }),
     }),
     history: createSeverityMemory(),
-    adapters: CHANNEL_ADAPTERS,
+    channels: CHANNEL_REGISTRY,
     send: { httpDeps: defaultHttpDeps, snsPublish, snsPublishBatch, sendMail },
     queue: createSqsQueueWriter(env[ENV.retryQueueUrl], env[ENV.dlqUrl]),
     pacer: createPacer(),

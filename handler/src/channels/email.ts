@@ -1,3 +1,4 @@
+import { ChannelBase } from '../config/fields.js';
 import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
@@ -16,7 +17,32 @@ import {
   severityLabel,
 } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
-import type { ChannelAdapter, DetailBudget } from './types.js';
+import { fitWithin, utf8Bytes } from './fit.js';
+import { defineChannel, type DetailBudget } from './types.js';
+
+export const EmailChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('email'),
+  smtp: z.strictObject({
+    host: z.string().check(z.minLength(1)),
+    port: z._default(z.int().check(z.gte(1)).check(z.lte(65_535)), 587),
+    secure: z
+      ._default(z.boolean(), false)
+      .check(z.describe('Implicit TLS from the first byte (port 465). Otherwise STARTTLS is used when offered.')),
+    requireTls: z
+      ._default(z.boolean(), true)
+      .check(z.describe('Refuse to send unless the connection is encrypted (STARTTLS or implicit TLS).')),
+    user: z.optional(z.string()),
+    pass: z.optional(z.string()),
+    timeoutMs: z._default(z.int().check(z.gte(100)).check(z.lte(60_000)), 10_000),
+  }),
+  from: z.string().check(z.minLength(3)),
+  to: z.array(z.email()).check(z.minLength(1)),
+  cc: z._default(z.array(z.email()), []),
+  bcc: z._default(z.array(z.email()), []),
+  subjectPrefix: z._default(z.string().check(z.maxLength(40)), 'GuardDuty'),
+});
+export type EmailChannel = z.infer<typeof EmailChannelSchema>;
 
 /*
  * Email: a multipart message with a plain-text part (the plain-text view shared
@@ -225,12 +251,7 @@ function digestHtml(digest: Digest, subject: string, budget: DetailBudget): stri
 
 /** Renders at the most detailed level whose HTML fits {@link EMAIL_HTML_MAX_BYTES}. */
 function fitHtml(render: (budget: DetailBudget) => { text: string; html: string }): { text: string; html: string } {
-  let last: { text: string; html: string } | undefined;
-  for (const budget of TEXT_DETAIL_LEVELS) {
-    last = render(budget);
-    if (Buffer.byteLength(last.html, 'utf8') <= EMAIL_HTML_MAX_BYTES) return last;
-  }
-  return last as { text: string; html: string };
+  return fitWithin(TEXT_DETAIL_LEVELS, render, { size: (body) => utf8Bytes(body.html), limit: EMAIL_HTML_MAX_BYTES });
 }
 
 /**
@@ -283,7 +304,16 @@ export function renderEmailDigest(digest: Digest, channel: { subjectPrefix: stri
 }
 
 /** Email through SMTP: the envelope comes from the channel, the content from the renderer. */
-export const emailChannel: ChannelAdapter<'email', EmailPayload> = {
+export const emailChannel = defineChannel<typeof EmailChannelSchema, EmailPayload>({
+  label: 'Email',
+  schema: EmailChannelSchema,
+  secrets: (channel) => (channel.smtp.pass ? [channel.smtp.pass] : []),
+  defaults: { minIntervalMs: 0, digestThreshold: 10 },
+  sample: {
+    smtp: { host: 'smtp.example.invalid' },
+    from: 'guardduty@example.invalid',
+    to: ['security@example.invalid'],
+  },
   type: 'email',
   render: (finding, channel) => renderEmail(finding, channel),
   renderDigest: (digest, channel) => renderEmailDigest(digest, channel),
@@ -297,8 +327,8 @@ export const emailChannel: ChannelAdapter<'email', EmailPayload> = {
         ...payload,
       });
     } catch (error) {
-      throw asDeliveryError(error, `email "${channel.name}"`);
+      throw asDeliveryError(error, channel);
     }
     return { attempts: 1 };
   },
-};
+});

@@ -1,5 +1,5 @@
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import * as z from 'zod/mini';
-import type { ChannelOf } from '../config/schema.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
@@ -15,7 +15,18 @@ import {
   overviewFields,
   severityLabel,
 } from './facts.js';
-import type { ChannelAdapter, DetailBudget } from './types.js';
+import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
+import { defineChannel, type DetailBudget } from './types.js';
+
+export const GoogleChatChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('googleChat'),
+  webhookUrl: endpointUrl.check(z.describe('Google Chat space webhook URL (with key and token).')),
+  threadByFinding: z
+    ._default(z.boolean(), true)
+    .check(z.describe('Reply to one thread per finding, so updates stay together.')),
+});
+export type GoogleChatChannel = z.infer<typeof GoogleChatChannelSchema>;
 
 /*
  * Google Chat space webhook: a `cardsV2` message with one card plus a `text`
@@ -112,7 +123,7 @@ type Widget = z.infer<typeof WidgetSchema>;
 type ChatButton = z.infer<typeof ChatButtonSchema>;
 
 /** Detail levels, most detailed first; the renderer takes the first whose message fits. */
-const CHAT_DETAIL_LEVELS: readonly DetailBudget[] = [
+const CHAT_DETAIL_LEVELS: DetailLevels<DetailBudget> = [
   { fields: 30, value: 500, description: 4_000 },
   { fields: 15, value: 250, description: 1_500 },
   { fields: 8, value: 120, description: 500 },
@@ -123,7 +134,7 @@ const MUTED = '#5F6B7A';
 
 /** UTF-8 size of the serialised message, as Chat counts it. */
 export function payloadBytes(payload: unknown): number {
-  return Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  return jsonBytes(payload);
 }
 
 /** Text for places that are not HTML: no `<…>` constructs and no Chat formatting can form. */
@@ -204,12 +215,7 @@ function message(
 
 /** The first level's rendering that fits the message size limit (the last level always does). */
 function fit(render: (budget: DetailBudget) => GoogleChatPayload): GoogleChatPayload {
-  let last: GoogleChatPayload | undefined;
-  for (const budget of CHAT_DETAIL_LEVELS) {
-    last = render(budget);
-    if (payloadBytes(last) <= GOOGLE_CHAT_LIMITS.messageBytes) return last;
-  }
-  return last as GoogleChatPayload;
+  return fitWithin(CHAT_DETAIL_LEVELS, render, { size: payloadBytes, limit: GOOGLE_CHAT_LIMITS.messageBytes });
 }
 
 function findingCard(
@@ -275,7 +281,7 @@ function findingCard(
  */
 export function renderGoogleChat(
   finding: NormalisedFinding,
-  channel: Pick<ChannelOf<'googleChat'>, 'threadByFinding'>,
+  channel: Pick<GoogleChatChannel, 'threadByFinding'>,
 ): GoogleChatPayload {
   const threadKey = channel.threadByFinding ? finding.id : undefined;
   return fit((budget) => findingCard(finding, threadKey, budget));
@@ -357,7 +363,13 @@ export function withReplyOption(webhookUrl: string): string {
 }
 
 /** Google Chat webhook: POST JSON, threaded messages with the reply option in the query. */
-export const googleChatChannel: ChannelAdapter<'googleChat', GoogleChatPayload> = {
+export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, GoogleChatPayload>({
+  label: 'Google Chat',
+  schema: GoogleChatChannelSchema,
+  secrets: (channel) => [channel.webhookUrl],
+  // Space webhooks allow about one message per second.
+  defaults: { minIntervalMs: 1_000, digestThreshold: 10 },
+  sample: { webhookUrl: 'https://chat.googleapis.com/v1/spaces/PREVIEW/messages?key=PREVIEW&token=PREVIEW' },
   type: 'googleChat',
   render: (finding, channel) => renderGoogleChat(finding, channel),
   renderDigest: (digest) => renderGoogleChatDigest(digest),
@@ -368,9 +380,9 @@ export const googleChatChannel: ChannelAdapter<'googleChat', GoogleChatPayload> 
       JSON.stringify(payload),
       { 'content-type': 'application/json; charset=UTF-8' },
       context.http,
-      `googleChat "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

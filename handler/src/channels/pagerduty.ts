@@ -1,12 +1,29 @@
+import * as z from 'zod/mini';
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHash } from 'node:crypto';
-import type { ChannelOf } from '../config/schema.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
 import { accountLabel, digestCountsText, digestTopBand, findingCount, resourceLabel, severityLabel } from './facts.js';
-import type { ChannelAdapter } from './types.js';
+import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
+import { defineChannel } from './types.js';
+
+export const PagerDutyChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('pagerduty'),
+  routingKey: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9]{32}$/, { error: 'expected a 32-character Events API v2 integration (routing) key' })),
+  eventsUrl: z
+    ._default(endpointUrl, 'https://events.pagerduty.com/v2/enqueue')
+    .check(z.describe('Events API v2 endpoint (EU: https://events.eu.pagerduty.com/v2/enqueue).')),
+  resolveOnArchive: z
+    ._default(z.boolean(), true)
+    .check(z.describe('Resolve the incident when GuardDuty reports the finding archived.')),
+});
+export type PagerDutyChannel = z.infer<typeof PagerDutyChannelSchema>;
 
 /*
  * PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/).
@@ -34,7 +51,8 @@ export const PD_LABEL_MAX = 255;
 
 export const PD_CLIENT = 'GuardDuty Notify';
 
-export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+const PagerDutySeveritySchema = z.enum(['critical', 'error', 'warning', 'info']);
+export type PagerDutySeverity = z.infer<typeof PagerDutySeveritySchema>;
 
 /** GuardDuty band → PagerDuty severity. */
 export const PD_SEVERITY: Record<SeverityBand, PagerDutySeverity> = {
@@ -44,33 +62,49 @@ export const PD_SEVERITY: Record<SeverityBand, PagerDutySeverity> = {
   LOW: 'info',
 };
 
+/** `custom_details`: free-form JSON (PagerDuty shows it as a table); objects nest. */
 type Details = { [key: string]: string | number | boolean | Details | Details[] };
+// A recursive shape needs its type named once; the schema is checked against it.
+const DetailsSchema: z.ZodMiniType<Details> = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.lazy(() => DetailsSchema), z.array(z.lazy(() => DetailsSchema))]),
+);
 
-export interface PagerDutyTrigger {
-  event_action: 'trigger';
-  dedup_key: string;
-  payload: {
-    summary: string;
-    source: string;
-    severity: PagerDutySeverity;
-    timestamp?: string;
-    component?: string;
-    group?: string;
-    class?: string;
-    custom_details: Details;
-  };
-  links: Array<{ href: string; text: string }>;
-  client: string;
-  client_url?: string;
-}
+const Label = z.optional(z.string().check(z.maxLength(PD_LABEL_MAX)));
 
-export interface PagerDutyResolve {
-  event_action: 'resolve';
-  dedup_key: string;
-}
+/** A trigger event (Events API v2, "Send an Alert Event"), with the documented limits. */
+export const PagerDutyTriggerSchema = z.strictObject({
+  event_action: z.literal('trigger'),
+  dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
+  payload: z.strictObject({
+    summary: z.string().check(z.minLength(1)).check(z.maxLength(PD_SUMMARY_MAX)),
+    source: z.string().check(z.minLength(1)).check(z.maxLength(PD_LABEL_MAX)),
+    severity: PagerDutySeveritySchema,
+    timestamp: z.optional(z.iso.datetime({ offset: true })),
+    component: Label,
+    group: Label,
+    class: Label,
+    custom_details: DetailsSchema,
+  }),
+  links: z.array(z.strictObject({ href: z.url(), text: z.string() })),
+  client: z.string(),
+  client_url: z.optional(z.url()),
+});
 
-/** A rendered Events API v2 event, without its `routing_key` (added by `send`). */
-export type PagerDutyPayload = PagerDutyTrigger | PagerDutyResolve;
+/** A resolve event: closes the incident with this dedup key. */
+export const PagerDutyResolveSchema = z.strictObject({
+  event_action: z.literal('resolve'),
+  dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
+});
+
+/** A rendered Events API v2 event, without its `routing_key` (added by `send`), within {@link PD_MAX_BYTES}. */
+export const PagerDutyPayloadSchema = z
+  .discriminatedUnion('event_action', [PagerDutyTriggerSchema, PagerDutyResolveSchema])
+  .check(z.refine((p) => jsonBytes(p) <= PD_MAX_BYTES, { error: `over ${PD_MAX_BYTES} bytes` }));
+
+export type PagerDutyTrigger = z.infer<typeof PagerDutyTriggerSchema>;
+export type PagerDutyResolve = z.infer<typeof PagerDutyResolveSchema>;
+export type PagerDutyPayload = z.infer<typeof PagerDutyPayloadSchema>;
 
 /** The exact JSON body posted: the event with the channel's routing key. */
 export function pagerDutyBody(payload: PagerDutyPayload, routingKey: string): string {
@@ -147,7 +181,7 @@ interface DetailLevel {
   description: number;
   fields: boolean;
 }
-const DETAIL_LEVELS: readonly DetailLevel[] = [
+const DETAIL_LEVELS: DetailLevels<DetailLevel> = [
   { value: 2_000, description: 4_000, fields: true },
   { value: 500, description: 2_000, fields: true },
   { value: 100, description: 500, fields: true },
@@ -187,20 +221,15 @@ function findingDetails(finding: NormalisedFinding, level: DetailLevel): Details
   return details;
 }
 
-function bytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
-
 /** Renders with the fullest detail level that fits {@link PD_MAX_BYTES}. */
 function fitTrigger(build: (level: DetailLevel) => PagerDutyTrigger): PagerDutyTrigger {
-  let event: PagerDutyTrigger | undefined;
-  for (const level of DETAIL_LEVELS) {
-    event = build(level);
-    if (bytes(event) <= PD_MAX_BYTES) return event;
-  }
-  // Unreachable for normalised findings (every part above is capped); keep the essentials.
-  const last = event as PagerDutyTrigger;
-  return { ...last, payload: { ...last.payload, custom_details: {} } };
+  return fitWithin(
+    DETAIL_LEVELS,
+    build,
+    { size: jsonBytes, limit: PD_MAX_BYTES },
+    // Unreachable for normalised findings (every part above is capped); keep the essentials.
+    (leanest) => ({ ...leanest, payload: { ...leanest.payload, custom_details: {} } }),
+  );
 }
 
 function consoleLinks(url: string | null, text: string): Pick<PagerDutyTrigger, 'links' | 'client' | 'client_url'> {
@@ -247,7 +276,7 @@ function findingTrigger(finding: NormalisedFinding, level: DetailLevel): PagerDu
  */
 export function renderPagerDutyFinding(
   finding: NormalisedFinding,
-  channel: Pick<ChannelOf<'pagerduty'>, 'resolveOnArchive'>,
+  channel: Pick<PagerDutyChannel, 'resolveOnArchive'>,
 ): PagerDutyPayload {
   if (finding.archived && channel.resolveOnArchive)
     return { event_action: 'resolve', dedup_key: findingDedupKey(finding) };
@@ -324,7 +353,14 @@ export function renderPagerDutyDigest(digest: Digest): PagerDutyTrigger {
  * 400 is an invalid event (permanent), 429 a rate limit and 5xx an outage
  * (both retried, honouring Retry-After when sent).
  */
-export const pagerDutyChannel: ChannelAdapter<'pagerduty', PagerDutyPayload> = {
+export const pagerDutyChannel = defineChannel<typeof PagerDutyChannelSchema, PagerDutyPayload>({
+  label: 'PagerDuty',
+  schema: PagerDutyChannelSchema,
+  secrets: (channel) => [channel.routingKey],
+  defaults: { minIntervalMs: 0, digestThreshold: null },
+  // Archiving a finding resolves its incident, so archived updates must reach it.
+  receivesArchived: (channel) => channel.resolveOnArchive,
+  sample: { routingKey: 'PREVIEW0000000000000000000000000' },
   type: 'pagerduty',
   render: (finding, channel) => renderPagerDutyFinding(finding, channel),
   renderDigest: (digest) => renderPagerDutyDigest(digest),
@@ -334,9 +370,9 @@ export const pagerDutyChannel: ChannelAdapter<'pagerduty', PagerDutyPayload> = {
       pagerDutyBody(payload, channel.routingKey),
       { 'content-type': 'application/json' },
       context.http,
-      `pagerduty "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

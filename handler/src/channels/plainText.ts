@@ -1,3 +1,4 @@
+import type { DetailLevels } from './fit.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS } from '../finding/severity.js';
 import type { Digest } from '../route/digest.js';
@@ -11,7 +12,7 @@ import type { DetailBudget } from './types.js';
  */
 
 /** Detail levels for email and SNS, most detailed first. */
-export const TEXT_DETAIL_LEVELS: readonly DetailBudget[] = [
+export const TEXT_DETAIL_LEVELS: DetailLevels<DetailBudget> = [
   { fields: 100, value: 2_000, description: 20_000 },
   { fields: 40, value: 500, description: 5_000 },
   { fields: 15, value: 200, description: 1_500 },

@@ -1,5 +1,5 @@
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import * as z from 'zod/mini';
-import type { ChannelOf } from '../config/schema.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, bandRank } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
@@ -15,7 +15,23 @@ import {
   findingMarkers,
   severityLabel,
 } from './facts.js';
-import type { ChannelAdapter, DetailBudget } from './types.js';
+import { defineChannel, type DetailBudget } from './types.js';
+
+export const SlackChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('slack'),
+  webhookUrl: endpointUrl.check(z.describe('Slack incoming-webhook URL.')),
+  mention: z
+    .optional(
+      z.string().check(
+        z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, {
+          error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>',
+        }),
+      ),
+    )
+    .check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
+});
+export type SlackChannel = z.infer<typeof SlackChannelSchema>;
 
 /*
  * Slack incoming webhook. The Block Kit blocks sit in one legacy attachment,
@@ -178,7 +194,7 @@ function payload(text: string, colour: string, blocks: SlackBlock[]): SlackPaylo
   };
 }
 
-function mentionFor(channel: Pick<ChannelOf<'slack'>, 'mention'>, notify: boolean): string {
+function mentionFor(channel: Pick<SlackChannel, 'mention'>, notify: boolean): string {
   // The mention comes only from validated config, never from finding text.
   return notify && channel.mention ? `${channel.mention} ` : '';
 }
@@ -192,7 +208,7 @@ function mentionFor(channel: Pick<ChannelOf<'slack'>, 'mention'>, notify: boolea
  *
  * @example renderSlack(finding, { mention: '<!here>' })
  */
-export function renderSlack(finding: NormalisedFinding, channel: Pick<ChannelOf<'slack'>, 'mention'>): SlackPayload {
+export function renderSlack(finding: NormalisedFinding, channel: Pick<SlackChannel, 'mention'>): SlackPayload {
   const budget = SLACK_DETAIL;
   const band = finding.severity.band;
   const markers = findingMarkers(finding);
@@ -266,7 +282,7 @@ function digestFindingBlock(finding: NormalisedFinding, index: number): SlackBlo
  *
  * @example renderSlackDigest(buildDigest(findings), { mention: '<!here>' })
  */
-export function renderSlackDigest(digest: Digest, channel: Pick<ChannelOf<'slack'>, 'mention'>): SlackPayload {
+export function renderSlackDigest(digest: Digest, channel: Pick<SlackChannel, 'mention'>): SlackPayload {
   const bands = [...SEVERITY_BANDS].reverse();
   // At most DIGEST_TYPES (10) lines of ~210 characters: well inside one section's 3,000.
   const types = digest.byType.map((t) => `${t.count} × ${mrkdwnCode(t.type, 200)}`).join('\n');
@@ -307,7 +323,13 @@ export function renderSlackDigest(digest: Digest, channel: Pick<ChannelOf<'slack
 }
 
 /** Slack incoming webhook: POST JSON; Slack answers 200 "ok", or 400/403/404 with a short reason. */
-export const slackChannel: ChannelAdapter<'slack', SlackPayload> = {
+export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackPayload>({
+  label: 'Slack',
+  schema: SlackChannelSchema,
+  secrets: (channel) => [channel.webhookUrl],
+  // Incoming webhooks allow about one message per second.
+  defaults: { minIntervalMs: 1_000, digestThreshold: 10 },
+  sample: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/PREVIEW' },
   type: 'slack',
   render: (finding, channel) => renderSlack(finding, channel),
   renderDigest: (digest, channel) => renderSlackDigest(digest, channel),
@@ -317,9 +339,9 @@ export const slackChannel: ChannelAdapter<'slack', SlackPayload> = {
       JSON.stringify(payload),
       { 'content-type': 'application/json; charset=utf-8' },
       context.http,
-      `slack "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

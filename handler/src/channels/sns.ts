@@ -1,13 +1,25 @@
+import { ChannelBase } from '../config/fields.js';
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { ChannelOf } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import { asDeliveryError, type DeliveryError } from '../deliver/errors.js';
 import type { Digest } from '../route/digest.js';
 import { cleanLine, truncateBytes } from '../text/clean.js';
 import { digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
-import { SEND_BATCH_MAX, type ChannelAdapter, type DetailBudget, type SendResult } from './types.js';
+import { fitWithin, utf8Bytes } from './fit.js';
+import { SEND_BATCH_MAX, defineChannel, type DetailBudget, type SendResult } from './types.js';
+
+export const SnsChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('sns'),
+  topicArn: z.string().check(
+    z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+      error: 'expected an SNS topic ARN',
+    }),
+  ),
+});
+export type SnsChannel = z.infer<typeof SnsChannelSchema>;
 
 /*
  * Amazon SNS: a subject (used by email subscriptions), the plain-text body
@@ -162,12 +174,9 @@ function digestFifo(digest: Digest, attributes: Record<string, string>): FifoFie
 /** The first detail level whose message fits beside the attributes; the byte cut is the last resort. */
 function fitMessage(render: (budget: DetailBudget) => string, attributes: Record<string, string>): string {
   const room = SNS_LIMITS.messageBytes - snsPayloadBytes({ message: '', attributes });
-  let last = '';
-  for (const budget of TEXT_DETAIL_LEVELS) {
-    last = render(budget);
-    if (Buffer.byteLength(last, 'utf8') <= room) return last;
-  }
-  return truncateBytes(last, room);
+  return fitWithin(TEXT_DETAIL_LEVELS, render, { size: utf8Bytes, limit: room }, (leanest) =>
+    truncateBytes(leanest, room),
+  );
 }
 
 /**
@@ -177,7 +186,7 @@ function fitMessage(render: (budget: DetailBudget) => string, attributes: Record
  *
  * @example renderSns(finding, channel)
  */
-export function renderSns(finding: NormalisedFinding, channel: Pick<ChannelOf<'sns'>, 'topicArn'>): SnsPayload {
+export function renderSns(finding: NormalisedFinding, channel: Pick<SnsChannel, 'topicArn'>): SnsPayload {
   const attributes = findingAttributes(finding);
   const lead = [severityLabel(finding), ...findingMarkers(finding)].join(' ');
   return {
@@ -194,7 +203,7 @@ export function renderSns(finding: NormalisedFinding, channel: Pick<ChannelOf<'s
  *
  * @example renderSnsDigest(buildDigest(findings), channel)
  */
-export function renderSnsDigest(digest: Digest, channel: Pick<ChannelOf<'sns'>, 'topicArn'>): SnsPayload {
+export function renderSnsDigest(digest: Digest, channel: Pick<SnsChannel, 'topicArn'>): SnsPayload {
   const attributes = digestAttributes(digest);
   return {
     subject: snsSubject(`GuardDuty digest: ${findingCount(digest.total)} (${digestCountsText(digest)})`),
@@ -231,7 +240,13 @@ export function publishBatches<P extends { message: string; attributes: Record<s
 }
 
 /** Amazon SNS topic: findings go out ten to a PublishBatch call, a digest with Publish. */
-export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
+export const snsChannel = defineChannel<typeof SnsChannelSchema, SnsPayload>({
+  label: 'Amazon SNS',
+  schema: SnsChannelSchema,
+  // A topic ARN is an address, not a credential: IAM decides who may publish.
+  secrets: () => [],
+  defaults: { minIntervalMs: 0, digestThreshold: null },
+  sample: { topicArn: 'arn:aws:sns:us-east-1:111122223333:preview' },
   type: 'sns',
   render: (finding, channel) => renderSns(finding, channel),
   renderDigest: (digest, channel) => renderSnsDigest(digest, channel),
@@ -239,7 +254,7 @@ export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
     try {
       await context.snsPublish({ topicArn: channel.topicArn, ...payload });
     } catch (error) {
-      throw asDeliveryError(error, `sns "${channel.name}"`);
+      throw asDeliveryError(error, channel);
     }
     return { attempts: 1 };
   },
@@ -248,15 +263,14 @@ export const snsChannel: ChannelAdapter<'sns', SnsPayload> = {
     for (const batch of publishBatches(payloads)) {
       try {
         const results = await context.snsPublishBatch({ topicArn: channel.topicArn, messages: batch });
-        for (const r of results)
-          outcomes.push(typeof r === 'string' ? { attempts: 1 } : asDeliveryError(r, `sns "${channel.name}"`));
+        for (const r of results) outcomes.push(typeof r === 'string' ? { attempts: 1 } : asDeliveryError(r, channel));
       } catch (error) {
         // Nothing in this call was published; earlier calls' outcomes stand.
-        const failure = asDeliveryError(error, `sns "${channel.name}"`);
+        const failure = asDeliveryError(error, channel);
         if (outcomes.length === 0) throw failure;
         for (let i = 0; i < batch.length; i++) outcomes.push(failure);
       }
     }
     return outcomes;
   },
-};
+});

@@ -1,4 +1,5 @@
-import type { ChannelOf } from '../config/schema.js';
+import * as z from 'zod/mini';
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
@@ -6,7 +7,15 @@ import type { Digest } from '../route/digest.js';
 import { markdownLine, markdownParagraphs } from '../text/markdown.js';
 import { truncate } from '../text/clean.js';
 import { accountLabel, actorFields, digestTopBand, findingCount, severityLabel } from './facts.js';
-import type { ChannelAdapter } from './types.js';
+import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
+import { defineChannel } from './types.js';
+
+export const TeamsChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('teams'),
+  webhookUrl: endpointUrl.check(z.describe('Teams Workflows "When a Teams webhook request is received" URL.')),
+});
+export type TeamsChannel = z.infer<typeof TeamsChannelSchema>;
 
 /*
  * Microsoft Teams through a Workflows webhook ("When a Teams webhook request is
@@ -16,9 +25,9 @@ import type { ChannelAdapter } from './types.js';
  */
 
 /** Adaptive Card schema version: Teams renders up to 1.5; 1.4 covers every element used here on desktop, web and mobile. */
-export const TEAMS_CARD_VERSION = '1.4';
-export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
-export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+export const TEAMS_CARD_VERSION = '1.4' as const;
+export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json' as const;
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive' as const;
 
 /**
  * Largest serialised payload we send, in UTF-8 bytes. Teams rejects messages
@@ -27,54 +36,81 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
  */
 export const TEAMS_MAX_BYTES = 24_000;
 
-export interface TextBlock {
-  type: 'TextBlock';
-  text: string;
-  wrap: true;
-  size?: 'Small' | 'Medium' | 'Large';
-  weight?: 'Bolder';
-  color?: 'Attention' | 'Warning' | 'Accent' | 'Good';
-  isSubtle?: true;
-  spacing?: 'None' | 'Small' | 'Medium';
-  separator?: true;
-}
-export interface FactSet {
-  type: 'FactSet';
-  facts: Array<{ title: string; value: string }>;
-}
-export interface OpenUrlAction {
-  type: 'Action.OpenUrl';
-  title: string;
-  url: string;
-}
-export interface ActionSet {
-  type: 'ActionSet';
-  actions: OpenUrlAction[];
-}
-export interface Container {
-  type: 'Container';
-  style?: ContainerStyle;
-  bleed?: true;
-  separator?: true;
-  items: CardElement[];
-}
-export type CardElement = TextBlock | FactSet | Container | ActionSet;
-type ContainerStyle = 'attention' | 'warning' | 'emphasis' | 'accent';
+const TextBlockSchema = z.strictObject({
+  type: z.literal('TextBlock'),
+  text: z.string(),
+  wrap: z.literal(true),
+  size: z.optional(z.enum(['Small', 'Medium', 'Large'])),
+  weight: z.optional(z.literal('Bolder')),
+  color: z.optional(z.enum(['Attention', 'Warning', 'Accent', 'Good'])),
+  isSubtle: z.optional(z.literal(true)),
+  spacing: z.optional(z.enum(['None', 'Small', 'Medium'])),
+  separator: z.optional(z.literal(true)),
+});
+const FactSetSchema = z.strictObject({
+  type: z.literal('FactSet'),
+  facts: z.array(z.strictObject({ title: z.string(), value: z.string() })),
+});
+const OpenUrlActionSchema = z.strictObject({
+  type: z.literal('Action.OpenUrl'),
+  title: z.string(),
+  url: z.url(),
+});
+const ActionSetSchema = z.strictObject({
+  type: z.literal('ActionSet'),
+  actions: z.array(OpenUrlActionSchema),
+});
+const ContainerStyleSchema = z.enum(['attention', 'warning', 'emphasis', 'accent']);
+/** Elements a container holds: the leaf kinds (the cards nest one level only). */
+const ContainerItemSchema = z.discriminatedUnion('type', [TextBlockSchema, FactSetSchema, ActionSetSchema]);
+const ContainerSchema = z.strictObject({
+  type: z.literal('Container'),
+  style: z.optional(ContainerStyleSchema),
+  bleed: z.optional(z.literal(true)),
+  separator: z.optional(z.literal(true)),
+  items: z.array(ContainerItemSchema),
+});
+const CardElementSchema = z.discriminatedUnion('type', [
+  TextBlockSchema,
+  FactSetSchema,
+  ContainerSchema,
+  ActionSetSchema,
+]);
 
-export interface AdaptiveCard {
-  $schema: string;
-  type: 'AdaptiveCard';
-  version: string;
-  body: CardElement[];
-  actions: OpenUrlAction[];
-  msteams: { width: 'Full' };
-}
+/** An Adaptive Card as Teams renders it (the subset of elements and properties these cards use). */
+export const AdaptiveCardSchema = z.strictObject({
+  $schema: z.literal(ADAPTIVE_CARD_SCHEMA),
+  type: z.literal('AdaptiveCard'),
+  version: z.literal(TEAMS_CARD_VERSION),
+  body: z.array(CardElementSchema),
+  actions: z.array(OpenUrlActionSchema),
+  msteams: z.strictObject({ width: z.literal('Full') }),
+});
 
-/** The JSON body posted to a Teams Workflows webhook. */
-export interface TeamsPayload {
-  type: 'message';
-  attachments: [{ contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; contentUrl: null; content: AdaptiveCard }];
-}
+/** The JSON body posted to a Teams Workflows webhook, within {@link TEAMS_MAX_BYTES}. */
+export const TeamsPayloadSchema = z
+  .strictObject({
+    type: z.literal('message'),
+    attachments: z.tuple([
+      z.strictObject({
+        contentType: z.literal(ADAPTIVE_CARD_CONTENT_TYPE),
+        contentUrl: z.null(),
+        content: AdaptiveCardSchema,
+      }),
+    ]),
+  })
+  .check(z.refine((p) => jsonBytes(p) <= TEAMS_MAX_BYTES, { error: `over ${TEAMS_MAX_BYTES} bytes` }));
+
+export type TextBlock = z.infer<typeof TextBlockSchema>;
+export type FactSet = z.infer<typeof FactSetSchema>;
+export type OpenUrlAction = z.infer<typeof OpenUrlActionSchema>;
+export type ActionSet = z.infer<typeof ActionSetSchema>;
+export type Container = z.infer<typeof ContainerSchema>;
+export type CardElement = z.infer<typeof CardElementSchema>;
+type ContainerItem = z.infer<typeof ContainerItemSchema>;
+type ContainerStyle = z.infer<typeof ContainerStyleSchema>;
+export type AdaptiveCard = z.infer<typeof AdaptiveCardSchema>;
+export type TeamsPayload = z.infer<typeof TeamsPayloadSchema>;
 
 /**
  * Adaptive Cards take named colours, not hex: the band's container style and
@@ -100,7 +136,7 @@ interface Budget {
   facts: number;
   top: number;
 }
-const BUDGETS: readonly Budget[] = [
+const BUDGETS: DetailLevels<Budget> = [
   { title: 500, line: 500, description: 2_000, factValue: 1_000, facts: 40, top: 5 },
   { title: 300, line: 300, description: 1_000, factValue: 300, facts: 25, top: 5 },
   { title: 200, line: 200, description: 500, factValue: 150, facts: 15, top: 3 },
@@ -110,7 +146,7 @@ const BUDGETS: readonly Budget[] = [
 
 /** Serialised size of a payload in UTF-8 bytes, exactly as {@link teamsChannel}.send posts it. */
 export function teamsPayloadBytes(payload: TeamsPayload): number {
-  return Buffer.byteLength(JSON.stringify(payload), 'utf8');
+  return jsonBytes(payload);
 }
 
 /** Wraps a card in the `message` envelope a Workflows webhook expects. */
@@ -127,11 +163,12 @@ export function teamsMessage(card: AdaptiveCard): TeamsPayload {
  * for normalised findings, whose fields are length-capped), sends `fallback`.
  */
 function fitCard(build: (budget: Budget) => AdaptiveCard, fallback: () => AdaptiveCard): TeamsPayload {
-  for (const budget of BUDGETS) {
-    const payload = teamsMessage(build(budget));
-    if (teamsPayloadBytes(payload) <= TEAMS_MAX_BYTES) return payload;
-  }
-  return teamsMessage(fallback());
+  return fitWithin(
+    BUDGETS,
+    (budget) => teamsMessage(build(budget)),
+    { size: teamsPayloadBytes, limit: TEAMS_MAX_BYTES },
+    () => teamsMessage(fallback()),
+  );
 }
 
 function card(body: CardElement[], url: string | null, urlTitle: string): AdaptiveCard {
@@ -296,7 +333,7 @@ function digestHeader(digest: Digest, budget: Budget): Container {
 function digestTopFinding(finding: NormalisedFinding, budget: Budget): Container {
   const look = BAND_LOOK[finding.severity.band];
   const where = [finding.type.full, accountLabel(finding.account), finding.region, resourceText(finding.resource)];
-  const items: CardElement[] = [
+  const items: ContainerItem[] = [
     text(`${look.marker} **${severityLabel(finding)}** ${markdownLine(truncate(finding.title, budget.title))}`),
     text(markdownLine(truncate(where.join(' · '), budget.line)), { isSubtle: true, spacing: 'None' }),
   ];
@@ -364,19 +401,24 @@ export function renderTeamsDigest(digest: Digest): TeamsPayload {
  * the card was refused (permanent), 401/403/404 a deleted or disabled workflow
  * (config), 429/5xx are retried.
  */
-export const teamsChannel: ChannelAdapter<'teams', TeamsPayload> = {
+export const teamsChannel = defineChannel<typeof TeamsChannelSchema, TeamsPayload>({
+  label: 'Microsoft Teams',
+  schema: TeamsChannelSchema,
+  secrets: (channel) => [channel.webhookUrl],
+  defaults: { minIntervalMs: 0, digestThreshold: 10 },
+  sample: { webhookUrl: 'https://example.invalid/workflows/preview' },
   type: 'teams',
   render: (finding) => renderTeamsFinding(finding),
   renderDigest: (digest) => renderTeamsDigest(digest),
-  async send(payload: TeamsPayload, channel: ChannelOf<'teams'>, context) {
+  async send(payload: TeamsPayload, channel: TeamsChannel, context) {
     const result = await postWithRetry(
       channel.webhookUrl,
       JSON.stringify(payload),
       { 'content-type': 'application/json; charset=utf-8' },
       context.http,
-      `teams "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

@@ -1,7 +1,8 @@
+import type { EmailChannel } from './email.js';
 import type { NormalisedFinding } from '../finding/model.js';
-import type { ChannelOf, ChannelType } from '../config/schema.js';
+import type * as z from 'zod/mini';
 import type { Digest } from '../route/digest.js';
-import type { DeliveryError } from '../deliver/errors.js';
+import { asDeliveryError, type ChannelRef, type DeliveryError } from '../deliver/errors.js';
 import type { HttpDeps, HttpPolicy } from '../deliver/http.js';
 
 /**
@@ -21,7 +22,7 @@ export interface SendContext {
    */
   snsPublishBatch: (input: { topicArn: string; messages: SnsMessage[] }) => Promise<Array<string | DeliveryError>>;
   /** Sends one email through the channel's SMTP settings. Resolves to the message id. */
-  sendMail: (smtp: ChannelOf<'email'>['smtp'], mail: OutgoingMail) => Promise<string>;
+  sendMail: (smtp: EmailChannel['smtp'], mail: OutgoingMail) => Promise<string>;
 }
 
 /** One SNS message: String attributes only. */
@@ -65,29 +66,103 @@ export interface SendResult {
   attempts: number;
 }
 
+/** The zod schema of one channel type's config: a strict object whose `type` is a literal. */
+export type ChannelConfigSchema = z.ZodMiniObject<
+  { type: z.ZodMiniLiteral<string>; name: z.ZodMiniString<string> } & z.core.$ZodLooseShape
+>;
+
+/** Delivers up to `batchMax` payloads; one outcome per payload, in order; rejects when nothing was delivered. */
+export type SendBatch<Config, Payload> = (
+  payloads: Payload[],
+  channel: Config,
+  context: SendContext,
+) => Promise<Array<SendResult | DeliveryError>>;
+
 /**
- * One notification channel: pure renderers (finding or digest in, payload out)
- * and a sender that performs the I/O. Adding a channel = one file exporting one
- * of these, plus its schema entry in `config/schema.ts`.
+ * Everything about one channel type, in one object: its config schema, which
+ * config fields are secrets, its defaults, pure renderers (finding or digest
+ * in, payload out) and the sender that performs the I/O. The descriptor list
+ * in `channels/registry.ts` derives the config union, secret redaction, the
+ * default tables, the type list of the CLI and the gallery order from these.
+ * Adding a channel = one file exporting one of these (made with
+ * {@link defineChannel}), its entry in that list, and its preview in
+ * `preview/<type>.ts` (kept apart so previews stay out of the Lambda bundle).
  */
-export interface ChannelAdapter<T extends ChannelType, Payload> {
-  type: T;
+export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfigSchema, Payload = unknown> {
+  type: z.infer<S>['type'];
+  /** Display name (gallery, previews). */
+  label: string;
+  /** The channel's config object, validated inside the config secret. */
+  schema: S;
+  /** Every secret value in one channel's config (URLs, keys, passwords, header values), for log redaction. */
+  secrets(channel: z.infer<S>): string[];
+  defaults: {
+    /** Least time between two messages when the config sets no `minIntervalMs`. */
+    minIntervalMs: number;
+    /** Digest threshold when neither the channel nor `defaults` set one (null: never). */
+    digestThreshold: number | null;
+  };
+  /** Whether updates of archived findings reach the channel even with `includeArchived` off. */
+  receivesArchived(channel: z.infer<S>): boolean;
+  /** The type's own fields of a working config with placeholder endpoints (CLI previews, docs, tests). */
+  sample: Record<string, unknown>;
   /** Renders one finding within the channel's limits. Never throws on missing optional data. */
-  render(finding: NormalisedFinding, channel: ChannelOf<T>): Payload;
+  render(finding: NormalisedFinding, channel: z.infer<S>): Payload;
   /** Renders a digest of many findings within the channel's limits. */
-  renderDigest(digest: Digest, channel: ChannelOf<T>): Payload;
-  /** Delivers a rendered payload; throws DeliveryError on failure. */
-  send(payload: Payload, channel: ChannelOf<T>, context: SendContext): Promise<SendResult>;
+  renderDigest(digest: Digest, channel: z.infer<S>): Payload;
+  /** Delivers one rendered payload; throws DeliveryError on failure. Digests always go through here. */
+  send(payload: Payload, channel: z.infer<S>, context: SendContext): Promise<SendResult>;
   /**
-   * Optional, for services with a batch API: delivers up to {@link SEND_BATCH_MAX}
-   * single-finding payloads in as few calls as the service allows. Resolves with
-   * one outcome per payload, in order (a result, or the DeliveryError for that
-   * payload); rejects with a DeliveryError when nothing was delivered. Digests
-   * always go through `send`.
+   * Delivers up to {@link ChannelDescriptor.batchMax} single-finding payloads in as
+   * few calls as the service allows ({@link sendEachAlone} for services without a
+   * batch API).
    */
-  sendBatch?(
-    payloads: Payload[],
-    channel: ChannelOf<T>,
-    context: SendContext,
-  ): Promise<Array<SendResult | DeliveryError>>;
+  sendBatch: SendBatch<z.infer<S>, Payload>;
+  /** Payloads per `sendBatch` call: {@link SEND_BATCH_MAX} for services with a batch API, else 1. */
+  batchMax: number;
+}
+
+/** A channel descriptor as written in its file: without a batch API, and receiving archived findings only if it says so. */
+export type ChannelSpec<S extends ChannelConfigSchema, Payload> = Omit<
+  ChannelDescriptor<S, Payload>,
+  'sendBatch' | 'batchMax' | 'receivesArchived'
+> &
+  Partial<Pick<ChannelDescriptor<S, Payload>, 'sendBatch' | 'receivesArchived'>>;
+
+/**
+ * A `send`-only channel as a batch sender: each payload is a batch of one, so
+ * the delivery loop has one path. A failure becomes that payload's outcome.
+ */
+export function sendEachAlone<Config, Payload>(
+  send: (payload: Payload, channel: Config, context: SendContext) => Promise<SendResult>,
+): SendBatch<Config, Payload> {
+  return async (payloads, channel, context) => {
+    const outcomes: Array<SendResult | DeliveryError> = [];
+    for (const payload of payloads) {
+      try {
+        outcomes.push(await send(payload, channel, context));
+      } catch (error) {
+        // Every channel config has a name and a type (the schemas' common base).
+        outcomes.push(asDeliveryError(error, channel as ChannelRef));
+      }
+    }
+    return outcomes;
+  };
+}
+
+/**
+ * Completes a channel spec into a descriptor: a channel with a batch API sends
+ * ten at a time, any other one payload per call.
+ *
+ * @example export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackPayload>({ label: 'Slack', schema: SlackChannelSchema, ... })
+ */
+export function defineChannel<S extends ChannelConfigSchema, Payload>(
+  spec: ChannelSpec<S, Payload>,
+): ChannelDescriptor<S, Payload> {
+  return {
+    receivesArchived: () => false,
+    ...spec,
+    sendBatch: spec.sendBatch ?? sendEachAlone(spec.send),
+    batchMax: spec.sendBatch ? SEND_BATCH_MAX : 1,
+  };
 }

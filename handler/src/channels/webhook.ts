@@ -1,10 +1,52 @@
+import * as z from 'zod/mini';
+import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHmac } from 'node:crypto';
-import type { ChannelOf } from '../config/schema.js';
-import type { NormalisedFinding } from '../finding/model.js';
+import { NormalisedFindingSchema } from '../finding/model.js';
 import { postWithRetry } from '../deliver/http.js';
-import type { Digest } from '../route/digest.js';
-import type { ChannelAdapter } from './types.js';
-import { isReservedHeader } from './webhookHeaders.js';
+import { DigestSchema } from '../route/digest.js';
+import { defineChannel } from './types.js';
+import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, isReservedHeader } from './webhookHeaders.js';
+
+/** Static request headers; names the channel sets itself are refused, each named in the error. */
+const WebhookHeaders = z
+  .record(
+    z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)),
+    z
+      .string()
+      .check(z.maxLength(4096))
+      .check(
+        z.regex(/^[\t\x20-\x7E]*$/, {
+          error: 'header values are printable ASCII on one line (no CR/LF or control characters)',
+        }),
+      ),
+  )
+  .check(
+    z.superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers).filter(isReservedHeader)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `"${name}" is a reserved header name (guardduty-notify sets it itself); remove it from headers`,
+        });
+      }
+    }),
+  )
+  .check(
+    z.describe(
+      `Static request headers (e.g. Authorization). Reserved, any case: ${[...RESERVED_HEADERS].join(', ')}, ${RESERVED_HEADER_PREFIX}*.`,
+    ),
+  );
+
+export const WebhookChannelSchema = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('webhook'),
+  url: endpointUrl,
+  headers: z._default(WebhookHeaders, {}),
+  hmacSecret: z
+    .optional(z.string().check(z.minLength(16)))
+    .check(z.describe('Signs the body: header `X-GuardDuty-Notify-Signature: sha256=<hex HMAC-SHA256>`.')),
+});
+export type WebhookChannel = z.infer<typeof WebhookChannelSchema>;
 
 /*
  * Generic webhook: the normalised finding (or digest) as JSON, for SIEMs,
@@ -27,19 +69,28 @@ import { isReservedHeader } from './webhookHeaders.js';
  */
 
 /** Version of the body envelope; bumped only for incompatible changes. */
-export const WEBHOOK_BODY_VERSION = 1;
+export const WEBHOOK_BODY_VERSION = 1 as const;
 export const SIGNATURE_HEADER = 'X-GuardDuty-Notify-Signature';
 
-export type WebhookEnvelope =
-  | { version: 1; kind: 'finding'; finding: NormalisedFinding }
-  | { version: 1; kind: 'digest'; digest: Digest };
+/** The JSON body: the normalised finding, or a digest, in a versioned envelope. */
+export const WebhookEnvelopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    version: z.literal(WEBHOOK_BODY_VERSION),
+    kind: z.literal('finding'),
+    finding: NormalisedFindingSchema,
+  }),
+  z.strictObject({ version: z.literal(WEBHOOK_BODY_VERSION), kind: z.literal('digest'), digest: DigestSchema }),
+]);
+export type WebhookEnvelope = z.infer<typeof WebhookEnvelopeSchema>;
 
 /** A rendered webhook request: the exact body string that is sent (and signed) and the headers that belong to it. */
-export interface WebhookPayload {
-  body: string;
+export const WebhookPayloadSchema = z.strictObject({
+  /** The serialised envelope, byte for byte what is signed and sent. */
+  body: z.string(),
   /** content-type, plus the signature when the channel signs. Static headers from config are added by `send`. */
-  headers: Record<string, string>;
-}
+  headers: z.record(z.string(), z.string()),
+});
+export type WebhookPayload = z.infer<typeof WebhookPayloadSchema>;
 
 /**
  * The signature header value for a body: `sha256=` + hex HMAC-SHA256 of its
@@ -58,7 +109,7 @@ export function signWebhookBody(body: string, secret: string): string {
  */
 export function renderWebhookEnvelope(
   envelope: WebhookEnvelope,
-  channel: Pick<ChannelOf<'webhook'>, 'hmacSecret'>,
+  channel: Pick<WebhookChannel, 'hmacSecret'>,
 ): WebhookPayload {
   const body = JSON.stringify(envelope);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -76,7 +127,7 @@ export function renderWebhookEnvelope(
  */
 export function webhookRequestHeaders(
   payload: WebhookPayload,
-  channel: Pick<ChannelOf<'webhook'>, 'headers'>,
+  channel: Pick<WebhookChannel, 'headers'>,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(channel.headers ?? {})) {
@@ -89,7 +140,16 @@ export function webhookRequestHeaders(
  * Generic webhook. Any 2xx is success; 400/413/422 are permanent, 401/403/404/410
  * config, 408/429/5xx retried (honouring Retry-After).
  */
-export const webhookChannel: ChannelAdapter<'webhook', WebhookPayload> = {
+export const webhookChannel = defineChannel<typeof WebhookChannelSchema, WebhookPayload>({
+  label: 'Webhook',
+  schema: WebhookChannelSchema,
+  secrets: (channel) => [
+    channel.url,
+    ...Object.values(channel.headers),
+    ...(channel.hmacSecret ? [channel.hmacSecret] : []),
+  ],
+  defaults: { minIntervalMs: 0, digestThreshold: null },
+  sample: { url: 'https://example.invalid/hook' },
   type: 'webhook',
   render: (finding, channel) =>
     renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'finding', finding }, channel),
@@ -101,9 +161,9 @@ export const webhookChannel: ChannelAdapter<'webhook', WebhookPayload> = {
       payload.body,
       webhookRequestHeaders(payload, channel),
       context.http,
-      `webhook "${channel.name}"`,
+      channel,
       context.httpDeps,
     );
     return { attempts: result.attempts };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CHANNEL_ADAPTERS } from '../channels/registry.js';
+import { CHANNEL_REGISTRY, CHANNEL_TYPES, descriptorFor, isChannelType } from '../channels/registry.js';
 import { ConfigError } from '../config/errors.js';
 import { configJsonSchema } from '../config/jsonSchema.js';
 import { parseConfig } from '../config/parse.js';
@@ -14,7 +14,7 @@ const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, Page
 Usage:
   guardduty-notify render --channel <type|name> [--config <file>] [--html] [event.json]
       Print the exact payload one channel would send for a GuardDuty EventBridge
-      event (read from the file or stdin). Types: ${Object.keys(CHANNEL_ADAPTERS).join(', ')}.
+      event (read from the file or stdin). Types: ${CHANNEL_TYPES.join(', ')}.
       With --config, --channel may name a configured channel (its options apply).
       With --html, print a standalone HTML page showing the message as the
       channel's client would (save it and open it in a browser).
@@ -34,31 +34,17 @@ function readInput(file: string | undefined): string {
   }
 }
 
-/** A placeholder channel of a type, for previews without a config. */
+/** A placeholder channel of a type (its descriptor's sample config), for previews without a config. */
 function previewChannel(type: ChannelType): Channel {
-  const endpoints: Record<ChannelType, Record<string, unknown>> = {
-    slack: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/PREVIEW' },
-    googleChat: { webhookUrl: 'https://chat.googleapis.com/v1/spaces/PREVIEW/messages?key=PREVIEW&token=PREVIEW' },
-    teams: { webhookUrl: 'https://example.invalid/workflows/preview' },
-    email: {
-      smtp: { host: 'smtp.example.invalid' },
-      from: 'guardduty@example.invalid',
-      to: ['security@example.invalid'],
-    },
-    sns: { topicArn: 'arn:aws:sns:us-east-1:111122223333:preview' },
-    pagerduty: { routingKey: 'PREVIEW0000000000000000000000000' },
-    webhook: { url: 'https://example.invalid/hook' },
-  };
-  return ChannelSchema.parse({ name: `preview-${type}`, type, ...endpoints[type] });
+  return ChannelSchema.parse({ name: `preview-${type}`, type, ...CHANNEL_REGISTRY[type].sample });
 }
 
 function pickChannel(selector: string, config: Config | undefined): Channel {
   const named = config?.channels.find((c) => c.name === selector);
   if (named) return named;
-  if (selector in CHANNEL_ADAPTERS)
-    return config?.channels.find((c) => c.type === selector) ?? previewChannel(selector as ChannelType);
+  if (isChannelType(selector)) return config?.channels.find((c) => c.type === selector) ?? previewChannel(selector);
   throw new UsageError(
-    `unknown channel "${selector}": use one of ${Object.keys(CHANNEL_ADAPTERS).join(', ')}${config ? ' or a configured channel name' : ''}`,
+    `unknown channel "${selector}": use one of ${CHANNEL_TYPES.join(', ')}${config ? ' or a configured channel name' : ''}`,
   );
 }
 
@@ -82,8 +68,7 @@ function render(args: string[]): string {
   if (!parsed.ok) throw new UsageError(`${positionals[0] ?? 'stdin'}: ${parsed.reason}`);
   const accountId = parsed.event.detail.accountId;
   const finding = normaliseFinding(parsed.event, config?.accountNames[accountId] ?? null);
-  const adapter = CHANNEL_ADAPTERS[channel.type] as unknown as { render(f: typeof finding, c: Channel): unknown };
-  const payload = adapter.render(finding, channel);
+  const payload = descriptorFor(channel).render(finding, channel);
   return values.html ? previewDocument(channel, payload) : `${JSON.stringify(payload, null, 2)}\n`;
 }
 

@@ -1,3 +1,4 @@
+import { descriptorFor } from '../channels/registry.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
 
@@ -30,31 +31,8 @@ export function parseConfig(text: string, source = 'config'): Config {
 
 /** Every secret value in a config (webhook URLs, keys, passwords, header values), for log redaction. */
 export function secretValues(config: Config): string[] {
-  const values: string[] = [];
-  for (const channel of config.channels) {
-    switch (channel.type) {
-      case 'slack':
-      case 'teams':
-      case 'googleChat':
-        values.push(channel.webhookUrl);
-        break;
-      case 'pagerduty':
-        values.push(channel.routingKey);
-        break;
-      case 'webhook':
-        values.push(channel.url, ...Object.values(channel.headers));
-        if (channel.hmacSecret) values.push(channel.hmacSecret);
-        break;
-      case 'email':
-        if (channel.smtp.pass) values.push(channel.smtp.pass);
-        break;
-      case 'sns':
-        break;
-    }
-  }
-  if (config.slackApp) {
-    values.push(config.slackApp.signingSecret);
-    if (config.slackApp.botToken) values.push(config.slackApp.botToken);
-  }
-  return values.filter((v) => v.length >= 6);
+  const app = config.slackApp ? [config.slackApp.signingSecret, config.slackApp.botToken ?? ''] : [];
+  return [...config.channels.flatMap((channel) => descriptorFor(channel).secrets(channel)), ...app].filter(
+    (v) => v.length >= 6,
+  );
 }

@@ -10,18 +10,65 @@ import { cleanLine } from '../text/clean.js';
  */
 export type FailureKind = 'retryable' | 'config' | 'permanent';
 
+/** Names the channel a failure belongs to (never its endpoint, which is often the secret). */
+export interface ChannelRef {
+  name: string;
+  type: string;
+}
+
+export interface DeliveryErrorOptions {
+  /** The channel it happened on; seams leave it out and {@link asDeliveryError} adds it. */
+  channel?: ChannelRef;
+  /** The error underneath (transport, SDK, SMTP, renderer), kept for logs. */
+  cause?: unknown;
+  /** A short machine-readable code from the service or transport (`NotFound`, `EAUTH`, `ETIMEDOUT`). */
+  code?: string;
+  status?: number;
+  retryAfterSeconds?: number;
+  attempts?: number;
+}
+
+/** How a channel is named in messages: `slack "sec-alerts"`. The one place this text is made. */
+export function channelLabel(channel: ChannelRef): string {
+  return `${channel.type} "${channel.name}"`;
+}
+
 /**
  * A delivery failure. Its message never contains the destination URL, routing
- * key or credentials: it is logged and written to the DLQ as the reason.
+ * key or credentials: it is logged and written to the DLQ as the reason. The
+ * channel and the cause are fields; the message is `<channel label>: <detail>`,
+ * formatted here from them.
+ *
+ * @example new DeliveryError('HTTP 503', 'retryable', { channel: { name: channel.name, type: channel.type }, status: 503 })
  */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
+  readonly channel: ChannelRef | undefined;
+  readonly code: string | undefined;
+  readonly details: { status?: number; retryAfterSeconds?: number; attempts?: number };
+
   constructor(
-    message: string,
+    /** What went wrong, without the channel (that prefix is added from `channel`). */
+    readonly detail: string,
     readonly kind: FailureKind,
-    readonly details: { status?: number; retryAfterSeconds?: number; attempts?: number } = {},
+    options: DeliveryErrorOptions = {},
   ) {
-    super(message);
+    const { channel, cause, code, ...details } = options;
+    super(channel ? `${channelLabel(channel)}: ${detail}` : detail, cause === undefined ? undefined : { cause });
+    this.channel = channel;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** This failure, attributed to `channel` (unchanged when it already names one). */
+  on(channel: ChannelRef): DeliveryError {
+    if (this.channel) return this;
+    return new DeliveryError(this.detail, this.kind, {
+      channel: { name: channel.name, type: channel.type },
+      cause: this.cause,
+      ...(this.code !== undefined ? { code: this.code } : {}),
+      ...this.details,
+    });
   }
 }
 
@@ -35,23 +82,17 @@ export function failureKindForStatus(status: number): FailureKind {
 }
 
 /**
- * A failure from an SDK or SMTP seam as a DeliveryError naming the channel.
- * A seam's own DeliveryError starts with the channel type (`sns: NotFound: …`,
- * `email via host:587: …`); the label (`sns "audit"`) takes the type's place so
- * logs and dead letters say which channel it was. Anything else becomes a
- * retryable failure with the label (one line, no destination details).
+ * Any failure of a channel's send as a DeliveryError naming the channel: a
+ * seam's own DeliveryError gets the channel field; anything else becomes a
+ * retryable failure with a one-line detail (no destination details) and the
+ * original as its cause.
  */
-export function asDeliveryError(error: unknown, label: string): DeliveryError {
-  if (error instanceof DeliveryError) {
-    const type = label.split(' ')[0] ?? '';
-    if (
-      error.message.startsWith(label) ||
-      !type ||
-      !(error.message.startsWith(`${type}:`) || error.message.startsWith(`${type} `))
-    )
-      return error;
-    return new DeliveryError(label + error.message.slice(type.length), error.kind, error.details);
-  }
+export function asDeliveryError(error: unknown, channel: ChannelRef): DeliveryError {
+  if (error instanceof DeliveryError) return error.on(channel);
   const detail = error instanceof Error ? `${error.name}: ${cleanLine(error.message, 200)}` : 'unknown error';
-  return new DeliveryError(`${label}: ${detail}`, 'retryable', { attempts: 1 });
+  return new DeliveryError(detail, 'retryable', {
+    channel: { name: channel.name, type: channel.type },
+    cause: error,
+    attempts: 1,
+  });
 }

@@ -1,4 +1,4 @@
-import { DeliveryError, failureKindForStatus } from './errors.js';
+import { DeliveryError, failureKindForStatus, type ChannelRef } from './errors.js';
 import { postOnce, TransportError, type Post, type PostResponse } from './transport.js';
 
 export interface HttpPolicy {
@@ -57,19 +57,20 @@ function describeNetworkError(error: unknown): string {
 /**
  * POSTs a body with a timeout, retrying 429/5xx/network failures with backoff
  * and honouring Retry-After up to the policy's cap. Resolves on 2xx; otherwise
- * throws a {@link DeliveryError} whose message names the destination by `label`
- * (never by URL, which often is the secret).
+ * throws a {@link DeliveryError} naming the `channel` (never the URL, which
+ * often is the secret).
  *
- * @example await postWithRetry(url, JSON.stringify(payload), { 'content-type': 'application/json' }, policy, 'slack "sec"')
+ * @example await postWithRetry(url, JSON.stringify(payload), { 'content-type': 'application/json' }, policy, channel)
  */
 export async function postWithRetry(
   url: string,
   body: string,
   headers: Record<string, string>,
   policy: HttpPolicy,
-  label: string,
+  channel: ChannelRef,
   deps: HttpDeps = defaultHttpDeps,
 ): Promise<HttpResult> {
+  const on = { name: channel.name, type: channel.type };
   let last: DeliveryError | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let response: PostResponse;
@@ -79,10 +80,20 @@ export async function postWithRetry(
       const unsendable = unsendableCode(error);
       if (unsendable) {
         // The URL or a header cannot be sent at all: only a config fix helps, so no retries here.
-        last = new DeliveryError(`${label}: cannot send the request (${unsendable})`, 'config', { attempts: attempt });
+        last = new DeliveryError(`cannot send the request (${unsendable})`, 'config', {
+          channel: on,
+          cause: error,
+          code: unsendable,
+          attempts: attempt,
+        });
         break;
       }
-      last = new DeliveryError(`${label}: ${describeNetworkError(error)}`, 'retryable', { attempts: attempt });
+      last = new DeliveryError(describeNetworkError(error), 'retryable', {
+        channel: on,
+        cause: error,
+        ...(error instanceof TransportError ? { code: error.code } : {}),
+        attempts: attempt,
+      });
       if (attempt < policy.attempts) await deps.sleep(backoffMs(attempt));
       continue;
     }
@@ -94,7 +105,8 @@ export async function postWithRetry(
     const retryAfterSeconds = parseRetryAfter(response.retryAfter);
     // Services echo request fragments in errors; keep a short, single-line excerpt only.
     const excerpt = text.replace(/\s+/g, ' ').slice(0, 120);
-    last = new DeliveryError(`${label}: HTTP ${response.status}${excerpt ? ` ${excerpt}` : ''}`, kind, {
+    last = new DeliveryError(`HTTP ${response.status}${excerpt ? ` ${excerpt}` : ''}`, kind, {
+      channel: on,
       status: response.status,
       attempts: attempt,
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
@@ -107,5 +119,5 @@ export async function postWithRetry(
       await deps.sleep(backoffMs(attempt));
     }
   }
-  throw last ?? new DeliveryError(`${label}: not attempted`, 'retryable');
+  throw last ?? new DeliveryError('not attempted', 'retryable', { channel: on });
 }

@@ -52,9 +52,11 @@ export const sendMail: SendContext['sendMail'] = async (smtp, mail) => {
   } catch (error) {
     const e = error as { code?: string; responseCode?: number; message?: string };
     throw new DeliveryError(
-      `email via ${smtp.host}:${smtp.port}: ${e.code ?? 'error'} ${e.responseCode ?? ''} ${(e.message ?? '').slice(0, 200)}`.trim(),
+      `via ${smtp.host}:${smtp.port}: ${e.code ?? 'error'} ${e.responseCode ?? ''} ${(e.message ?? '').slice(0, 200)}`.trim(),
       classify(e),
       {
+        cause: error,
+        ...(e.code ? { code: e.code } : {}),
         ...(e.responseCode ? { status: e.responseCode } : {}),
       },
     );

@@ -64,7 +64,10 @@ function entryFields(message: SnsMessage) {
 
 function callError(error: unknown): DeliveryError {
   const name = error instanceof Error ? error.name : 'Error';
-  return new DeliveryError(`sns: ${name}: ${error instanceof Error ? error.message.slice(0, 200) : ''}`, kindOf(name));
+  return new DeliveryError(`${name}: ${error instanceof Error ? error.message.slice(0, 200) : ''}`, kindOf(name), {
+    code: name,
+    cause: error,
+  });
 }
 
 /** Publishes one message. */
@@ -106,8 +109,9 @@ export const snsPublishBatch: SendContext['snsPublishBatch'] = async ({ topicArn
     const f = failed.get(id);
     const code = f?.Code ?? 'NoResult';
     return new DeliveryError(
-      `sns: ${code}: ${(f?.Message ?? 'no result for this entry').slice(0, 200)}`,
+      `${code}: ${(f?.Message ?? 'no result for this entry').slice(0, 200)}`,
       f ? kindOf(code, f.SenderFault) : 'retryable',
+      { code },
     );
   });
 };

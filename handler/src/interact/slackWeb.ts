@@ -23,7 +23,7 @@ export function responseUrlReplier(
   const post = options.post ?? postOnce;
   return {
     async ephemeral(text) {
-      if (!responseUrl || !responseUrl.startsWith(options.allowedPrefix)) {
+      if (!responseUrl?.startsWith(options.allowedPrefix)) {
         options.onDropped?.(responseUrl ? 'response_url outside the allowed prefix' : 'no response_url');
         return;
       }

@@ -12,12 +12,25 @@ export interface Logger {
   addSecrets(values: readonly string[]): void;
 }
 
-function serialiseError(error: unknown): unknown {
+/** How deep a chain of causes is logged (an error's cause, that cause's cause, …). */
+const CAUSE_DEPTH = 3;
+
+/**
+ * An error as a log field: name, message, stack, our fields (kind, code,
+ * channel) and its cause chain. Only these fields: an SDK or SMTP error's other
+ * properties can hold request details. The whole line is redacted afterwards.
+ */
+function serialiseError(error: unknown, depth = 0): unknown {
   if (!(error instanceof Error)) return error;
+  const fields = error as Error & { kind?: unknown; code?: unknown; channel?: unknown };
   return {
     name: error.name,
     message: error.message,
-    ...('kind' in error ? { kind: (error as { kind: unknown }).kind } : {}),
+    ...(fields.kind !== undefined ? { kind: fields.kind } : {}),
+    ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
+    ...(fields.channel !== undefined ? { channel: fields.channel } : {}),
+    ...(error.stack ? { stack: error.stack } : {}),
+    ...(error.cause !== undefined && depth < CAUSE_DEPTH ? { cause: serialiseError(error.cause, depth + 1) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { esc } from './escape.js';
-import type { DeliveredMail } from './types.js';
+import { record, text, type ChannelPreview, type DeliveredMail } from './types.js';
 
 /*
  * An email as a mail client shows it: envelope lines, our X-GuardDuty-*
@@ -33,3 +33,31 @@ export function emailHtml(mail: DeliveredMail): string {
     `</div>`
   );
 }
+
+/** A received email, after MIME parsing. */
+export interface EmailDelivered {
+  type: 'email';
+  mail: DeliveredMail;
+}
+
+export const emailPreview: ChannelPreview<'email', EmailDelivered> = {
+  html: (delivered) => emailHtml(delivered.mail),
+  // The renderer makes the content; the envelope comes from the channel.
+  fromPayload: (channel, payload) => {
+    const p = record(payload);
+    return {
+      type: 'email',
+      mail: {
+        subject: text(p.subject),
+        from: channel.from,
+        to: channel.to,
+        cc: channel.cc,
+        text: text(p.text),
+        html: text(p.html),
+        headers: record(p.headers) as Record<string, string>,
+      },
+    };
+  },
+  showsRawPayload: true,
+  needsScripts: false,
+};

@@ -2,7 +2,8 @@ import { esc } from './escape.js';
 import { jsonHtml } from './json.js';
 import { previewPage, type LinkedAssets } from './page.js';
 import { deliveredHtml } from './render.js';
-import { CHANNEL_LABELS, type Delivered, type DeliveredType } from './types.js';
+import { CHANNEL_LABELS, CHANNEL_ORDER, previewOf } from './registry.js';
+import type { Delivered, DeliveredType } from './types.js';
 
 /*
  * The demo gallery: for each replayed finding, every notification the local
@@ -57,15 +58,6 @@ export interface GalleryData {
   entries: GalleryEntry[];
 }
 
-export const CHANNEL_ORDER: readonly DeliveredType[] = [
-  'slack',
-  'teams',
-  'googleChat',
-  'email',
-  'sns',
-  'pagerduty',
-  'webhook',
-];
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 
 function summaryTable(rows: readonly GallerySummaryRow[], notes: readonly string[]): string {
@@ -107,9 +99,9 @@ function deliverySection(d: GalleryDelivery): string {
     `<section class="delivery" data-channel="${esc(type)}" data-channel-name="${esc(d.channelName)}">` +
     `<h3><span>${esc(CHANNEL_LABELS[type])}</span><span class="where">${esc(d.channelName)}</span></h3>` +
     `<div class="view">${deliveredHtml(d.delivered)}` +
-    (type === 'pagerduty' || type === 'webhook'
-      ? ''
-      : `<details class="payload"><summary>Payload as delivered</summary>${jsonHtml(d.raw)}</details>`) +
+    (previewOf(d.delivered).showsRawPayload
+      ? `<details class="payload"><summary>Payload as delivered</summary>${jsonHtml(d.raw)}</details>`
+      : '') +
     `</div></section>`
   );
 }

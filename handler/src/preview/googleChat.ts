@@ -2,6 +2,7 @@ import { chatHtmlToSafeHtml } from './chatHtml.js';
 import { esc, link } from './escape.js';
 import { chatTextToHtml } from './inline.js';
 import { list, record, text } from './types.js';
+import type { ChannelPreview } from './types.js';
 
 /*
  * A Google Chat app message: the `text` line, then each `cardsV2` card with
@@ -83,3 +84,16 @@ export function googleChatHtml(body: unknown): string {
     `</div></div>`
   );
 }
+
+/** A Google Chat message as the webhook received it. */
+export interface GoogleChatDelivered {
+  type: 'googleChat';
+  body: unknown;
+}
+
+export const googleChatPreview: ChannelPreview<'googleChat', GoogleChatDelivered> = {
+  html: (delivered) => googleChatHtml(delivered.body),
+  fromPayload: (_channel, payload) => ({ type: 'googleChat', body: payload }),
+  showsRawPayload: true,
+  needsScripts: false,
+};

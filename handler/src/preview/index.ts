@@ -7,7 +7,6 @@ export { deliveredHtml } from './render.js';
 export { previewDocument, deliveredFromPayload } from './standalone.js';
 export {
   galleryDocument,
-  CHANNEL_ORDER,
   type GalleryData,
   type GalleryEntry,
   type GalleryDelivery,
@@ -18,4 +17,5 @@ export { previewFiles, type PreviewFile } from './assets.js';
 export { previewPage, contentSecurityPolicy, type LinkedAssets, type InlineAssets } from './page.js';
 export { mrkdwnToHtml, chatTextToHtml } from './inline.js';
 export { chatHtmlToSafeHtml } from './chatHtml.js';
-export { CHANNEL_LABELS, type Delivered, type DeliveredMail, type DeliveredSns, type DeliveredType } from './types.js';
+export { CHANNEL_LABELS, CHANNEL_ORDER, CHANNEL_PREVIEWS, type Delivered, type DeliveredType } from './registry.js';
+export type { ChannelPreview, DeliveredMail, DeliveredSns } from './types.js';

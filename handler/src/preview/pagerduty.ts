@@ -1,6 +1,7 @@
 import { esc, link } from './escape.js';
 import { jsonHtml } from './json.js';
 import { list, record, text } from './types.js';
+import type { ChannelPreview } from './types.js';
 
 /*
  * A PagerDuty Events API v2 event: the alert as the incident list would show
@@ -39,3 +40,17 @@ export function pagerDutyHtml(body: unknown): string {
     `</div>`
   );
 }
+
+/** A PagerDuty Events API v2 event (without the routing key, which is a secret). */
+export interface PagerDutyDelivered {
+  type: 'pagerduty';
+  body: unknown;
+}
+
+export const pagerDutyPreview: ChannelPreview<'pagerduty', PagerDutyDelivered> = {
+  html: (delivered) => pagerDutyHtml(delivered.body),
+  fromPayload: (_channel, payload) => ({ type: 'pagerduty', body: payload }),
+  // The view already shows the event's JSON.
+  showsRawPayload: false,
+  needsScripts: false,
+};

@@ -1,6 +1,7 @@
 import { esc, hexColour, link } from './escape.js';
 import { mrkdwnToHtml } from './inline.js';
 import { list, record, text } from './types.js';
+import type { ChannelPreview } from './types.js';
 
 /*
  * A Slack message as the Slack client lays it out: app name line, the
@@ -82,3 +83,16 @@ export function slackHtml(body: unknown): string {
     `<div class="slack-text">${mrkdwnToHtml(text(message.text))}</div>${topBlocks}${attachments.join('')}</div></div>`
   );
 }
+
+/** A Slack message as the webhook received it. */
+export interface SlackDelivered {
+  type: 'slack';
+  body: unknown;
+}
+
+export const slackPreview: ChannelPreview<'slack', SlackDelivered> = {
+  html: (delivered) => slackHtml(delivered.body),
+  fromPayload: (_channel, payload) => ({ type: 'slack', body: payload }),
+  showsRawPayload: true,
+  needsScripts: false,
+};

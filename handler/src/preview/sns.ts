@@ -1,5 +1,5 @@
 import { esc } from './escape.js';
-import type { DeliveredSns } from './types.js';
+import { record, text, type ChannelPreview, type DeliveredSns } from './types.js';
 
 /*
  * An SNS notification as a subscriber sees it: subject, the message
@@ -24,3 +24,27 @@ export function snsHtml(sns: DeliveredSns): string {
     `</div>`
   );
 }
+
+/** An SNS notification as an SQS subscriber receives it. */
+export interface SnsDelivered {
+  type: 'sns';
+  sns: DeliveredSns;
+}
+
+export const snsPreview: ChannelPreview<'sns', SnsDelivered> = {
+  html: (delivered) => snsHtml(delivered.sns),
+  fromPayload: (channel, payload) => {
+    const p = record(payload);
+    return {
+      type: 'sns',
+      sns: {
+        subject: text(p.subject),
+        message: text(p.message),
+        attributes: record(p.attributes) as Record<string, string>,
+        topicArn: channel.topicArn,
+      },
+    };
+  },
+  showsRawPayload: true,
+  needsScripts: false,
+};

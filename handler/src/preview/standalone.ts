@@ -4,7 +4,8 @@ import { esc } from './escape.js';
 import { jsonHtml } from './json.js';
 import { previewPage } from './page.js';
 import { deliveredHtml } from './render.js';
-import { CHANNEL_LABELS, record, text, type Delivered } from './types.js';
+import { CHANNEL_LABELS, CHANNEL_PREVIEWS, previewOf } from './registry.js';
+import type { Delivered } from './types.js';
 
 /*
  * `guardduty-notify render --html`: one channel's rendering of one finding as
@@ -18,55 +19,19 @@ import { CHANNEL_LABELS, record, text, type Delivered } from './types.js';
  * the mail with the channel's envelope, the SNS publish.
  */
 export function deliveredFromPayload(channel: Channel, payload: unknown): Delivered {
-  const p = record(payload);
-  switch (channel.type) {
-    case 'email':
-      return {
-        type: 'email',
-        mail: {
-          subject: text(p.subject),
-          from: channel.from,
-          to: channel.to,
-          cc: channel.cc,
-          text: text(p.text),
-          html: text(p.html),
-          headers: record(p.headers) as Record<string, string>,
-        },
-      };
-    case 'sns':
-      return {
-        type: 'sns',
-        sns: {
-          subject: text(p.subject),
-          message: text(p.message),
-          attributes: record(p.attributes) as Record<string, string>,
-          topicArn: channel.topicArn,
-        },
-      };
-    case 'webhook': {
-      let body: unknown = p.body;
-      try {
-        body = JSON.parse(text(p.body));
-      } catch {
-        /* shown as the string it is */
-      }
-      return { type: 'webhook', body, headers: record(p.headers) as Record<string, string> };
-    }
-    default:
-      return { type: channel.type, body: payload };
-  }
+  return (CHANNEL_PREVIEWS[channel.type].fromPayload as (c: Channel, p: unknown) => Delivered)(channel, payload);
 }
 
 /**
  * A standalone HTML page previewing `payload` as `channel` would deliver it.
  *
- * @example previewDocument(channel, slackChannel.render(finding, channel))
+ * @example previewDocument(channel, descriptorFor(channel).render(finding, channel))
  */
 export function previewDocument(channel: Channel, payload: unknown): string {
   const delivered = deliveredFromPayload(channel, payload);
   const { files, missing } = previewFiles();
-  // Only Teams needs scripts; every other preview runs none at all (script-src 'none').
-  const needsScripts = delivered.type === 'teams';
+  // Only a preview that says so (the Teams card) gets scripts; every other runs none at all (script-src 'none').
+  const needsScripts = previewOf(delivered).needsScripts;
   const label = CHANNEL_LABELS[delivered.type];
   const body =
     `<header class="page-header"><h1>${esc(label)} preview</h1>` +

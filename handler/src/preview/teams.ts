@@ -1,5 +1,6 @@
 import { esc } from './escape.js';
 import { list, record, text } from './types.js';
+import type { ChannelPreview } from './types.js';
 
 /*
  * Microsoft Teams: the Adaptive Card is rendered in the page by Microsoft's
@@ -33,3 +34,17 @@ export function teamsHtml(body: unknown): string {
     `</div></div>`
   );
 }
+
+/** A Teams Workflows request body (an Adaptive Card message). */
+export interface TeamsDelivered {
+  type: 'teams';
+  body: unknown;
+}
+
+export const teamsPreview: ChannelPreview<'teams', TeamsDelivered> = {
+  html: (delivered) => teamsHtml(delivered.body),
+  fromPayload: (_channel, payload) => ({ type: 'teams', body: payload }),
+  showsRawPayload: true,
+  // The card is rendered in the page by the Adaptive Cards script.
+  needsScripts: true,
+};

@@ -1,3 +1,5 @@
+import type { ChannelOf, ChannelType } from '../config/schema.js';
+
 /*
  * What the previews show: one notification as it was (or would be) delivered,
  * per channel. The gallery fills these from what the local receivers captured;
@@ -25,28 +27,23 @@ export interface DeliveredSns {
   topicArn?: string;
 }
 
-/** One notification for one channel. `body` is the parsed JSON the endpoint received. */
-export type Delivered =
-  | { type: 'slack'; body: unknown }
-  | { type: 'teams'; body: unknown }
-  | { type: 'googleChat'; body: unknown }
-  | { type: 'pagerduty'; body: unknown }
-  | { type: 'webhook'; body: unknown; headers: Record<string, string> }
-  | { type: 'email'; mail: DeliveredMail }
-  | { type: 'sns'; sns: DeliveredSns };
+/**
+ * How one channel type is previewed: its HTML view of a delivered notification
+ * and how a renderer's payload becomes what the channel would deliver. One per
+ * type in `preview/<type>.ts`; `preview/registry.ts` lists them.
+ */
+export interface ChannelPreview<T extends ChannelType, D extends { type: T }> {
+  /** The HTML view of one delivered notification (pure; every value escaped). */
+  html(delivered: D): string;
+  /** What the channel would deliver, from its renderer's payload (the envelope from its config). */
+  fromPayload(channel: ChannelOf<T>, payload: unknown): D;
+  /** Whether the gallery shows the payload under the view (not when the view already is its JSON). */
+  showsRawPayload: boolean;
+  /** Whether the view needs the page's scripts (all others run under script-src 'none'). */
+  needsScripts: boolean;
+}
 
-export type DeliveredType = Delivered['type'];
-
-/** Display names of the channel types, in gallery order. */
-export const CHANNEL_LABELS: Readonly<Record<DeliveredType, string>> = {
-  slack: 'Slack',
-  teams: 'Microsoft Teams',
-  googleChat: 'Google Chat',
-  email: 'Email',
-  sns: 'Amazon SNS',
-  pagerduty: 'PagerDuty',
-  webhook: 'Webhook',
-};
+export type { Delivered, DeliveredType } from './registry.js';
 
 /** A JSON object, or an empty one for anything else. */
 export function record(value: unknown): Record<string, unknown> {

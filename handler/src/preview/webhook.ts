@@ -1,6 +1,6 @@
 import { esc } from './escape.js';
 import { jsonHtml } from './json.js';
-import { record, text } from './types.js';
+import { record, text, type ChannelPreview } from './types.js';
 
 /*
  * The generic webhook: request headers (with the HMAC signature when the
@@ -30,3 +30,27 @@ export function webhookHtml(body: unknown, headers: Record<string, string>): str
     `</div>`
   );
 }
+
+/** A webhook request: its JSON body and the headers worth showing. */
+export interface WebhookDelivered {
+  type: 'webhook';
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export const webhookPreview: ChannelPreview<'webhook', WebhookDelivered> = {
+  html: (delivered) => webhookHtml(delivered.body, delivered.headers),
+  fromPayload: (_channel, payload) => {
+    const p = record(payload);
+    let body: unknown = p.body;
+    try {
+      body = JSON.parse(text(p.body));
+    } catch {
+      /* shown as the string it is */
+    }
+    return { type: 'webhook', body, headers: record(p.headers) as Record<string, string> };
+  },
+  // The view already shows the body's JSON.
+  showsRawPayload: false,
+  needsScripts: false,
+};

@@ -1,6 +1,7 @@
-import type { Channel, ChannelType, Config } from '../config/schema.js';
+import type { Channel, Config } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import { bandRank, type SeverityBand } from '../finding/severity.js';
+import { descriptorFor } from '../channels/registry.js';
 import { compileTagFilter, compileTypePatterns } from './match.js';
 
 type Filter = NonNullable<Config['defaults']['include']>;
@@ -24,21 +25,6 @@ interface CompiledFilter {
   tags: ((tags: NormalisedFinding['resource']['tags']) => boolean) | null;
 }
 
-/**
- * Digests are on by default for chat-like channels, where a burst of hundreds of
- * messages is noise and hits rate limits, and off where each finding must stand
- * alone (an incident per finding, a SIEM record per finding).
- */
-export const DEFAULT_DIGEST_THRESHOLD: Record<ChannelType, number | null> = {
-  slack: 10,
-  teams: 10,
-  googleChat: 10,
-  email: 10,
-  sns: null,
-  pagerduty: null,
-  webhook: null,
-};
-
 function compileFilter(filter: Filter | undefined): CompiledFilter | null {
   if (!filter) return null;
   return {
@@ -60,7 +46,8 @@ export function effectiveRules(defaults: Config['defaults'], channel: Channel): 
     includeArchived: pick('includeArchived') ?? false,
     include: compileFilter(pick('include')),
     exclude: compileFilter(pick('exclude')),
-    digestThreshold: digest === undefined ? DEFAULT_DIGEST_THRESHOLD[channel.type] : digest,
+    // The channel type's default (its descriptor): digests for chat-like channels, none where each finding stands alone.
+    digestThreshold: digest === undefined ? descriptorFor(channel).defaults.digestThreshold : digest,
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHANNEL_TYPES } from '../../src/channels/registry.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 /* The CLI as users run it: the committed, prebuilt bin with plain Node. */
@@ -11,7 +12,7 @@ const run = (args: string[], input?: string) =>
 
 describe('guardduty-notify CLI', () => {
   it('renders the exact payload for each channel type', () => {
-    for (const type of ['slack', 'googleChat', 'email', 'sns', 'teams', 'pagerduty', 'webhook']) {
+    for (const type of CHANNEL_TYPES) {
       const result = run(['render', '--channel', type, join(FIXTURES_DIR, 'ec2-ssh-bruteforce.json')]);
       expect(result.status, `${type}: ${result.stderr}`).toBe(0);
       expect(() => JSON.parse(result.stdout)).not.toThrow();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { processBatch, type ProcessorDeps } from '../../src/batch/process.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { CHANNEL_REGISTRY } from '../../src/channels/registry.js';
 import { createConfigSource } from '../../src/config/source.js';
 import { defaultHttpDeps } from '../../src/deliver/http.js';
 import { createPacer } from '../../src/deliver/pacer.js';
@@ -50,7 +50,7 @@ describe('a burst of 300 findings in one batch', () => {
       config: createConfigSource({ read: async () => JSON.stringify(config), refreshMs: 60_000 }),
       accounts: createAccountNamer({ describeAccount: async () => null }),
       history: createSeverityMemory(),
-      adapters: CHANNEL_ADAPTERS,
+      channels: CHANNEL_REGISTRY,
       send: {
         httpDeps: defaultHttpDeps,
         snsPublish: async () => '',

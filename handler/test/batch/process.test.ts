@@ -7,7 +7,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { processBatch, requeueDelaySeconds, type ProcessorDeps } from '../../src/batch/process.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { CHANNEL_REGISTRY } from '../../src/channels/registry.js';
+import { secretValues } from '../../src/config/parse.js';
 import { createConfigSource } from '../../src/config/source.js';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { DeliveryError } from '../../src/deliver/errors.js';
@@ -94,7 +95,7 @@ function deps(configJson: unknown, q: { main: string; dlq: string }, logs: strin
       },
     }),
     history: createSeverityMemory(),
-    adapters: CHANNEL_ADAPTERS,
+    channels: CHANNEL_REGISTRY,
     send: {
       httpDeps: defaultHttpDeps,
       snsPublish: async () => 'x',
@@ -174,6 +175,56 @@ describe('processBatch over a real queue', () => {
     await drain(sqs, q.main, (records) => processBatch(records, d));
     expect(b.requests).toHaveLength(1);
     expect(await receive(q.dlq)).toMatchObject([{ channel: 'B', reason: 'webhook "B": HTTP 400 invalid_payload' }]);
+  });
+
+  it('dead-letters a finding whose renderer throws, logging the stack and cause with secrets redacted', async () => {
+    const q = await queues();
+    const b = await startReceiver();
+    receivers.push(b);
+    const logs: string[] = [];
+    const secretUrl = b.url('/hook/s3cr3t-path-token');
+    const config = { delivery, channels: [channel('B', secretUrl)] };
+    const d = deps(config, q, logs);
+    // As the runtime does: the loaded config's secrets are registered for redaction.
+    d.config = createConfigSource({
+      read: async () => JSON.stringify(config),
+      refreshMs: 60_000,
+      onLoaded: (loaded) => d.logger.addSecrets(secretValues(loaded)),
+    });
+    // A renderer bug whose message and cause quote the channel's URL (a secret).
+    const webhook = CHANNEL_REGISTRY.webhook;
+    d.channels = {
+      ...CHANNEL_REGISTRY,
+      webhook: {
+        ...webhook,
+        render: (_finding, c) => {
+          throw new TypeError(`cannot render for ${c.url}`, { cause: new RangeError(`field too long at ${c.url}`) });
+        },
+      },
+    };
+    await put(q.main, 'iam-api-tor');
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+
+    expect(b.requests).toHaveLength(0);
+    expect(await receive(q.dlq)).toMatchObject([
+      { channel: 'B', reason: expect.stringMatching(/^webhook "B": render failed: TypeError: cannot render for /) },
+    ]);
+    const failed = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'render failed');
+    expect(failed).toMatchObject({
+      level: 'ERROR',
+      channel: 'B',
+      error: {
+        name: 'TypeError',
+        message: 'cannot render for [REDACTED]',
+        stack: expect.stringMatching(/^TypeError: cannot render for \[REDACTED\]\n\s+at /),
+        cause: {
+          name: 'RangeError',
+          message: 'field too long at [REDACTED]',
+          stack: expect.stringMatching(/^RangeError: field too long at \[REDACTED\]\n\s+at /),
+        },
+      },
+    });
+    expect(logs.join('\n')).not.toContain('s3cr3t-path-token');
   });
 
   it('dead-letters messages that are not GuardDuty findings, naming why', async () => {
@@ -321,7 +372,7 @@ describe('SNS channel over moto', () => {
         const published = await snsPublishBatch({ ...input, messages: input.messages.filter((_, i) => i !== 1) });
         return [
           published[0]!,
-          new DeliveryError('sns: InvalidParameter: refused entry', 'permanent'),
+          new DeliveryError('InvalidParameter: refused entry', 'permanent', { code: 'InvalidParameter' }),
           ...published.slice(1),
         ];
       },

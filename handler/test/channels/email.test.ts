@@ -7,7 +7,8 @@ import {
   type EmailPayload,
 } from '../../src/channels/email.js';
 import type { OutgoingMail, SendContext } from '../../src/channels/types.js';
-import { EmailChannelSchema, type ChannelOf } from '../../src/config/schema.js';
+import type { ChannelOf } from '../../src/config/schema.js';
+import { EmailChannelSchema } from '../../src/channels/email.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
@@ -229,7 +230,7 @@ describe('email send', () => {
   });
 
   it('names the channel in DeliveryErrors from the mail seam, keeping kind and details', async () => {
-    const refused = new DeliveryError('email via smtp.example.com:587: 550 mailbox unavailable', 'permanent', {
+    const refused = new DeliveryError('via smtp.example.com:587: 550 mailbox unavailable', 'permanent', {
       status: 550,
     });
     expect(
@@ -242,7 +243,8 @@ describe('email send', () => {
       ),
     ).toMatchObject({
       kind: 'permanent',
-      message: 'email "sec-email" via smtp.example.com:587: 550 mailbox unavailable',
+      message: 'email "sec-email": via smtp.example.com:587: 550 mailbox unavailable',
+      channel: { name: 'sec-email', type: 'email' },
       details: { status: 550 },
     });
   });

@@ -8,7 +8,7 @@ import {
   withReplyOption,
   type GoogleChatPayload,
 } from '../../src/channels/googleChat.js';
-import { GoogleChatChannelSchema } from '../../src/config/schema.js';
+import { GoogleChatChannelSchema } from '../../src/channels/googleChat.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';

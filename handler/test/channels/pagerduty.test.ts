@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PagerDutyChannelSchema } from '../../src/config/schema.js';
+import { PagerDutyChannelSchema } from '../../src/channels/pagerduty.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import {
   PD_MAX_BYTES,
   PD_SUMMARY_MAX,
+  PagerDutyPayloadSchema,
   digestDedupKey,
   pagerDutyBody,
   pagerDutyChannel,
@@ -374,5 +375,21 @@ describe('PagerDuty delivery to a local Events API v2 receiver', () => {
     expect(error.kind).toBe('retryable');
     expect(error.details).toMatchObject({ status: 500, attempts: 3 });
     expect(receiver.requests).toHaveLength(3);
+  });
+});
+
+describe('PagerDutyPayloadSchema', () => {
+  it("accepts every fixture's event and digest within the Events API limits, and refuses what breaks them", () => {
+    const findings = fixtureNames().map(normalisedFixture);
+    for (const finding of findings) PagerDutyPayloadSchema.parse(pagerDutyChannel.render(finding, channel));
+    PagerDutyPayloadSchema.parse(pagerDutyChannel.renderDigest(buildDigest(findings), channel));
+    const archived = findings.find((f) => f.archived);
+    if (archived) PagerDutyPayloadSchema.parse(pagerDutyChannel.render(archived, channel));
+    const event = pagerDutyChannel.render(normalisedFixture('minimal'), channel) as PagerDutyTrigger;
+    const long = { ...event, payload: { ...event.payload, summary: 'x'.repeat(PD_SUMMARY_MAX + 1) } };
+    expect(PagerDutyPayloadSchema.safeParse(long).success).toBe(false);
+    expect(
+      PagerDutyPayloadSchema.safeParse({ ...event, payload: { ...event.payload, severity: 'high' } }).success,
+    ).toBe(false);
   });
 });

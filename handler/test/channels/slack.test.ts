@@ -6,7 +6,7 @@ import {
   type SlackBlock,
   type SlackPayload,
 } from '../../src/channels/slack.js';
-import { SlackChannelSchema } from '../../src/config/schema.js';
+import { SlackChannelSchema } from '../../src/channels/slack.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';

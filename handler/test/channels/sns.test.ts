@@ -8,7 +8,7 @@ import {
   snsSubject,
 } from '../../src/channels/sns.js';
 import type { SendContext } from '../../src/channels/types.js';
-import { SnsChannelSchema } from '../../src/config/schema.js';
+import { SnsChannelSchema } from '../../src/channels/sns.js';
 import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
@@ -245,7 +245,7 @@ describe('sns send', () => {
   });
 
   it("names the channel in the seam's DeliveryErrors, keeping their kind, and wraps anything else as retryable", async () => {
-    const notFound = new DeliveryError('sns: NotFound: Topic does not exist', 'config');
+    const notFound = new DeliveryError('NotFound: Topic does not exist', 'config', { code: 'NotFound' });
     expect(
       await deliveryError(
         snsChannel.send(
@@ -254,7 +254,12 @@ describe('sns send', () => {
           recordingContext(() => Promise.reject(notFound)),
         ),
       ),
-    ).toMatchObject({ kind: 'config', message: 'sns "audit": NotFound: Topic does not exist' });
+    ).toMatchObject({
+      kind: 'config',
+      code: 'NotFound',
+      channel: { name: 'audit', type: 'sns' },
+      message: 'sns "audit": NotFound: Topic does not exist',
+    });
     const error = await deliveryError(
       snsChannel.send(
         payload,
@@ -288,7 +293,7 @@ describe('sns sendBatch', () => {
 
   it('publishes each payload unchanged to the channel topic and reports one outcome each, in order', async () => {
     const calls: Array<Parameters<SendContext['snsPublishBatch']>[0]> = [];
-    const refused = new DeliveryError('sns: InvalidParameter: bad subject', 'permanent');
+    const refused = new DeliveryError('InvalidParameter: bad subject', 'permanent', { code: 'InvalidParameter' });
     const outcomes = await snsChannel.sendBatch!(
       payloads,
       channel,
@@ -308,7 +313,7 @@ describe('sns sendBatch', () => {
 
   it("rejects when its first call fails, and keeps earlier calls' outcomes when a later one does", async () => {
     const many = Array.from({ length: 12 }, () => payloads[0]!);
-    const throttled = new DeliveryError('sns: Throttled: rate exceeded', 'retryable');
+    const throttled = new DeliveryError('Throttled: rate exceeded', 'retryable', { code: 'Throttled' });
     await expect(
       snsChannel.sendBatch!(
         many,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TeamsChannelSchema } from '../../src/config/schema.js';
+import { TeamsChannelSchema } from '../../src/channels/teams.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   TEAMS_MAX_BYTES,
+  TeamsPayloadSchema,
   teamsChannel,
   teamsPayloadBytes,
   type CardElement,
@@ -367,5 +368,19 @@ describe('Teams delivery to a local Workflows receiver', () => {
       await teamsChannel.send(teamsChannel.render(finding, channel), liveChannel(), sendContext());
     }
     expect(receiver.requests).toHaveLength(fixtureNames().length);
+  });
+});
+
+describe('TeamsPayloadSchema', () => {
+  it("accepts every fixture's card and every digest, and refuses a card over the size budget", () => {
+    for (const finding of allFixtures()) TeamsPayloadSchema.parse(teamsChannel.render(finding, channel));
+    TeamsPayloadSchema.parse(teamsChannel.renderDigest(buildDigest(allFixtures()), channel));
+    TeamsPayloadSchema.parse(teamsChannel.renderDigest(buildDigest([]), channel));
+    const card = teamsChannel.render(normalisedFixture('minimal'), channel);
+    const content = card.attachments[0].content;
+    const huge = { type: 'TextBlock', text: 'x'.repeat(TEAMS_MAX_BYTES), wrap: true } as const;
+    const over = { ...card, attachments: [{ ...card.attachments[0], content: { ...content, body: [huge] } }] };
+    expect(TeamsPayloadSchema.safeParse(over).success).toBe(false);
+    expect(TeamsPayloadSchema.safeParse({ ...card, type: 'card' }).success).toBe(false);
   });
 });

@@ -1,10 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WebhookChannelSchema, type ChannelOf } from '../../src/config/schema.js';
+import type { ChannelOf } from '../../src/config/schema.js';
+import { WebhookChannelSchema } from '../../src/channels/webhook.js';
 import { NormalisedFindingSchema } from '../../src/finding/model.js';
 import { DigestSchema, buildDigest } from '../../src/route/digest.js';
 import {
   SIGNATURE_HEADER,
+  WebhookEnvelopeSchema,
+  WebhookPayloadSchema,
   signWebhookBody,
   webhookChannel,
   webhookRequestHeaders,
@@ -296,5 +299,21 @@ describe('webhook delivery to a local verifying receiver', () => {
     const payload: WebhookPayload = webhookChannel.render(normalisedFixture('minimal'), plain);
     await webhookChannel.send(payload, plain, sendContext());
     expect(receiver.requests[0]?.headers['x-guardduty-notify-signature']).toBeUndefined();
+  });
+});
+
+describe('WebhookPayloadSchema', () => {
+  it("accepts every fixture's request and digest, whose body is a versioned envelope", () => {
+    const findings = fixtureNames().map(normalisedFixture);
+    const payloads = [
+      ...findings.map((f) => webhookChannel.render(f, signed)),
+      webhookChannel.renderDigest(buildDigest(findings), signed),
+    ];
+    for (const payload of payloads) {
+      WebhookPayloadSchema.parse(payload);
+      WebhookEnvelopeSchema.parse(JSON.parse(payload.body));
+    }
+    expect(WebhookEnvelopeSchema.safeParse({ version: 2, kind: 'finding', finding: findings[0] }).success).toBe(false);
+    expect(WebhookPayloadSchema.safeParse({ body: {}, headers: {} }).success).toBe(false);
   });
 });

@@ -108,7 +108,7 @@ describe('SMTP faults (real smtp-server, real nodemailer)', () => {
     for (const d of r.deadLetters)
       expect(d.reason).toMatch(
         new RegExp(
-          `^gave up after ${MAX_REQUEUES} re-queues: email "email" via 127\\.0\\.0\\.1:\\d+: (ESOCKET|ECONNECTION)`,
+          `^gave up after ${MAX_REQUEUES} re-queues: email "email": via 127\\.0\\.0\\.1:\\d+: (ESOCKET|ECONNECTION)`,
         ),
       );
   });

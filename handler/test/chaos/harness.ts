@@ -19,9 +19,9 @@ import {
   type SqsRecordLike,
 } from '../../src/batch/process.js';
 import { parseRecord } from '../../src/batch/envelope.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { CHANNEL_REGISTRY, CHANNEL_TYPES } from '../../src/channels/registry.js';
 import { parseConfig } from '../../src/config/parse.js';
-import type { Config } from '../../src/config/schema.js';
+import type { ChannelType, Config } from '../../src/config/schema.js';
 import { readSecretString } from '../../src/config/secretsManager.js';
 import { createConfigSource } from '../../src/config/source.js';
 import { defaultHttpDeps } from '../../src/deliver/http.js';
@@ -71,8 +71,8 @@ export const DELIVERY = { timeoutMs: 400, attempts: 2, maxRetryAfterSeconds: 1 }
 /** Re-queues before a pair is dead-lettered (the deployed default is 5). */
 export const MAX_REQUEUES = 3;
 
-export const CHANNEL_TYPES = ['slack', 'teams', 'googleChat', 'email', 'sns', 'pagerduty', 'webhook'] as const;
-export type ChannelKind = (typeof CHANNEL_TYPES)[number];
+export { CHANNEL_TYPES };
+export type ChannelKind = ChannelType;
 
 export interface World {
   moto: Moto;
@@ -503,7 +503,7 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
     config: createConfigSource({ read: () => readSecretString(secret.ARN!), refreshMs: 0 }),
     accounts: options.accounts ?? createAccountNamer({ describeAccount: describeAccountName }),
     history: createSeverityMemory(),
-    adapters: CHANNEL_ADAPTERS,
+    channels: CHANNEL_REGISTRY,
     send: { httpDeps: defaultHttpDeps, snsPublish, snsPublishBatch, sendMail },
     queue: createSqsQueueWriter(queues.main, queues.dlq),
     pacer: createPacer(),

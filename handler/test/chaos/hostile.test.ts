@@ -4,7 +4,7 @@ import { parseFindingEvent } from '../../src/batch/envelope.js';
 import { EmailPayloadSchema } from '../../src/channels/email.js';
 import { GoogleChatPayloadSchema } from '../../src/channels/googleChat.js';
 import { PD_SUMMARY_MAX } from '../../src/channels/pagerduty.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { CHANNEL_TYPES, descriptorFor } from '../../src/channels/registry.js';
 import { SlackPayloadSchema } from '../../src/channels/slack.js';
 import { SnsPayloadSchema } from '../../src/channels/sns.js';
 import { TEAMS_MAX_BYTES } from '../../src/channels/teams.js';
@@ -80,7 +80,7 @@ const SLACK_WITH_MENTION = ChannelSchema.parse({
   webhookUrl: 'https://hooks.slack.com/services/T000/B000/YYYY',
   mention: '<!here>',
 });
-const TYPES = Object.keys(CHANNELS) as ChannelType[];
+const TYPES = CHANNEL_TYPES;
 
 /** The only links any payload may carry: GuardDuty console pages built from validated ids. */
 const CONSOLE_URL =
@@ -95,12 +95,9 @@ function event(name: string, replace: (s: string) => string, keep = KEEP_KEYS): 
 }
 
 const render = (type: ChannelType, finding: NormalisedFinding, channel: Channel = CHANNELS[type]) =>
-  (CHANNEL_ADAPTERS[type] as unknown as { render(f: NormalisedFinding, c: Channel): unknown }).render(finding, channel);
+  descriptorFor(channel).render(finding, channel);
 const renderDigest = (type: ChannelType, digest: Digest) =>
-  (CHANNEL_ADAPTERS[type] as unknown as { renderDigest(d: Digest, c: Channel): unknown }).renderDigest(
-    digest,
-    CHANNELS[type],
-  );
+  descriptorFor(CHANNELS[type]).renderDigest(digest, CHANNELS[type]);
 
 // --- Template tags: everything the renderers' own markup can contain -------------
 

@@ -141,7 +141,7 @@ describe('redirects', () => {
       '{}',
       {},
       { timeoutMs: 1_000, attempts: 3, maxRetryAfterSeconds: 0 },
-      'webhook "siem"',
+      { name: 'siem', type: 'webhook' },
     ).then(
       () => undefined,
       (e: unknown) => e,

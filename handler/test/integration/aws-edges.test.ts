@@ -131,7 +131,11 @@ describe('AWS edges against moto', () => {
     const outcomes = await snsPublishBatch({ topicArn: topicArn, messages });
     expect(outcomes.filter((o) => typeof o === 'string')).toHaveLength(9);
     expect(outcomes[3]).toBeInstanceOf(DeliveryError);
-    expect(outcomes[3]).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/^sns: InvalidParameter/) });
+    expect(outcomes[3]).toMatchObject({
+      kind: 'permanent',
+      code: 'InvalidParameter',
+      message: expect.stringMatching(/^InvalidParameter: /),
+    });
     const bodies: Array<{ Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> }> =
       [];
     for (let i = 0; i < 5 && bodies.length < 9; i++) {

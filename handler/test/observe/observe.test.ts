@@ -25,10 +25,31 @@ describe('logger', () => {
     expect(entry.other).toBe('https://chat.googleapis.com/v1/spaces/X/messages?[REDACTED]');
   });
 
-  it('serialises errors without stack traces', () => {
+  it('serialises errors with their stack and cause chain, redacted like every other field', () => {
     const lines: string[] = [];
-    createLogger('INFO', (l) => lines.push(l)).error('boom', { error: new TypeError('bad') });
-    expect(JSON.parse(lines[0]!).error).toEqual({ name: 'TypeError', message: 'bad' });
+    const logger = createLogger('INFO', (l) => lines.push(l));
+    logger.addSecrets(['https://hooks.example.invalid/T0/B0/s3cr3t']);
+    const cause = Object.assign(new Error('socket hang up at https://hooks.example.invalid/T0/B0/s3cr3t'), {
+      code: 'ECONNRESET',
+      config: { headers: { authorization: 'Bearer not-a-logged-field' } },
+    });
+    logger.error('boom', { error: new TypeError('bad', { cause }) });
+    const error = JSON.parse(lines[0]!).error;
+    expect(error).toMatchObject({
+      name: 'TypeError',
+      message: 'bad',
+      stack: expect.stringMatching(/^TypeError: bad\n\s+at /),
+      cause: {
+        name: 'Error',
+        message: 'socket hang up at [REDACTED]',
+        code: 'ECONNRESET',
+        stack: expect.stringMatching(/^Error: socket hang up at \[REDACTED\]\n\s+at /),
+      },
+    });
+    // Only the known fields: an SDK or HTTP error's other properties can carry request details.
+    expect(error.cause).not.toHaveProperty('config');
+    expect(lines[0]).not.toContain('s3cr3t');
+    expect(lines[0]).not.toContain('not-a-logged-field');
   });
 });
 

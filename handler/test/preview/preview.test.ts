@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import { CHANNEL_ADAPTERS } from '../../src/channels/registry.js';
+import { descriptorFor } from '../../src/channels/registry.js';
 import { ChannelSchema, type Channel } from '../../src/config/schema.js';
 import {
   chatHtmlToSafeHtml,
@@ -133,8 +133,7 @@ describe('channel previews of the hostile finding', () => {
   for (const type of Object.keys(CHANNELS)) {
     it(`${type}: only the renderer's own tags and attributes, finding text escaped`, () => {
       const c = channel(type);
-      const adapter = CHANNEL_ADAPTERS[c.type] as unknown as { render(f: unknown, ch: Channel): unknown };
-      const html = deliveredHtml(deliveredFromPayload(c, adapter.render(normalisedFixture('hostile'), c)));
+      const html = deliveredHtml(deliveredFromPayload(c, descriptorFor(c).render(normalisedFixture('hostile'), c)));
       const { tags, attributes } = markup(html);
       expect([...tags].filter((t) => !OUR_TAGS.has(t))).toEqual([]);
       expect([...attributes].filter((a) => !OUR_ATTRIBUTES.has(a))).toEqual([]);

@@ -1,15 +1,11 @@
 // Bench entry (bundled by scripts/bench.mjs with esbuild): the handler's pure
 // pipeline, parse → normalise → route → render (+ serialise), with no I/O.
 import { parseRecord } from '../../../handler/src/batch/envelope.js';
-import { CHANNEL_ADAPTERS } from '../../../handler/src/channels/registry.js';
+import { descriptorFor } from '../../../handler/src/channels/registry.js';
 import { parseConfig } from '../../../handler/src/config/parse.js';
-import type { Channel } from '../../../handler/src/config/schema.js';
-import type { NormalisedFinding } from '../../../handler/src/finding/model.js';
 import { normaliseFinding } from '../../../handler/src/finding/normalise.js';
 import { createSeverityMemory } from '../../../handler/src/route/history.js';
 import { decide, effectiveRules } from '../../../handler/src/route/rules.js';
-
-type Render = (finding: NormalisedFinding, channel: Channel) => unknown;
 
 /** Serialises a rendered payload the way its channel's `send` does (bytes on the wire). */
 function wireBytes(payload: unknown): number {
@@ -36,8 +32,8 @@ export function createPipeline(
   const channels = config.channels.map((channel) => ({
     channel,
     rules: effectiveRules(config.defaults, channel),
-    render: (CHANNEL_ADAPTERS[channel.type] as unknown as { render: Render }).render,
-    allowArchived: channel.type === 'pagerduty' && channel.resolveOnArchive,
+    render: descriptorFor(channel).render,
+    allowArchived: descriptorFor(channel).receivesArchived(channel),
   }));
   return (messageId, body) => {
     const parsed = parseRecord(messageId, body);
