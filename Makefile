@@ -65,8 +65,9 @@ format: node-deps
 
 ## Tests -----------------------------------------------------------------------
 
-test-ts: node-deps python-deps
-	npx vitest run
+# The suites run on the Node.js the function deploys on (mk/node.mk), not the machine's.
+test-ts: node-deps python-deps lambda-node
+	$(ON_LAMBDA_NODE) npx vitest run
 
 test: typecheck lint bundle-check test-ts demo-test tf-check e2e
 	@echo "make test: all suites passed"

@@ -120,14 +120,14 @@ variable "lambda_zip_path" {
 }
 
 variable "lambda_runtime" {
-  description = "Lambda runtime identifier. The bundle targets Node.js 20 and later."
+  description = "Lambda runtime identifier: nodejs22.x (the bundle targets Node.js 22; the tests run on it) or a later Node.js major the AWS provider knows (hashicorp/aws 5.100.0 refuses nodejs24.x)."
   type        = string
   default     = "nodejs22.x"
   nullable    = false
 
   validation {
-    condition     = can(regex("^nodejs(2[0-9]|[3-9][0-9])\\.x$", var.lambda_runtime))
-    error_message = "lambda_runtime must be a Node.js runtime from nodejs20.x on (for example nodejs22.x)."
+    condition     = can(regex("^nodejs(2[2-9]|[3-9][0-9])\\.x$", var.lambda_runtime))
+    error_message = "lambda_runtime must be a Node.js runtime from nodejs22.x on: the bundle targets Node.js 22 (Node.js 20 reached its end of life on 2026-04-30)."
   }
 }
 

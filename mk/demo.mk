@@ -3,7 +3,8 @@
 #   make demo-deps     what `make demo` needs: npm packages and the moto venv
 #   make browser-deps  Debian's chromium (+ an emoji font) for the gallery test, only when missing
 #   make demo-test     run the demo, then check its gallery in headless Chromium
-#                      (screenshots in demo/out/screenshots/)
+#                      (screenshots in demo/out/screenshots/), on the Node.js the
+#                      function deploys on (mk/node.mk)
 #
 # The demo itself is `node scripts/demo.mjs` (the Makefile's `demo` target):
 # it replays GuardDuty findings through the committed bundle into local
@@ -30,5 +31,5 @@ browser-deps:
 	  $(CHROMIUM) --version; \
 	fi
 
-demo-test: demo-deps browser-deps
-	npx vitest run --config handler/test/demo/vitest.config.ts
+demo-test: demo-deps browser-deps lambda-node
+	$(ON_LAMBDA_NODE) npx vitest run --config handler/test/demo/vitest.config.ts

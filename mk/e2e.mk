@@ -9,6 +9,8 @@
 # E2E_JOBS (runs at a time; each has its own moto), E2E_KEEP=1 (keep the temp
 # directory with every log, state and the function's output).
 #
+# The harness and the function's code run on the Node.js the function deploys on
+# (mk/node.mk); the run fails if the deployed runtime is another major.
 # Tools come from the other targets: the moto venv (python-deps), npm packages
 # (node-deps), and from mk/terraform.mk the CLI config with the provider mirror
 # and OpenTofu. mk/terraform.mk is included after this file, so its variables
@@ -25,9 +27,9 @@ E2E_KEEP ?=
 e2e-tools: node-deps python-deps
 	@$(MAKE) --no-print-directory tf-cli-config $(TOFU)
 
-e2e: e2e-tools
+e2e: e2e-tools lambda-node
 	npx tsc -p tests/e2e/tsconfig.json
-	MOTO_PYTHON=$(VENV)/bin/python \
+	MOTO_PYTHON=$(VENV)/bin/python $(ON_LAMBDA_NODE) \
 	E2E_TERRAFORM=$(TERRAFORM) E2E_TOFU=$(TOFU) E2E_CLI_CONFIG=$(TF_CLI_CONFIG) \
 	E2E_ENGINES="$(E2E_ENGINES)" E2E_EXAMPLES="$(E2E_EXAMPLES)" E2E_JOBS=$(E2E_JOBS) E2E_KEEP=$(E2E_KEEP) \
 	npx tsx tests/e2e/run.ts

@@ -38,7 +38,6 @@ const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
   // Prefer packages' ES module builds: a dynamic import() of the AWS SDK's CommonJS
   // build yields only `{ default }`, so named clients would be undefined at run time.
   mainFields: ['module', 'main'],
@@ -50,8 +49,11 @@ const common = {
   logLevel: 'warning',
 };
 
+// Syntax level: the function's bundle targets the module's default runtime (nodejs22.x, the oldest
+// lambda_runtime allows); the CLI runs on the user's machine, so it targets package.json's engines.
 const lambda = await build({
   ...common,
+  target: 'node22',
   entryPoints: { index: 'handler/src/index.ts', interaction: 'handler/src/interaction.ts' },
   outdir: 'out',
   splitting: true,
@@ -66,6 +68,7 @@ const zip = deterministicZip(lambdaFiles);
 
 const cli = await build({
   ...common,
+  target: 'node20',
   entryPoints: ['handler/src/cli.ts'],
   outfile: 'handler/dist/cli.mjs',
   external: ['@aws-sdk/*', 'nodemailer'],

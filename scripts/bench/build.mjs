@@ -26,7 +26,7 @@ function zodEnglishOnly(root) {
 }
 
 /**
- * Bundles entry points the way the Lambda bundle is built (ESM, node20,
+ * Bundles entry points the way the Lambda bundle is built (ESM, node22,
  * minified, code splitting) into `outdir`. Returns the written files' sizes.
  */
 export async function buildLikeLambda(root, entryPoints, outdir, { english = true } = {}) {
@@ -38,7 +38,7 @@ export async function buildLikeLambda(root, entryPoints, outdir, { english = tru
     splitting: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     minify: true,
     legalComments: 'none',
     chunkNames: 'chunks/[name]-[hash]',
@@ -74,7 +74,7 @@ export async function buildNaiveBaseline(root, outfile) {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node22',
     minify: true,
     legalComments: 'none',
     banner: { js: BANNER },

@@ -452,10 +452,13 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       `deployed CodeSha256 ${fn.CodeSha256} is not the committed bundle's ${shared.zipSha}`,
     );
     check(/^nodejs\d+\.x$/.test(fn.Runtime), `runtime ${fn.Runtime} is not a Node.js runtime`);
+    // The container below runs this process's Node.js (make e2e: the major the module deploys on).
     const runtimeMajor = Number(/^nodejs(\d+)/.exec(fn.Runtime)?.[1]);
     const localMajor = Number(process.versions.node.split('.')[0]);
-    if (runtimeMajor !== localMajor)
-      report.notes.push(`deployed runtime ${fn.Runtime}; the container here runs Node ${process.versions.node}`);
+    check(
+      runtimeMajor === localMajor,
+      `deployed runtime ${fn.Runtime}, but the container here would run Node ${process.versions.node} (run it through make e2e)`,
+    );
     const env = fn.Environment?.Variables ?? {};
     const wanted = Object.values(ENV).sort();
     check(

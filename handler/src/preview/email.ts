@@ -3,10 +3,18 @@ import { record, text, type ChannelPreview, type DeliveredMail } from './types.j
 
 /*
  * An email as a mail client shows it: envelope lines, our X-GuardDuty-*
- * headers, the HTML part exactly as sent inside a sandboxed iframe (no
- * scripts, no same-origin access; the page's CSP also applies to srcdoc), and
- * the text part.
+ * headers, the HTML part exactly as sent inside a sandboxed iframe, and the
+ * text part.
+ *
+ * The sandbox allows no scripts, forms, popups or navigation of the page (the
+ * page's CSP also applies to srcdoc). It keeps the page's origin: a frame with
+ * an opaque origin counts as cross-origin, and Chromium does not paint a
+ * cross-origin frame outside the viewport, so a full-page screenshot of the
+ * gallery showed every email blank (measured with Chromium 156 headless; the
+ * frame's CSS made no difference). Without scripts, the origin gives the frame's
+ * content nothing to use.
  */
+const EMAIL_FRAME_SANDBOX = 'allow-same-origin';
 
 function headerRow(name: string, value: string): string {
   return `<tr><th scope="row">${esc(name)}</th><td>${esc(value)}</td></tr>`;
@@ -28,7 +36,7 @@ export function emailHtml(mail: DeliveredMail): string {
     (mail.cc.length > 0 ? headerRow('Cc', mail.cc.join(', ')) : '') +
     extra.map(([name, value]) => headerRow(name, value)).join('') +
     `</table>` +
-    `<iframe class="email-html" sandbox="" referrerpolicy="no-referrer" title="HTML part of the email" srcdoc="${esc(mail.html)}"></iframe>` +
+    `<iframe class="email-html" sandbox="${EMAIL_FRAME_SANDBOX}" referrerpolicy="no-referrer" title="HTML part of the email" srcdoc="${esc(mail.html)}"></iframe>` +
     `<details class="email-text"><summary>Text part</summary><pre>${esc(mail.text)}</pre></details>` +
     `</div>`
   );

@@ -53,9 +53,20 @@ declare const document: {
   scripts: Iterable<DomElement>;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): Iterable<DomElement> & { length: number };
+  createElement(tag: 'canvas'): Canvas;
 };
 declare const window: { __pwned?: unknown; scrollTo(x: number, y: number): void };
 declare function getComputedStyle(element: unknown): { backgroundColor: string };
+// For counting a screenshot's colours with the browser's own PNG decoder (on a blank page of its own).
+declare const Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
+interface Canvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    drawImage(image: unknown, x: number, y: number): void;
+    getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+  };
+}
 
 interface Entry {
   id: string;
@@ -67,6 +78,7 @@ interface Entry {
 let entries: Entry[] = [];
 let context: BrowserContext;
 let page: Page;
+let lab: Page;
 let userDataDir: string;
 const problems: string[] = [];
 
@@ -112,6 +124,45 @@ async function visibleTexts(): Promise<Map<string, string>> {
   return texts;
 }
 
+/**
+ * How many distinct colours a screenshot has inside a margin of `inset` pixels (which leaves out
+ * a frame's border and resize grip): a frame the browser left unpainted is one colour, a drawn
+ * email hundreds (anti-aliased text). Decoded by Chromium itself, on a blank page of its own.
+ */
+async function distinctColours(png: Buffer, inset: number): Promise<number> {
+  return lab.evaluate(
+    async ([base64, margin]) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context2d = canvas.getContext('2d');
+      context2d.drawImage(image, 0, 0);
+      const { data } = context2d.getImageData(margin, margin, image.width - 2 * margin, image.height - 2 * margin);
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 4)
+        colours.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
+      return colours.size;
+    },
+    [png.toString('base64'), inset] as const,
+  );
+}
+
+/**
+ * Whether a script runs in a srcdoc frame sandboxed with `sandbox`, tried on a blank page of its
+ * own (without the gallery's Content-Security-Policy, so the sandbox alone decides).
+ */
+async function scriptRunsInFrame(sandbox: string): Promise<boolean> {
+  expect(sandbox).toMatch(/^[a-z -]*$/);
+  await lab.setContent(
+    `<iframe sandbox="${sandbox}" srcdoc="<body>inert<script>document.body.textContent = 'ran'</script></body>"></iframe>`,
+  );
+  const frame = await (await lab.$('iframe'))?.contentFrame();
+  return (await frame?.evaluate(() => document.querySelector('body')?.textContent)) === 'ran';
+}
+
 function delivery(entry: string, channelName: string): Locator {
   return page.locator(`article[data-entry="${entry}"] .delivery[data-channel-name="${channelName}"]`);
 }
@@ -128,6 +179,7 @@ beforeAll(async () => {
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 1000 },
   });
+  lab = await context.newPage();
   page = await context.newPage();
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -214,6 +266,35 @@ describe('the demo gallery in Chromium', () => {
     }
   });
 
+  it("draws every email's HTML part: its frame holds the text and is not one colour, on screen and in a full-page capture", async () => {
+    const emails = entries.flatMap((entry) =>
+      entry.deliveries.filter((d) => d.delivered.type === 'email').map((d) => ({ entry, channelName: d.channelName })),
+    );
+    expect(emails.length).toBeGreaterThan(20);
+    await expect(page.locator('iframe.email-html').count()).resolves.toBe(emails.length);
+    // A full-page capture (a shared screenshot of the gallery) of frames far below the viewport takes
+    // seconds each on a busy machine: the first, a middle and the last frame stand for the others.
+    const deep = new Set([0, Math.floor(emails.length / 2), emails.length - 1]);
+    for (const [index, { entry, channelName }] of emails.entries()) {
+      const where = `${entry.id}/${channelName}`;
+      const frame = delivery(entry.id, channelName).locator('iframe.email-html');
+      const text = (await frame.contentFrame().locator('body').textContent()) ?? '';
+      if (entry.id === 'sandbox-burst') expect(text, where).toMatch(/digest/i);
+      else expect(text, where).toContain(entry.type);
+      if (deep.has(index)) {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const box = await frame.boundingBox();
+        expect(box, where).not.toBeNull();
+        const clip = { x: box!.x, y: box!.y, width: box!.width, height: box!.height };
+        const inCapture = await distinctColours(await page.screenshot({ fullPage: true, clip }), 16);
+        expect(inCapture, `${where}: colours of the email frame in a full-page capture`).toBeGreaterThan(8);
+      }
+      // On screen, as someone scrolling the gallery sees it.
+      const onScreen = await distinctColours(await frame.screenshot(), 16);
+      expect(onScreen, `${where}: colours of the email frame on screen`).toBeGreaterThan(8);
+    }
+  }, 240_000);
+
   it('shows the hostile finding as text in every channel, and runs none of it', async () => {
     const hostile = entries.find((e) => e.id === 'hostile');
     expect(hostile?.deliveries.length).toBeGreaterThanOrEqual(7);
@@ -254,7 +335,11 @@ describe('the demo gallery in Chromium', () => {
     expect(dom.foreign).toBe(0);
     expect(dom.handlers).toEqual([]);
     expect(dom.hrefs.filter((href) => !href.startsWith('#') && !CONSOLE_LINK.test(href))).toEqual([]);
-    expect(dom.frames.every((sandbox) => sandbox === '')).toBe(true);
+    // Email frames keep the page's origin (else Chromium leaves them unpainted off screen) and
+    // nothing else: no scripts, forms, popups or navigation. The probe proves that value inert.
+    expect(new Set(dom.frames)).toEqual(new Set(['allow-same-origin']));
+    expect(await scriptRunsInFrame('allow-scripts')).toBe(true);
+    expect(await scriptRunsInFrame(dom.frames[0] ?? '')).toBe(false);
     for (const frame of page.frames().slice(1)) {
       await expect(
         frame.evaluate(
