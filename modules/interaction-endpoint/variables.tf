@@ -62,8 +62,8 @@ variable "lambda_runtime" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^nodejs(2[0-9]|[3-9][0-9])\\.x$", var.lambda_runtime))
-    error_message = "lambda_runtime must be a Node.js runtime from nodejs20.x on (for example nodejs22.x)."
+    condition     = can(regex("^nodejs(2[2-9]|[3-9][0-9])\\.x$", var.lambda_runtime))
+    error_message = "lambda_runtime must be a Node.js runtime from nodejs22.x on: the bundle targets Node.js 22."
   }
 }
 
