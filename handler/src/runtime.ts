@@ -13,6 +13,8 @@ import { describeAccountName } from './enrich/organizations.js';
 import { createLogger, parseLogLevel } from './observe/logger.js';
 import { createMetrics } from './observe/metrics.js';
 import { createSeverityMemory } from './route/history.js';
+import { createStateMetrics } from './state/metrics.js';
+import { createStateStore } from './state/store.js';
 
 /** Environment variables the deployed function reads (set by the Terraform module). */
 export const ENV = {
@@ -52,8 +54,13 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDe
     onStaleConfig: (error) =>
       logger.error('config refresh failed; still using the last good config', { error: error.message }),
   });
+  const namespace = env[ENV.metricsNamespace] || 'GuardDutyNotify';
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const channelMetrics = createMetrics(namespace, write);
+  const stateMetrics = createStateMetrics(namespace, write);
   return {
     config,
+    state: createStateStore(env, { logger, onUnavailable: (failure) => stateMetrics.unavailable(failure) }),
     accounts: createAccountNamer({
       describeAccount: describeAccountName,
       onError: (accountId, error) => logger.warn('account name lookup failed; using the id', { accountId, error }),
@@ -64,7 +71,13 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDe
     queue: createSqsQueueWriter(env[ENV.retryQueueUrl], env[ENV.dlqUrl]),
     pacer: createPacer(),
     logger,
-    metrics: createMetrics(env[ENV.metricsNamespace] || 'GuardDutyNotify', (line) => process.stdout.write(`${line}\n`)),
+    metrics: {
+      ...channelMetrics,
+      flush() {
+        channelMetrics.flush();
+        stateMetrics.flush();
+      },
+    },
     maxRequeues: intFrom(env[ENV.maxRequeues], 5, 0, 50),
   };
 }

@@ -5,9 +5,13 @@ import type { Channel, Config } from '../config/schema.js';
 import { DeliveryError, asDeliveryError, type ChannelRef } from '../deliver/errors.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import { buildDigest } from '../route/digest.js';
-import { decide, effectiveRules, type EffectiveRules } from '../route/rules.js';
+import { decide, effectiveRules, type EffectiveRules, type SeverityHistory } from '../route/rules.js';
+import { recordAccepted, withoutAccepted } from './memory.js';
 import type { WorkItem } from './envelope.js';
 import type { ProcessorDeps } from './process.js';
+import { createNullStateStore } from '../state/store.js';
+
+const NO_STATE = createNullStateStore();
 
 /*
  * Everything one channel gets from one batch: select what routing lets
@@ -33,6 +37,8 @@ export interface Failure {
 export interface ChannelOutcome {
   delivered: number;
   suppressed: number;
+  /** Held back because the receiver accepted them before (state receipts). */
+  alreadyAccepted?: number;
   failures: Failure[];
 }
 
@@ -48,6 +54,13 @@ export interface DeliveryPlan {
   sendBatch: SendBatch<Channel, unknown>;
   /** Groups per `sendBatch` call. */
   windowSize: number;
+}
+
+/** What the batch knows beyond the views: the severity history routing reads, and who announced which finding. */
+export interface BatchMemory {
+  history: SeverityHistory;
+  /** Finding id → channels that announced it (from the state table); absent when unknown. */
+  announced: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Time kept back at the end of an invocation for re-queueing what is left. */
@@ -72,13 +85,15 @@ export function selectForChannel(
   rules: EffectiveRules,
   prepared: readonly Prepared[],
   deps: Pick<ProcessorDeps, 'channels' | 'history' | 'metrics' | 'logger'>,
+  memory: BatchMemory = { history: deps.history, announced: new Map() },
 ): { selected: Prepared[]; suppressed: number } {
   const receivesArchived = descriptorFor(channel, deps.channels).receivesArchived(channel);
   const selected: Prepared[] = [];
   let suppressed = 0;
   for (const p of prepared) {
     if (!targets(p.item, channel)) continue;
-    const decision = decide(p.finding, rules, deps.history, receivesArchived);
+    const announced = memory.announced.get(p.finding.id)?.has(channel.name);
+    const decision = decide(p.finding, rules, memory.history, receivesArchived, announced);
     if (decision.notify) {
       selected.push(p);
       continue;
@@ -131,17 +146,21 @@ export function groupForChannel(
 }
 
 /** Tallies one channel's deliveries and failures, with their metrics and logs. */
-function createTally(channel: Channel, deps: Pick<ProcessorDeps, 'metrics' | 'logger'>) {
+function createTally(channel: Channel, deps: Pick<ProcessorDeps, 'metrics' | 'logger' | 'state'>) {
   const outcome: ChannelOutcome = { delivered: 0, suppressed: 0, failures: [] };
+  const receipts: Array<Promise<void>> = [];
   const fail = (members: readonly Prepared[], error: DeliveryError) => {
     for (const m of members) outcome.failures.push({ messageId: m.item.messageId, channel: channel.name, error });
     deps.metrics.channel(channel.name, 'Failed', members.length);
   };
   return {
     outcome,
+    /** Waits for the receipts of what was delivered (they never throw: the store fails open). */
+    receipts: () => Promise.all(receipts),
     /** Not attempted (deadline, renderer failure): no delivery log line. */
     fail,
     delivered(members: readonly Prepared[], attempts: number) {
+      receipts.push(recordAccepted(channel.name, members, deps.state ?? NO_STATE));
       outcome.delivered += members.length;
       deps.metrics.channel(channel.name, 'Delivered', members.length);
       if (attempts > 1) deps.metrics.channel(channel.name, 'Retried', attempts - 1);
@@ -254,12 +273,22 @@ export async function deliverChannel(
   prepared: readonly Prepared[],
   deps: ProcessorDeps,
   send: SendContext,
+  memory: BatchMemory = { history: deps.history, announced: new Map() },
 ): Promise<ChannelOutcome> {
   const rules = effectiveRules(config.defaults, channel);
-  const { selected, suppressed } = selectForChannel(channel, rules, prepared, deps);
+  const { selected, suppressed } = selectForChannel(channel, rules, prepared, deps, memory);
   const tally = createTally(channel, deps);
   tally.outcome.suppressed = suppressed;
-  if (selected.length > 0)
-    await deliverGroups(channel, groupForChannel(channel, rules, selected, deps), tally, send, deps);
+  const { toSend, alreadyAccepted } = await withoutAccepted(channel.name, selected, deps.state ?? NO_STATE);
+  if (alreadyAccepted.length > 0) {
+    tally.outcome.alreadyAccepted = alreadyAccepted.length;
+    deps.metrics.channel(channel.name, 'AlreadyAccepted', alreadyAccepted.length);
+    deps.logger.info('not sent again: the receiver accepted these before', {
+      channel: channel.name,
+      findings: alreadyAccepted.map((p) => p.finding.id),
+    });
+  }
+  if (toSend.length > 0) await deliverGroups(channel, groupForChannel(channel, rules, toSend, deps), tally, send, deps);
+  await tally.receipts();
   return tally.outcome;
 }

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FindingEventSchema, GUARDDUTY_DETAIL_TYPE, type FindingEvent } from '../finding/schema.js';
+import type { Signal } from '../signals/model.js';
+import { type ParseSignalOptions, parseSignal } from '../signals/parse.js';
 import { cleanLine } from '../text/clean.js';
 import { formatIssues } from '../config/errors.js';
 
@@ -79,10 +81,10 @@ function originalText(envelope: { text?: string | undefined; gzip?: string | und
   return null;
 }
 
-/** A finding to process, for all channels (null) or only the named ones. */
+/** A GuardDuty event to process (a finding or another signal), for all channels (null) or only the named ones. */
 export interface WorkItem {
   messageId: string;
-  event: FindingEvent;
+  signal: Signal;
   /** The event's JSON text as received: what re-queues and dead letters carry. */
   eventText: string;
   channels: readonly string[] | null;
@@ -119,6 +121,7 @@ function parseEvent(
   body: string,
   channels: readonly string[] | null,
   attempt: number,
+  options: ParseSignalOptions,
   parsedText?: unknown,
 ): ParsedRecord {
   let event = parsedText;
@@ -129,13 +132,13 @@ function parseEvent(
       return { ok: false, messageId, body, reason: 'the original message in the envelope is not JSON' };
     }
   }
-  const parsed = parseFindingEvent(event);
+  const parsed = parseSignal(event, options);
   if (!parsed.ok) return { ok: false, messageId, body, reason: parsed.reason };
-  return { ok: true, item: { messageId, event: parsed.event, eventText, channels, attempt } };
+  return { ok: true, item: { messageId, signal: parsed.signal, eventText, channels, attempt } };
 }
 
 /** Classifies one SQS message body. Pure. */
-export function parseRecord(messageId: string, body: string): ParsedRecord {
+export function parseRecord(messageId: string, body: string, options: ParseSignalOptions = {}): ParsedRecord {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -155,7 +158,7 @@ export function parseRecord(messageId: string, body: string): ParsedRecord {
         reason: `malformed retry envelope${retry.success ? ': no readable text or gzip' : `: ${formatIssues(retry.error, 5).join('; ')}`}`,
       };
     }
-    return parseEvent(messageId, text, body, retry.data.channels, retry.data.attempt);
+    return parseEvent(messageId, text, body, retry.data.channels, retry.data.attempt, options);
   }
   if (marker === 'dead-letter') {
     // Redriven from the DLQ by an operator: a fresh retry budget for the channel it names.
@@ -163,7 +166,7 @@ export function parseRecord(messageId: string, body: string): ParsedRecord {
     const text = dead.success ? originalText(dead.data) : null;
     if (!dead.success || text === null)
       return { ok: false, messageId, body, reason: 'redriven dead-letter record without its original message' };
-    return parseEvent(messageId, text, body, dead.data.channel === null ? null : [dead.data.channel], 0);
+    return parseEvent(messageId, text, body, dead.data.channel === null ? null : [dead.data.channel], 0, options);
   }
-  return parseEvent(messageId, body, body, null, 0, json);
+  return parseEvent(messageId, body, body, null, 0, options, json);
 }

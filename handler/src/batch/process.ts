@@ -5,11 +5,15 @@ import type { Config } from '../config/schema.js';
 import type { ConfigSource } from '../config/source.js';
 import type { Pacer } from '../deliver/pacer.js';
 import type { AccountNamer } from '../enrich/accounts.js';
-import { normaliseFinding } from '../finding/normalise.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { SeverityMemory } from '../route/history.js';
-import { deliverChannel, type Failure, type Prepared } from './deliverChannel.js';
+import { viewsOf } from '../signals/view.js';
+import { type BatchMemory, deliverChannel, type Failure, type Prepared } from './deliverChannel.js';
+import { lookupAnnounced, recordLifecycle, rememberSightings } from './memory.js';
+import { createNullStateStore, type StateStore } from '../state/store.js';
+
+const NO_STATE = createNullStateStore();
 import { parseRecord, type ParsedRecord, type WorkItem } from './envelope.js';
 import { deadLetterPoison, requeueDelaySeconds, settleFailures } from './settle.js';
 
@@ -39,6 +43,8 @@ export interface ProcessorDeps {
   pacer: Pacer;
   logger: Logger;
   metrics: Metrics;
+  /** The state table (idempotent delivery, exact escalations, lifecycle); absent or null store = stateless. */
+  state?: StateStore;
   /** Re-queues per (finding, channel) before it is dead-lettered. */
   maxRequeues: number;
   /** Re-queue delay policy (default {@link requeueDelaySeconds}); tests shorten it. */
@@ -54,6 +60,8 @@ export interface BatchSummary {
   poison: number;
   delivered: number;
   suppressed: number;
+  /** (view, channel) pairs not sent again because the receiver accepted them before (state receipts). */
+  alreadyAccepted: number;
   requeued: number;
   deadLettered: number;
   /** Records handed back to SQS whole (config unavailable, or a re-queue that failed). */
@@ -80,8 +88,10 @@ async function loadConfig(deps: ProcessorDeps, records: number): Promise<Config 
 }
 
 /** Splits records into work items and poison (not a GuardDuty finding). */
-function parseRecords(records: readonly SqsRecordLike[]) {
-  const parsed = records.map((r) => parseRecord(r.messageId, r.body));
+function parseRecords(records: readonly SqsRecordLike[], config: Config) {
+  const parsed = records.map((r) =>
+    parseRecord(r.messageId, r.body, { expectedPrincipals: config.expectedPrincipals }),
+  );
   return {
     items: parsed.flatMap((p) => (p.ok ? [p.item] : [])),
     poison: parsed.flatMap((p): Array<Extract<ParsedRecord, { ok: false }>> => (p.ok ? [] : [p])),
@@ -102,29 +112,47 @@ function warnGoneChannels(items: readonly WorkItem[], config: Config, logger: Lo
   }
 }
 
-/** Names the accounts and normalises every finding; first sightings are measured. */
-async function prepareFindings(items: readonly WorkItem[], config: Config, deps: ProcessorDeps): Promise<Prepared[]> {
+/**
+ * Names the accounts and turns every signal into its views (a finding is one;
+ * an archive of N findings is N; an ignored API call none, logged). First
+ * deliveries are measured by kind.
+ */
+async function prepareViews(items: readonly WorkItem[], config: Config, deps: ProcessorDeps): Promise<Prepared[]> {
   const names = await deps.accounts.names(
-    items.map((i) => i.event.detail.accountId),
+    items.map((i) => i.signal.account.id),
     config.accountNames,
     config.lookupAccountNames,
   );
-  return items.map((item) => {
-    const finding = normaliseFinding(item.event, names.get(item.event.detail.accountId) ?? null);
-    if (item.attempt === 0) deps.metrics.finding(finding.severity.band, finding.type.threatPurpose);
-    return { item, finding };
+  return items.flatMap((item) => {
+    const views = viewsOf(item.signal);
+    if (views.length === 0) {
+      deps.logger.info('GuardDuty event not reported', {
+        messageId: item.messageId,
+        topic: item.signal.topic,
+        reason: item.signal.ignoreReason,
+      });
+      deps.metrics.ignored(item.signal.kind);
+    }
+    return views.map((view) => {
+      const finding = { ...view, account: { ...view.account, name: names.get(view.account.id) ?? null } };
+      if (item.attempt === 0) deps.metrics.finding(finding.severity.band, finding.type.threatPurpose, finding.kind);
+      if (finding.readNotes.length > 0)
+        deps.logger.warn('finding read best-effort', { findingId: finding.id, notes: finding.readNotes });
+      return { item, finding };
+    });
   });
 }
 
 /** Delivers to every channel at once; each channel paces and retries on its own. */
-async function deliverAll(prepared: readonly Prepared[], config: Config, deps: ProcessorDeps) {
+async function deliverAll(prepared: readonly Prepared[], config: Config, deps: ProcessorDeps, memory: BatchMemory) {
   const send: SendContext = { ...deps.send, http: config.delivery };
   const outcomes = await Promise.all(
-    config.channels.map((channel) => deliverChannel(channel, config, prepared, deps, send)),
+    config.channels.map((channel) => deliverChannel(channel, config, prepared, deps, send, memory)),
   );
   return {
     delivered: outcomes.reduce((n, o) => n + o.delivered, 0),
     suppressed: outcomes.reduce((n, o) => n + o.suppressed, 0),
+    alreadyAccepted: outcomes.reduce((n, o) => n + (o.alreadyAccepted ?? 0), 0),
     failures: outcomes.flatMap((o): Failure[] => o.failures),
   };
 }
@@ -140,6 +168,8 @@ async function deliverAll(prepared: readonly Prepared[], config: Config, deps: P
  * - if re-queueing itself fails, the record is handed back to SQS whole.
  */
 export async function processBatch(records: readonly SqsRecordLike[], deps: ProcessorDeps): Promise<BatchResult> {
+  // Loads the state table's SDK while the config is read (not awaited: it never throws).
+  void deps.state?.prepare();
   const config = await loadConfig(deps, records.length);
   if (!config) {
     const summary = emptySummary(records.length);
@@ -147,11 +177,19 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     return { batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })), summary };
   }
 
-  const { items, poison } = parseRecords(records);
+  const { items, poison } = parseRecords(records, config);
   warnGoneChannels(items, config, deps.logger);
   const poisoned = await deadLetterPoison(poison, deps);
-  const prepared = await prepareFindings(items, config, deps);
-  const delivery = await deliverAll(prepared, config, deps);
+  const prepared = await prepareViews(items, config, deps);
+  const state = deps.state ?? NO_STATE;
+  const [history, announced] = await Promise.all([
+    rememberSightings(prepared, state, deps.history),
+    lookupAnnounced(prepared, state),
+    recordLifecycle(prepared, state),
+  ]);
+  const delivery = await deliverAll(prepared, config, deps, { history, announced });
+  const lastEvent = prepared.reduce((latest, p) => (p.finding.updatedAt > latest ? p.finding.updatedAt : latest), '');
+  if (lastEvent) await state.recordProcessed(lastEvent);
   for (const p of prepared) deps.history.remember(p.finding.id, p.finding.severity.score);
   const settled = await settleFailures(prepared, delivery.failures, {
     ...deps,
@@ -165,6 +203,7 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     poison: poison.length,
     delivered: delivery.delivered,
     suppressed: delivery.suppressed,
+    alreadyAccepted: delivery.alreadyAccepted,
     requeued: settled.requeued,
     deadLettered: poisoned.deadLettered + settled.deadLettered,
     returned: returned.size,
@@ -180,6 +219,7 @@ function emptySummary(records: number): BatchSummary {
     poison: 0,
     delivered: 0,
     suppressed: 0,
+    alreadyAccepted: 0,
     requeued: 0,
     deadLettered: 0,
     returned: 0,

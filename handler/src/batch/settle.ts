@@ -121,10 +121,16 @@ export async function settleFailures(
   failures: readonly Failure[],
   deps: SettleDeps,
 ): Promise<{ requeued: number; deadLettered: number; returned: string[] }> {
+  // One settlement per message and channel: a message may carry several views (an archive of
+  // several findings), and its retry names each failed channel once.
   const byMessage = new Map<string, Failure[]>();
-  for (const f of failures) byMessage.set(f.messageId, [...(byMessage.get(f.messageId) ?? []), f]);
+  for (const f of failures) {
+    const listed = byMessage.get(f.messageId) ?? [];
+    if (!listed.some((l) => l.channel === f.channel)) byMessage.set(f.messageId, [...listed, f]);
+  }
   const settled = { requeued: 0, deadLettered: 0, returned: [] as string[] };
-  for (const p of prepared) {
+  const firstViews = [...new Map(prepared.map((p) => [p.item.messageId, p] as const)).values()];
+  for (const p of firstViews) {
     const failed = byMessage.get(p.item.messageId);
     if (!failed) continue;
     const attempt = p.item.attempt + 1;

@@ -278,7 +278,9 @@ export function renderPagerDutyFinding(
   finding: NormalisedFinding,
   channel: Pick<PagerDutyChannel, 'resolveOnArchive'>,
 ): PagerDutyPayload {
-  if (finding.archived && channel.resolveOnArchive)
+  // `resolves`: an archived finding, an archive of it made in the console or the API (archive sync),
+  // or coverage restored (its lost alert shares the dedup key).
+  if (finding.resolves && channel.resolveOnArchive)
     return { event_action: 'resolve', dedup_key: findingDedupKey(finding) };
   return fitTrigger((level) => findingTrigger(finding, level));
 }

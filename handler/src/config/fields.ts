@@ -42,6 +42,13 @@ const Filter = z
       .check(z.describe('Finding types; `*` matches any run of characters (e.g. "Recon:*").')),
     accounts: z.optional(z.array(AccountId)),
     regions: z.optional(z.array(Region)),
+    kinds: z
+      .optional(z.array(z.enum(['finding', 'scan', 'coverage', 'activity'])).check(z.minLength(1)))
+      .check(
+        z.describe(
+          'GuardDuty signal kinds: finding, scan (Malware Protection for S3 results), coverage (runtime agent and malware plan health), activity (GuardDuty API calls: tamper alerts, archive sync).',
+        ),
+      ),
     tags: z
       .optional(
         z.record(
@@ -66,6 +73,9 @@ export const RoutingFields = {
   notifyOn: z.optional(NotifyOnSchema),
   includeSamples: z.optional(z.boolean()).check(z.describe('Whether GuardDuty sample findings notify.')),
   includeArchived: z.optional(z.boolean()).check(z.describe('Whether updates of archived findings notify.')),
+  includeQuiet: z
+    .optional(z.boolean())
+    .check(z.describe('Also notify quiet signals: clean S3 scan results (NO_THREATS_FOUND).')),
   include: z.optional(Filter),
   exclude: z.optional(Filter),
   digestThreshold: z

@@ -22,6 +22,13 @@ export const ConfigSchema = z
     accountNames: z
       ._default(z.record(AccountId, z.string().check(z.minLength(1)).check(z.maxLength(128))), {})
       .check(z.describe('Account id → display name; others are looked up in AWS Organizations.')),
+    expectedPrincipals: z
+      ._default(z.array(z.string().check(z.minLength(1), z.maxLength(2048))).check(z.maxLength(100)), [])
+      .check(
+        z.describe(
+          'ARN patterns (`*` matches any run of characters) of principals whose changes to GuardDuty are expected (the IaC pipeline role, AWS Security Incident Response): their tamper calls become LOW notes instead of alerts. Matched against the role ARN and the caller ARN, whole string.',
+        ),
+      ),
     lookupAccountNames: z
       ._default(z.boolean(), true)
       .check(z.describe('Ask AWS Organizations for names missing from accountNames.')),

@@ -27,6 +27,11 @@ export const ResourceKindSchema = z.enum([
 ]);
 export type ResourceKind = z.infer<typeof ResourceKindSchema>;
 
+/** The kinds of GuardDuty signal a view can carry (see `signals/`). */
+export const VIEW_KINDS = ['finding', 'scan', 'coverage', 'activity'] as const;
+export const ViewKindSchema = z.enum(VIEW_KINDS);
+export type ViewKind = z.infer<typeof ViewKindSchema>;
+
 export const NormalisedFindingSchema = z.object({
   id: z.string(),
   arn: z.nullable(z.string()),
@@ -111,5 +116,19 @@ export const NormalisedFindingSchema = z.object({
   consoleUrlUnavailable: z.nullable(z.string()),
   /** Fields of the finding that could not be read ("could not read: service.action (null)"); cleaned, short. */
   readNotes: z.array(z.string()),
+  /**
+   * What GuardDuty signal this is: a finding, a Malware Protection for S3 scan
+   * result, a coverage change, or a GuardDuty API call (CloudTrail). Every kind
+   * has this same shape, so routing, rendering and digests treat them alike.
+   */
+  kind: ViewKindSchema,
+  /** A short stable name of what happened ("finding", "activity.tamper", "scan.threats_found", …). */
+  topic: z.string(),
+  /** `quiet` reaches only channels that ask for quiet signals (`includeQuiet`: a clean scan). */
+  delivery: z.enum(['notify', 'quiet']),
+  /** For an archive or unarchive of a finding (the archive sync): who and when; null otherwise. */
+  lifecycle: z.nullable(z.object({ action: z.enum(['archived', 'unarchived']), by: z.string(), at: z.string() })),
+  /** True when this view closes what an earlier one opened (archived finding, coverage restored): PagerDuty resolves. */
+  resolves: z.boolean(),
 });
 export type NormalisedFinding = z.infer<typeof NormalisedFindingSchema>;

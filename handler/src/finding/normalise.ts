@@ -99,5 +99,10 @@ export function normaliseFinding(event: FindingEvent, accountName: string | null
     consoleUrl: link.url,
     consoleUrlUnavailable: link.unavailable,
     readNotes: event.readNotes.map((n) => cleanLine(n, 200)),
+    kind: 'finding',
+    topic: 'finding',
+    delivery: 'notify',
+    lifecycle: null,
+    resolves: finding.service.archived === true,
   };
 }

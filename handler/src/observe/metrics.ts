@@ -1,7 +1,14 @@
 import type { SeverityBand } from '../finding/severity.js';
 
 /** Per-channel outcome counters. */
-export const CHANNEL_METRICS = ['Delivered', 'Failed', 'Retried', 'Suppressed', 'DeadLettered'] as const;
+export const CHANNEL_METRICS = [
+  'Delivered',
+  'Failed',
+  'Retried',
+  'Suppressed',
+  'DeadLettered',
+  'AlreadyAccepted',
+] as const;
 export type ChannelMetric = (typeof CHANNEL_METRICS)[number];
 
 /**
@@ -10,7 +17,10 @@ export type ChannelMetric = (typeof CHANNEL_METRICS)[number];
  */
 export interface Metrics {
   channel(channel: string, metric: ChannelMetric, count?: number): void;
-  finding(severity: SeverityBand, threatPurpose: string): void;
+  /** One view first delivered: by severity and threat purpose (findings) and by kind (every signal). */
+  finding(severity: SeverityBand, threatPurpose: string, kind?: string): void;
+  /** A GuardDuty event with nothing to report (a read-only API call), by kind. */
+  ignored(kind: string): void;
   /** Snapshot of the per-channel counters (tests, the CLI and the bench read it). */
   snapshot(): Record<string, Record<ChannelMetric, number>>;
   flush(): void;
@@ -20,6 +30,7 @@ export function createMetrics(namespace: string, write: (line: string) => void, 
   let channels = new Map<string, Record<ChannelMetric, number>>();
   let severities = new Map<string, number>();
   let purposes = new Map<string, number>();
+  let kinds = new Map<string, { Signals: number; Ignored: number }>();
   const zero = (): Record<ChannelMetric, number> =>
     Object.fromEntries(CHANNEL_METRICS.map((m) => [m, 0])) as Record<ChannelMetric, number>;
 
@@ -49,16 +60,28 @@ export function createMetrics(namespace: string, write: (line: string) => void, 
       counters[metric] += count;
       channels.set(channel, counters);
     },
-    finding(severity, threatPurpose) {
+    finding(severity, threatPurpose, kind = 'finding') {
       severities.set(severity, (severities.get(severity) ?? 0) + 1);
-      purposes.set(threatPurpose, (purposes.get(threatPurpose) ?? 0) + 1);
+      if (kind === 'finding') purposes.set(threatPurpose, (purposes.get(threatPurpose) ?? 0) + 1);
+      kinds.set(kind, {
+        ...(kinds.get(kind) ?? { Signals: 0, Ignored: 0 }),
+        Signals: (kinds.get(kind)?.Signals ?? 0) + 1,
+      });
+    },
+    ignored(kind) {
+      kinds.set(kind, {
+        ...(kinds.get(kind) ?? { Signals: 0, Ignored: 0 }),
+        Ignored: (kinds.get(kind)?.Ignored ?? 0) + 1,
+      });
     },
     snapshot: () => Object.fromEntries([...channels].map(([name, counters]) => [name, { ...counters }])),
     flush() {
       for (const [channel, counters] of channels) emf('Channel', channel, counters);
       for (const [severity, count] of severities) emf('Severity', severity, { Findings: count });
       for (const [purpose, count] of purposes) emf('ThreatPurpose', purpose, { Findings: count });
+      for (const [kind, counters] of kinds) emf('Kind', kind, counters);
       channels = new Map();
+      kinds = new Map();
       severities = new Map();
       purposes = new Map();
     },

@@ -12,6 +12,8 @@ export interface EffectiveRules {
   notifyOn: 'new' | 'escalations' | 'all';
   includeSamples: boolean;
   includeArchived: boolean;
+  /** Quiet signals (clean scan results) reach this channel. */
+  includeQuiet: boolean;
   include: CompiledFilter | null;
   exclude: CompiledFilter | null;
   /** Digest when more findings than this reach the channel in one batch; null = never. */
@@ -23,6 +25,7 @@ interface CompiledFilter {
   accounts: ReadonlySet<string> | null;
   regions: ReadonlySet<string> | null;
   tags: ((tags: NormalisedFinding['resource']['tags']) => boolean) | null;
+  kinds: ReadonlySet<string> | null;
 }
 
 function compileFilter(filter: Filter | undefined): CompiledFilter | null {
@@ -32,6 +35,7 @@ function compileFilter(filter: Filter | undefined): CompiledFilter | null {
     accounts: filter.accounts ? new Set(filter.accounts) : null,
     regions: filter.regions ? new Set(filter.regions) : null,
     tags: filter.tags ? compileTagFilter(filter.tags) : null,
+    kinds: filter.kinds ? new Set(filter.kinds) : null,
   };
 }
 
@@ -44,6 +48,7 @@ export function effectiveRules(defaults: Config['defaults'], channel: Channel): 
     notifyOn: pick('notifyOn') ?? 'escalations',
     includeSamples: pick('includeSamples') ?? true,
     includeArchived: pick('includeArchived') ?? false,
+    includeQuiet: pick('includeQuiet') ?? false,
     include: compileFilter(pick('include')),
     exclude: compileFilter(pick('exclude')),
     // The channel type's default (its descriptor): digests for chat-like channels, none where each finding stands alone.
@@ -51,7 +56,18 @@ export function effectiveRules(defaults: Config['defaults'], channel: Channel): 
   };
 }
 
-export type SuppressReason = 'severity' | 'type' | 'account' | 'region' | 'tags' | 'sample' | 'archived' | 'update';
+export type SuppressReason =
+  | 'severity'
+  | 'type'
+  | 'account'
+  | 'region'
+  | 'tags'
+  | 'kind'
+  | 'sample'
+  | 'archived'
+  | 'update'
+  | 'quiet'
+  | 'lifecycle';
 
 export type Decision = { notify: true } | { notify: false; reason: SuppressReason };
 
@@ -66,6 +82,7 @@ function matchesFilter(filter: CompiledFilter, f: NormalisedFinding): { ok: bool
   if (filter.accounts && !filter.accounts.has(f.account.id)) return { ok: false, failed: 'account' };
   if (filter.regions && !filter.regions.has(f.region)) return { ok: false, failed: 'region' };
   if (filter.tags && !filter.tags(f.resource.tags)) return { ok: false, failed: 'tags' };
+  if (filter.kinds && !filter.kinds.has(f.kind)) return { ok: false, failed: 'kind' };
   return { ok: true, failed: null };
 }
 
@@ -76,6 +93,7 @@ function excludedBy(filter: CompiledFilter, f: NormalisedFinding): SuppressReaso
     [filter.accounts ? filter.accounts.has(f.account.id) : null, 'account'],
     [filter.regions ? filter.regions.has(f.region) : null, 'region'],
     [filter.tags ? filter.tags(f.resource.tags) : null, 'tags'],
+    [filter.kinds ? filter.kinds.has(f.kind) : null, 'kind'],
   ];
   const listed = checks.filter(([result]) => result !== null);
   const first = listed[0];
@@ -84,17 +102,44 @@ function excludedBy(filter: CompiledFilter, f: NormalisedFinding): SuppressReaso
 }
 
 /**
- * Decides whether one finding notifies one channel. Pure; the severity history
- * is only consulted for updates under the `escalations` policy.
+ * An archive or unarchive of a finding (the archive sync): a channel that acts
+ * on archiving (PagerDuty) resolves on an archive, whatever its filters; any
+ * other channel gets a short note only if it announced the finding before
+ * (the state table knows; unknown = no note) and takes `activity` signals.
+ */
+function decideLifecycle(
+  f: NormalisedFinding,
+  rules: EffectiveRules,
+  allowArchived: boolean,
+  announced: boolean | undefined,
+): Decision {
+  if (allowArchived)
+    return f.lifecycle?.action === 'archived' ? { notify: true } : { notify: false, reason: 'lifecycle' };
+  if (announced !== true) return { notify: false, reason: 'lifecycle' };
+  if (rules.include?.kinds && !rules.include.kinds.has('activity')) return { notify: false, reason: 'kind' };
+  if (rules.exclude?.kinds?.has('activity')) return { notify: false, reason: 'kind' };
+  return { notify: true };
+}
+
+/**
+ * Decides whether one view (a finding or another GuardDuty signal) notifies
+ * one channel. Pure; the severity history is only consulted for finding
+ * updates under the `escalations` policy.
  *
  * @param allowArchived lets a channel that acts on archiving (PagerDuty resolve) see archived findings.
+ * @param announced whether this channel announced the finding before (for archive-sync notes); undefined when unknown.
  */
 export function decide(
   f: NormalisedFinding,
   rules: EffectiveRules,
   history: SeverityHistory,
   allowArchived = false,
+  announced?: boolean,
 ): Decision {
+  if (f.lifecycle) return decideLifecycle(f, rules, allowArchived, announced);
+  // Coverage restored closes the lost alert's incident, whatever the channel's severity floor.
+  if (f.kind !== 'finding' && f.resolves && allowArchived) return { notify: true };
+  if (f.delivery === 'quiet' && !rules.includeQuiet) return { notify: false, reason: 'quiet' };
   if (bandRank(f.severity.band) < bandRank(rules.minSeverity)) return { notify: false, reason: 'severity' };
   if (f.isSample && !rules.includeSamples) return { notify: false, reason: 'sample' };
   if (f.archived && !rules.includeArchived && !allowArchived) return { notify: false, reason: 'archived' };
@@ -106,7 +151,7 @@ export function decide(
     const reason = excludedBy(rules.exclude, f);
     if (reason) return { notify: false, reason };
   }
-  if (f.isUpdate && !f.archived) {
+  if (f.kind === 'finding' && f.isUpdate && !f.archived) {
     if (rules.notifyOn === 'new') return { notify: false, reason: 'update' };
     if (rules.notifyOn === 'escalations') {
       const previous = history.previousScore(f.id);

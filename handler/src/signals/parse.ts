@@ -146,16 +146,15 @@ export function parseSignal(event: unknown, options: ParseSignalOptions = {}): P
     };
   const detailType = envelope.data['detail-type'];
   if (detailType === GUARDDUTY_DETAIL_TYPE) {
+    // The finding reader refuses only a finding without a detail object, an id or a type: not a finding at all.
     const read = (options.readFinding ?? readFindingEvent)(event);
-    return {
-      ok: true,
-      signal: read.ok
-        ? findingSignal(read.finding)
-        : otherSignal(envelope.data, `could not read the finding: ${cleanLine(read.reason, 300)}`),
-    };
+    return read.ok
+      ? { ok: true, signal: findingSignal(read.finding) }
+      : { ok: false, reason: `not a GuardDuty finding event: ${cleanLine(read.reason, 300)}` };
   }
   if (detailType === ACTIVITY_DETAIL_TYPE) return { ok: true, signal: readActivity(envelope.data, options) };
   if (detailType === SCAN_DETAIL_TYPE) return { ok: true, signal: readScan(envelope.data) };
   const coverage = readCoverage(envelope.data);
+  // A GuardDuty detail-type this version does not know (AWS adds them): shown best-effort, never withheld.
   return { ok: true, signal: coverage ?? otherSignal(envelope.data, null) };
 }

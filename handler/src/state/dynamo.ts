@@ -344,6 +344,33 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       });
     },
 
+    async announcedOn(findingId) {
+      return withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        const channels = new Set<string>();
+        let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+        // Receipts are DELIVERY#<updatedAt>#<count>#<channel>; channel names cannot contain "#".
+        do {
+          const page = await client.send(
+            new mod.QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :receipt)',
+              ExpressionAttributeValues: { ':pk': S(findingPk(findingId)), ':receipt': S('DELIVERY#') },
+              ProjectionExpression: 'sk',
+              ExclusiveStartKey: start,
+            }),
+            { abortSignal: signal },
+          );
+          for (const item of page.Items ?? []) {
+            const channel = str(item.sk)?.split('#').pop();
+            if (channel) channels.add(channel);
+          }
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return [...channels];
+      });
+    },
+
     async messageRef(findingId, channel) {
       const item = await getItem(findingPk(findingId), refSk(channel));
       const json = str(item?.ref);

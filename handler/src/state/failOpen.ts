@@ -111,6 +111,7 @@ export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStor
     observe: guard('observe'),
     accepted: guard('accepted'),
     recordAccepted: guard('recordAccepted'),
+    announcedOn: guard('announcedOn'),
     messageRef: guard('messageRef'),
     setLifecycle: guard('setLifecycle'),
     findingRecord: guard('findingRecord'),

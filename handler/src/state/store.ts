@@ -38,6 +38,8 @@ export interface StateBackend {
   accepted(keys: readonly DeliveryKey[]): Promise<boolean[]>;
   /** Records receivers' acceptances, with the message reference the service returned, if any. */
   recordAccepted(entries: readonly AcceptedDelivery[]): Promise<void>;
+  /** The channels that accepted any occurrence of a finding (its delivery receipts), for archive-sync notes. */
+  announcedOn(findingId: string): Promise<string[]>;
   /** The latest message reference of a finding on a channel; null when none. */
   messageRef(findingId: string, channel: string): Promise<MessageRef | null>;
   /** Records a lifecycle change; false when a later change of that kind is already recorded. */
@@ -75,6 +77,7 @@ export function createNullStateStore(): StateStore {
     observe: unknown,
     accepted: unknown,
     recordAccepted: unknown,
+    announcedOn: unknown,
     messageRef: unknown,
     setLifecycle: unknown,
     findingRecord: unknown,

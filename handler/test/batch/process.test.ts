@@ -250,7 +250,7 @@ describe('processBatch over a real queue', () => {
     expect(dead.map((m) => m.reason)).toHaveLength(2);
     expect(dead.map((m) => m.reason)).toContain('message body is not JSON');
     expect(dead.map((m) => m.reason)).toContain(
-      'not a GuardDuty finding event: detail-type "EC2 Instance State-change Notification", source "aws.ec2" (expected "GuardDuty Finding" from "aws.guardduty")',
+      'not a GuardDuty event: detail-type "EC2 Instance State-change Notification", source "aws.ec2" (expected source "aws.guardduty")',
     );
     expect(dead.find((m) => m.text === 'garbage')).toBeTruthy();
   });

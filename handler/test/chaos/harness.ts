@@ -31,7 +31,7 @@ import { snsPublish, snsPublishBatch } from '../../src/deliver/sns.js';
 import { createSqsQueueWriter } from '../../src/deliver/sqs.js';
 import { createAccountNamer, type AccountNamer } from '../../src/enrich/accounts.js';
 import { describeAccountName } from '../../src/enrich/organizations.js';
-import { normaliseFinding } from '../../src/finding/normalise.js';
+import { viewsOf } from '../../src/signals/view.js';
 import { createLogger } from '../../src/observe/logger.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 import { createSeverityMemory } from '../../src/route/history.js';
@@ -562,7 +562,7 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
         for (const m of messages) {
           if (!failures.has(m.MessageId!)) continue;
           const parsed = parseRecord(m.MessageId!, m.Body!);
-          if (parsed.ok) returnedIds.add(parsed.item.event.detail.id);
+          if (parsed.ok) returnedIds.add(parsed.item.signal.id);
         }
         await deleteAll(
           world.sqs,
@@ -581,7 +581,8 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
       for (const body of inputs) {
         const parsed = parseRecord('x', body);
         if (!parsed.ok) continue;
-        const finding = normaliseFinding(parsed.item.event, null);
+        const finding = viewsOf(parsed.item.signal)[0];
+        if (!finding) continue;
         known.add(finding.id);
         for (const channel of config.channels) {
           if (!channel.enabled) continue;

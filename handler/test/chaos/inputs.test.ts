@@ -159,7 +159,7 @@ describe('findings at the size limit (EventBridge and SQS: 256 KB)', () => {
 
   it('a near-256 KB message that is not a finding is dead-lettered with its reason', async () => {
     const event = hugeEvent(QUEUE_MAX_MESSAGE_BYTES - 64);
-    (event as { 'detail-type': string })['detail-type'] = 'GuardDuty Findingz';
+    (event as { source: string }).source = 'aws.guardduty.example'; // not GuardDuty's source: refused
     const r = await run({
       name: 'huge non-finding (256 KB − 64 B)',
       expected: "DLQ'd with the reason",

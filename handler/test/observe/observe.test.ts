@@ -80,10 +80,12 @@ describe('metrics', () => {
           {
             Namespace: 'GuardDutyNotify',
             Dimensions: [['Channel']],
-            Metrics: ['Delivered', 'Failed', 'Retried', 'Suppressed', 'DeadLettered'].map((Name) => ({
-              Name,
-              Unit: 'Count',
-            })),
+            Metrics: ['Delivered', 'Failed', 'Retried', 'Suppressed', 'DeadLettered', 'AlreadyAccepted'].map(
+              (Name) => ({
+                Name,
+                Unit: 'Count',
+              }),
+            ),
           },
         ],
       },
@@ -93,13 +95,16 @@ describe('metrics', () => {
       Retried: 0,
       Suppressed: 1,
       DeadLettered: 0,
+      AlreadyAccepted: 0,
     });
-    expect(parsed.map((p) => Object.keys(p).find((k) => ['Severity', 'ThreatPurpose'].includes(k)))).toEqual([
+    expect(parsed.map((p) => Object.keys(p).find((k) => ['Severity', 'ThreatPurpose', 'Kind'].includes(k)))).toEqual([
       undefined,
       'Severity',
       'ThreatPurpose',
+      'Kind',
     ]);
+    expect(parsed[3]).toMatchObject({ Kind: 'finding', Signals: 1, Ignored: 0 });
     metrics.flush();
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
   });
 });

@@ -51,20 +51,12 @@ describe('parseSignal', () => {
     expect(parsed.ok && parsed.signal.kind === 'finding' && parsed.signal.finding).toBe(finding);
   });
 
-  it('shows a finding its reader refuses best-effort, never drops it', () => {
-    const event = { ...rawFixture('ec2-c2-network') }; // severity 8
-    // Only a finding without its type (or id) is beyond the finding reader; an odd field is read around.
+  it('refuses a GuardDuty Finding event without a type: not a finding at all (issue 15)', () => {
+    const event = { ...rawFixture('ec2-c2-network') };
     const { type: _type, ...detail } = event.detail as Record<string, unknown>;
     const parsed = parseSignal({ ...event, detail });
-    if (!parsed.ok || parsed.signal.kind !== 'other')
-      throw new Error(`expected an other signal: ${JSON.stringify(parsed)}`);
-    expect(parsed.signal.severity.band).toBe('HIGH');
-    expect(parsed.signal.title).toMatch(/^GuardDuty Finding: /);
-    expect(parsed.signal.other.note).toMatch(/^could not read the finding: /);
-    expect(parsed.signal.delivery).toBe('notify');
-    // Its own id, so later updates and its PagerDuty incident line up with it.
-    expect(parsed.signal.id).toBe((event.detail as { id: string }).id);
-    SignalSchema.parse(parsed.signal);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toMatch(/^not a GuardDuty finding event: /);
   });
 
   it('shows a GuardDuty event of a type it does not know, MEDIUM, with its scalar fields', () => {

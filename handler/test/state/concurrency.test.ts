@@ -61,7 +61,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
 const at = (second: number) => new Date(Date.UTC(2026, 10, 29, 12, 0, second)).toISOString();
 
 describe('two processes, one finding', () => {
-  it('notify the escalation exactly once when both handle an update that raises it', async () => {
+  it('notify the escalation exactly once when both handle an update that raises it', { timeout: 120_000 }, async () => {
     const ids = Array.from({ length: 60 }, (_, i) => `race-${i}`);
     // Generous deadlines: the emulator on a shared 2-core machine is far slower than DynamoDB.
     const seeder = createStateStore(
@@ -105,7 +105,9 @@ describe('two processes, one finding', () => {
     }
   });
 
-  it('tell one new finding as new exactly once when both see its first two sightings', async () => {
+  it('tell one new finding as new exactly once when both see its first two sightings', {
+    timeout: 120_000,
+  }, async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `first-${i}`);
     const a = ids.map((findingId) => ({ findingId, score: 4, count: 1, updatedAt: at(10) }));
     const b = ids.map((findingId) => ({ findingId, score: 4, count: 2, updatedAt: at(11) }));

@@ -3,7 +3,7 @@
 import { parseRecord } from '../../../handler/src/batch/envelope.js';
 import { descriptorFor } from '../../../handler/src/channels/registry.js';
 import { parseConfig } from '../../../handler/src/config/parse.js';
-import { normaliseFinding } from '../../../handler/src/finding/normalise.js';
+import { viewsOf } from '../../../handler/src/signals/view.js';
 import { createSeverityMemory } from '../../../handler/src/route/history.js';
 import { decide, effectiveRules } from '../../../handler/src/route/rules.js';
 
@@ -38,8 +38,9 @@ export function createPipeline(
   return (messageId, body) => {
     const parsed = parseRecord(messageId, body);
     if (!parsed.ok) return { renders: 0, bytes: 0 };
-    const { event } = parsed.item;
-    const finding = normaliseFinding(event, config.accountNames[event.detail.accountId] ?? null);
+    const [view] = viewsOf(parsed.item.signal);
+    if (!view) return { renders: 0, bytes: 0 };
+    const finding = { ...view, account: { ...view.account, name: config.accountNames[view.account.id] ?? null } };
     let renders = 0;
     let bytes = 0;
     for (const c of channels) {
