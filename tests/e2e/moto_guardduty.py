@@ -22,6 +22,16 @@ the GuardDuty API reference:
 Findings enter the emulator through a test-only route that AWS does not have
 (``POST /detector/{id}/gdn-test/findings`` with ``{"findings": [...]}``), the
 way GuardDuty itself would create them. Nothing here loosens a check.
+
+Throttling: GuardDuty's API rate-limits per account and Region and answers an
+over-limit call with HTTP 429 and the error type TooManyRequestsException (its
+REST front end's throttling error; the API reference's common errors also name
+ThrottlingException). moto never throttles, so a test-only fault switch
+(``POST /detector/{id}/gdn-test/throttle`` with ``{"every": N}`` to refuse
+every Nth read call, or ``{"next": N}`` to refuse the next N, optionally
+``"code"``) makes ListFindings, GetFindings and GetFindingsStatistics answer
+as AWS does when over the limit; ``{}`` turns it off. Its answer counts the
+calls refused so far.
 """
 
 from __future__ import annotations
@@ -74,6 +84,33 @@ def _criteria_match(finding: dict[str, Any], criteria: dict[str, Any] | None) ->
                 if value is None or float(value) >= float(expected):
                     return False
     return True
+
+
+def _throttled(code: str) -> Any:
+    from moto.core.exceptions import JsonRESTError
+
+    class TooManyRequests(JsonRESTError):
+        code = 429  # JsonRESTError also sends the error type in X-Amzn-ErrorType and the body's __type
+
+    return TooManyRequests(code, "Rate exceeded")
+
+
+# The fault switch's state, shared by every detector (one test drives one emulator).
+_THROTTLE: dict[str, Any] = {"every": 0, "next": 0, "code": "TooManyRequestsException", "calls": 0, "refused": 0}
+
+
+def _maybe_throttle() -> None:
+    state = _THROTTLE
+    state["calls"] += 1
+    refuse = False
+    if state["next"] > 0:
+        state["next"] -= 1
+        refuse = True
+    elif state["every"] > 0 and state["calls"] % state["every"] == 0:
+        refuse = True
+    if refuse:
+        state["refused"] += 1
+        raise _throttled(state["code"])
 
 
 def patch_guardduty_findings_apis() -> None:
@@ -164,13 +201,30 @@ def patch_guardduty_findings_apis() -> None:
             findings[str(finding["id"])] = finding
         return json.dumps({"seeded": len(findings)})
 
+    def throttling(fn: Any) -> Any:
+        def call(self: Any) -> str:
+            _maybe_throttle()
+            return fn(self)
+
+        return call
+
+    def set_throttle(self: Any) -> str:
+        body = json.loads(self.body or "{}")
+        _THROTTLE.update(
+            every=int(body.get("every", 0)),
+            next=int(body.get("next", 0)),
+            code=str(body.get("code", "TooManyRequestsException")),
+            calls=0,
+        )
+        return json.dumps({"refused": _THROTTLE["refused"]})
+
     for name, fn in {
         "archive_findings": archive_findings,
         "unarchive_findings": unarchive_findings,
         "update_findings_feedback": update_findings_feedback,
-        "get_findings": get_findings,
-        "list_findings": list_findings,
-        "get_findings_statistics": get_findings_statistics,
+        "get_findings": throttling(get_findings),
+        "list_findings": throttling(list_findings),
+        "get_findings_statistics": throttling(get_findings_statistics),
     }.items():
         if hasattr(responses.GuardDutyResponse, name):
             raise SystemExit(f"moto_guardduty: moto now implements {name}; review tests/e2e/moto_guardduty.py")
@@ -181,8 +235,14 @@ def patch_guardduty_findings_apis() -> None:
         response.setup_class(request, full_url, headers)
         return 200, {"Content-Type": "application/json"}, seed_findings(response)
 
+    def dispatch_throttle(request: Any, full_url: str, headers: Any) -> Any:
+        response = responses.GuardDutyResponse()
+        response.setup_class(request, full_url, headers)
+        return 200, {"Content-Type": "application/json"}, set_throttle(response)
+
     detector = "{0}/detector/(?P<detector_id>[^/]+)"
     for path in ("findings", "findings/archive", "findings/unarchive", "findings/feedback", "findings/get", "findings/statistics"):
         urls.url_paths[f"{detector}/{path}$"] = responses.GuardDutyResponse.dispatch
     urls.url_paths[f"{detector}/gdn-test/findings$"] = dispatch_seed
+    urls.url_paths[f"{detector}/gdn-test/throttle$"] = dispatch_throttle
     _ = backend_cls  # the backend keeps findings in an attribute of its own (_gdn_findings)

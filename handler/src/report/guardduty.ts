@@ -1,0 +1,248 @@
+import { parseFindingEvent } from '../batch/envelope.js';
+import type { NormalisedFinding } from '../finding/model.js';
+import { normaliseFinding } from '../finding/normalise.js';
+import { severityBand } from '../finding/severity.js';
+import { camelCase } from '../interact/guardduty.js';
+import { cleanLine } from '../text/clean.js';
+import { bandCountsFromScores } from './build.js';
+import type { BandCounts } from './model.js';
+import type { Period } from './period.js';
+
+/*
+ * Reads GuardDuty in the administrator account for the report: the period's
+ * findings (ListFindings on `updatedAt`, 50 ids a page, then GetFindings for
+ * each page) and the counts per severity of this period and the one before
+ * (GetFindingsStatistics: one call instead of paging the previous period).
+ *
+ * It never fails: throttling is retried with backoff (the SDK's own retries,
+ * then ours, adapting the pace to what GuardDuty allows), and paging stops
+ * before the deadline, so a large organisation gets a report that says it is
+ * partial ("first N of at least M findings") instead of a timeout; any other
+ * error ends the read with the reason in the report.
+ */
+
+/** The GuardDuty calls the reader makes: the seam tests and other callers can replace. */
+export interface GuardDutyFindingsApi {
+  detectorId(): Promise<string>;
+  /** One page of finding ids updated in [start, end). */
+  listFindings(
+    detectorId: string,
+    period: Period,
+    nextToken: string | undefined,
+  ): Promise<{ ids: string[]; nextToken?: string }>;
+  /** Findings (at most 50 ids), in GuardDuty's event (camelCase) shape. */
+  getFindings(detectorId: string, ids: string[]): Promise<unknown[]>;
+  /** COUNT_BY_SEVERITY for findings updated in [start, end): severity score string → count. */
+  countBySeverity(detectorId: string, period: Period): Promise<Record<string, number>>;
+}
+
+/** GuardDuty's page and batch size for ListFindings and GetFindings. */
+export const PAGE_SIZE = 50;
+
+type GdModule = typeof import('@aws-sdk/client-guardduty');
+let gdModule: Promise<GdModule> | undefined;
+
+function updatedIn(period: Period) {
+  return {
+    Criterion: {
+      updatedAt: { GreaterThanOrEqual: period.start.getTime(), LessThan: period.end.getTime() },
+    },
+  };
+}
+
+/**
+ * GuardDuty through the SDK, loaded on first use (the finding path never
+ * needs it). The SDK retries throttling itself in adaptive mode (client-side
+ * rate limiting after a throttle); {@link readReportFindings} adds its own
+ * bounded backoff on top.
+ */
+export function createGuardDutyFindingsApi(options: { maxAttempts?: number } = {}): GuardDutyFindingsApi {
+  let client: import('@aws-sdk/client-guardduty').GuardDutyClient | undefined;
+  const connect = async () => {
+    gdModule ??= import('@aws-sdk/client-guardduty');
+    const mod = await gdModule;
+    client ??= new mod.GuardDutyClient({ maxAttempts: options.maxAttempts ?? 3, retryMode: 'adaptive' });
+    return { mod, client };
+  };
+  return {
+    async detectorId() {
+      const { mod, client } = await connect();
+      const result = await client.send(new mod.ListDetectorsCommand({}));
+      const id = result.DetectorIds?.[0];
+      if (!id) throw new Error('GuardDuty has no detector in this region');
+      return id;
+    },
+    async listFindings(detectorId, period, nextToken) {
+      const { mod, client } = await connect();
+      const result = await client.send(
+        new mod.ListFindingsCommand({
+          DetectorId: detectorId,
+          FindingCriteria: updatedIn(period),
+          MaxResults: PAGE_SIZE,
+          NextToken: nextToken,
+        }),
+      );
+      return { ids: result.FindingIds ?? [], ...(result.NextToken ? { nextToken: result.NextToken } : {}) };
+    },
+    async getFindings(detectorId, ids) {
+      const { mod, client } = await connect();
+      const result = await client.send(new mod.GetFindingsCommand({ DetectorId: detectorId, FindingIds: ids }));
+      return (result.Findings ?? []).map(camelCase);
+    },
+    async countBySeverity(detectorId, period) {
+      const { mod, client } = await connect();
+      const result = await client.send(
+        new mod.GetFindingsStatisticsCommand({
+          DetectorId: detectorId,
+          FindingStatisticTypes: ['COUNT_BY_SEVERITY'],
+          FindingCriteria: updatedIn(period),
+        }),
+      );
+      return (result.FindingStatistics?.CountBySeverity ?? {}) as Record<string, number>;
+    },
+  };
+}
+
+export interface ReadOptions {
+  period: Period;
+  previous: Period;
+  /** Epoch ms by which reading must be over (the function's deadline minus time to render and deliver). */
+  deadline: number;
+  accountNames?: Readonly<Record<string, string>>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ReadResult {
+  findings: NormalisedFinding[];
+  previousBySeverity: BandCounts | null;
+  fetch: { complete: boolean; total: number; note: string | null };
+  /** Calls GuardDuty refused as throttled (after the SDK's own retries), and API calls made. */
+  throttled: number;
+  calls: number;
+}
+
+/** Backoff after a throttled call: doubles from the first to the last, never past the deadline. */
+const BACKOFF_FIRST_MS = 250;
+const BACKOFF_MAX_MS = 8_000;
+
+export function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+  return (
+    e?.name === 'TooManyRequestsException' || e?.name === 'ThrottlingException' || e?.$metadata?.httpStatusCode === 429
+  );
+}
+
+class DeadlineReached extends Error {}
+
+/** The EventBridge envelope around a finding read from the API, so the finding path's reader and normaliser apply unchanged. */
+function asEvent(finding: unknown): unknown {
+  const f = (finding ?? {}) as Record<string, unknown>;
+  return {
+    version: '0',
+    id: typeof f.id === 'string' ? f.id : 'unknown',
+    'detail-type': 'GuardDuty Finding',
+    source: 'aws.guardduty',
+    account: f.accountId,
+    time: f.updatedAt,
+    region: f.region,
+    resources: [],
+    detail: finding,
+  };
+}
+
+/**
+ * Reads the period's findings and the severity counts of both periods.
+ *
+ * @example await readReportFindings(createGuardDutyFindingsApi(), { period, previous, deadline: Date.now() + 600_000 })
+ */
+export async function readReportFindings(api: GuardDutyFindingsApi, options: ReadOptions): Promise<ReadResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let throttled = 0;
+  let calls = 0;
+  let pause = 0; // the pace GuardDuty currently allows: grows on a throttle, shrinks on success
+  let slowestCall = 0;
+
+  /** One call with our backoff on throttling, within the deadline. */
+  async function call<T>(fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      if (pause > 0) {
+        if (now() + pause + slowestCall >= options.deadline) throw new DeadlineReached();
+        await sleep(pause);
+      }
+      if (now() + slowestCall >= options.deadline) throw new DeadlineReached();
+      const started = now();
+      calls += 1;
+      try {
+        const result = await fn();
+        slowestCall = Math.max(slowestCall, now() - started);
+        pause = Math.floor(pause / 2);
+        return result;
+      } catch (error) {
+        if (!isThrottling(error)) throw error;
+        throttled += 1;
+        pause = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_FIRST_MS, pause * 2));
+        pause += Math.floor(Math.random() * (pause / 4)); // jitter, so concurrent readers spread out
+      }
+    }
+  }
+
+  const findings: NormalisedFinding[] = [];
+  let total: number | null = null;
+  let previousBySeverity: BandCounts | null = null;
+  let note: string | null = null;
+  let complete = false;
+  try {
+    const detectorId = await call(() => api.detectorId());
+    try {
+      const current = bandCountsFromScores(
+        await call(() => api.countBySeverity(detectorId, options.period)),
+        severityBand,
+      );
+      total = current.LOW + current.MEDIUM + current.HIGH + current.CRITICAL;
+      previousBySeverity = bandCountsFromScores(
+        await call(() => api.countBySeverity(detectorId, options.previous)),
+        severityBand,
+      );
+    } catch (error) {
+      if (error instanceof DeadlineReached) throw error;
+      // Statistics are an extra: without them the report still lists what it reads, and trends say "unknown".
+    }
+    let nextToken: string | undefined;
+    do {
+      const page = await call(() => api.listFindings(detectorId, options.period, nextToken));
+      nextToken = page.nextToken;
+      if (page.ids.length === 0) continue;
+      const raw = await call(() => api.getFindings(detectorId, page.ids.slice(0, PAGE_SIZE)));
+      for (const finding of raw) {
+        const parsed = parseFindingEvent(asEvent(finding));
+        if (!parsed.ok) continue;
+        const accountId = parsed.event.detail.accountId;
+        const name =
+          options.accountNames && Object.hasOwn(options.accountNames, accountId)
+            ? options.accountNames[accountId]
+            : null;
+        findings.push(normaliseFinding(parsed.event, name ?? null));
+      }
+    } while (nextToken);
+    complete = true;
+  } catch (error) {
+    note =
+      error instanceof DeadlineReached
+        ? null
+        : `GuardDuty could not be read: ${cleanLine(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 200)}`;
+  }
+  const known = Math.max(total ?? 0, findings.length + (complete ? 0 : 1));
+  return {
+    findings,
+    previousBySeverity,
+    fetch: {
+      complete,
+      total: complete ? Math.max(total ?? 0, findings.length) : known,
+      note: complete ? null : `first ${findings.length} of at least ${known} findings${note ? `; ${note}` : ''}`,
+    },
+    throttled,
+    calls,
+  };
+}
