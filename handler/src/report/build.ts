@@ -1,4 +1,3 @@
-import type { NormalisedFinding } from '../finding/model.js';
 import { type SeverityBand, bandRank } from '../finding/severity.js';
 import type {
   BandCounts,
@@ -6,6 +5,7 @@ import type {
   OpenFinding,
   Ranked,
   Report,
+  ReportFinding,
   SignalRecord,
   SignalSummary,
   StateRecord,
@@ -22,7 +22,7 @@ export interface ReportInput {
   period: Period;
   previous: Period;
   /** Findings read for the period; findings not updated in it are ignored, duplicates (same id) keep the latest. */
-  findings: readonly NormalisedFinding[];
+  findings: readonly ReportFinding[];
   /** Counts of the previous period, or null when unknown. */
   previousBySeverity: BandCounts | null;
   /** What the reader knows about findings it could not read in time; omit when every finding was read. */
@@ -49,8 +49,8 @@ export function emptyBandCounts(): BandCounts {
 }
 
 /** The period's findings, one per id (the latest update wins). */
-function periodFindings(findings: readonly NormalisedFinding[], period: Period): NormalisedFinding[] {
-  const byId = new Map<string, NormalisedFinding>();
+function periodFindings(findings: readonly ReportFinding[], period: Period): ReportFinding[] {
+  const byId = new Map<string, ReportFinding>();
   for (const f of findings) {
     if (!within(f.updatedAt, period)) continue;
     const seen = byId.get(f.id);
@@ -65,9 +65,9 @@ function higher(a: SeverityBand, b: SeverityBand): SeverityBand {
 
 /** Groups findings by a key and ranks the groups by findings, then occurrences, then key. */
 function rank(
-  findings: readonly NormalisedFinding[],
-  keyOf: (f: NormalisedFinding) => string | null,
-  nameOf: (f: NormalisedFinding) => string | null,
+  findings: readonly ReportFinding[],
+  keyOf: (f: ReportFinding) => string | null,
+  nameOf: (f: ReportFinding) => string | null,
 ): Ranked[] {
   const groups = new Map<string, Ranked>();
   for (const f of findings) {
@@ -97,7 +97,7 @@ function filterName(type: string): string {
  * The noisiest types, each with a reviewable archive rule. A type that produced
  * a HIGH or CRITICAL finding is never proposed: hiding it could hide an attack.
  */
-function noisyTypes(findings: readonly NormalisedFinding[], types: readonly Ranked[]): SuppressionAdvice[] {
+function noisyTypes(findings: readonly ReportFinding[], types: readonly Ranked[]): SuppressionAdvice[] {
   const total = findings.length;
   const advice: SuppressionAdvice[] = [];
   for (const t of types) {
@@ -124,7 +124,7 @@ function noisyTypes(findings: readonly NormalisedFinding[], types: readonly Rank
   return advice;
 }
 
-function oldestOpen(findings: readonly NormalisedFinding[], period: Period, limit: number): OpenFinding[] {
+function oldestOpen(findings: readonly ReportFinding[], period: Period, limit: number): OpenFinding[] {
   return findings
     .filter((f) => !f.archived && bandRank(f.severity.band) >= bandRank('HIGH'))
     .sort((a, b) => (Date.parse(a.createdAt) || 0) - (Date.parse(b.createdAt) || 0) || (a.id < b.id ? -1 : 1))
@@ -274,7 +274,7 @@ export function buildReport(input: ReportInput): Report {
 }
 
 /** Counts findings per band (the previous period when it is read from files rather than the statistics API). */
-export function countByBand(findings: readonly NormalisedFinding[], period: Period): BandCounts {
+export function countByBand(findings: readonly ReportFinding[], period: Period): BandCounts {
   const counts = emptyBandCounts();
   for (const f of periodFindings(findings, period)) counts[f.severity.band] += 1;
   return counts;

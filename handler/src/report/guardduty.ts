@@ -5,7 +5,7 @@ import { severityBand } from '../finding/severity.js';
 import { camelCase } from '../interact/guardduty.js';
 import { cleanLine } from '../text/clean.js';
 import { bandCountsFromScores } from './build.js';
-import type { BandCounts } from './model.js';
+import { type BandCounts, type ReportFinding, reportFindingOf } from './model.js';
 import type { Period } from './period.js';
 
 /*
@@ -114,7 +114,8 @@ export interface ReadOptions {
 }
 
 export interface ReadResult {
-  findings: NormalisedFinding[];
+  /** The report's fields of each finding (see ReportFinding). */
+  findings: ReportFinding[];
   previousBySeverity: BandCounts | null;
   fetch: { complete: boolean; total: number; note: string | null };
   /** Calls GuardDuty refused as throttled (after the SDK's own retries), and API calls made. */
@@ -149,6 +150,22 @@ function asEvent(finding: unknown): unknown {
     resources: [],
     detail: finding,
   };
+}
+
+/**
+ * A finding as GetFindings returns it (camel-cased) → the normalised finding,
+ * through the same lenient reader and normaliser as findings from EventBridge;
+ * null for something that is not a finding at all.
+ */
+export function normaliseApiFinding(
+  finding: unknown,
+  accountNames?: Readonly<Record<string, string>>,
+): NormalisedFinding | null {
+  const parsed = parseFindingEvent(asEvent(finding));
+  if (!parsed.ok) return null;
+  const accountId = parsed.event.detail.accountId;
+  const name = accountNames && Object.hasOwn(accountNames, accountId) ? accountNames[accountId] : null;
+  return normaliseFinding(parsed.event, name ?? null);
 }
 
 /**
@@ -188,7 +205,7 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
     }
   }
 
-  const findings: NormalisedFinding[] = [];
+  const findings: ReportFinding[] = [];
   let total: number | null = null;
   let previousBySeverity: BandCounts | null = null;
   let note: string | null = null;
@@ -216,14 +233,8 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
       if (page.ids.length === 0) continue;
       const raw = await call(() => api.getFindings(detectorId, page.ids.slice(0, PAGE_SIZE)));
       for (const finding of raw) {
-        const parsed = parseFindingEvent(asEvent(finding));
-        if (!parsed.ok) continue;
-        const accountId = parsed.event.detail.accountId;
-        const name =
-          options.accountNames && Object.hasOwn(options.accountNames, accountId)
-            ? options.accountNames[accountId]
-            : null;
-        findings.push(normaliseFinding(parsed.event, name ?? null));
+        const normalised = normaliseApiFinding(finding, options.accountNames);
+        if (normalised) findings.push(reportFindingOf(normalised));
       }
     } while (nextToken);
     complete = true;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { NormalisedFindingSchema } from '../finding/model.js';
 import { SeverityBandSchema } from '../finding/severity.js';
 
 /*
@@ -7,6 +8,47 @@ import { SeverityBandSchema } from '../finding/severity.js';
  * signals (types, resource ids, titles, account names) are cleaned, not
  * escaped: each renderer escapes them for its own markup.
  */
+
+/**
+ * What the report keeps of each finding: the fields it counts and lists. A
+ * normalised finding is one; the reader keeps only these, so 10,000 findings
+ * fit a 128 MB function.
+ */
+export const ReportFindingSchema = z.pick(NormalisedFindingSchema, {
+  id: true,
+  title: true,
+  type: true,
+  severity: true,
+  account: true,
+  region: true,
+  target: true,
+  occurrences: true,
+  createdAt: true,
+  updatedAt: true,
+  archived: true,
+  isSample: true,
+  consoleUrl: true,
+});
+export type ReportFinding = z.infer<typeof ReportFindingSchema>;
+
+/** The report's fields of a finding (drops descriptions, facets, actor and the rest). */
+export function reportFindingOf(f: ReportFinding): ReportFinding {
+  return {
+    id: f.id,
+    title: f.title,
+    type: f.type,
+    severity: f.severity,
+    account: f.account,
+    region: f.region,
+    target: f.target,
+    occurrences: f.occurrences,
+    createdAt: f.createdAt,
+    updatedAt: f.updatedAt,
+    archived: f.archived,
+    isSample: f.isSample,
+    consoleUrl: f.consoleUrl,
+  };
+}
 
 /** Counts per severity band. */
 export const BandCountsSchema = z.object({
