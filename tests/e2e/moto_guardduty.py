@@ -14,7 +14,8 @@ the GuardDuty API reference:
   take 1-50 finding ids (more: BadRequestException);
 - GetFindings returns only the ids the detector has (unknown ids are left
   out, no error), ListFindings pages with maxResults (1-50, default 50) and
-  nextToken, and both honour findingCriteria on service.archived, severity,
+  nextToken and sorts by sortCriteria (attributeName, orderBy ASC/DESC), and
+  both honour findingCriteria on service.archived, severity,
   type, accountId and updatedAt (gte/gt/lt/lte/eq/neq);
 - GetFindingsStatistics COUNT_BY_SEVERITY answers counts keyed by the
   severity score as a string ("8.0": 3).
@@ -84,6 +85,20 @@ def _criteria_match(finding: dict[str, Any], criteria: dict[str, Any] | None) ->
                 if value is None or float(value) >= float(expected):
                     return False
     return True
+
+
+def _sort_key(finding: dict[str, Any], field: str) -> tuple[int, Any]:
+    """ListFindings' sortCriteria: the attribute's value (timestamps in time order), findings without it last."""
+    value: Any = finding
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        return (1, "")
+    if field in ("createdAt", "updatedAt") and isinstance(value, str):
+        from datetime import datetime
+
+        return (0, datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+    return (0, value)
 
 
 def _throttled(code: str) -> Any:
@@ -178,7 +193,11 @@ def patch_guardduty_findings_apis() -> None:
         max_results = int(self._get_param("maxResults") or 50)
         if not 1 <= max_results <= 50:
             raise _bad_request("maxResults must be between 1 and 50.")
-        matching = [f["id"] for f in findings.values() if _criteria_match(f, self._get_param("findingCriteria"))]
+        matched = [f for f in findings.values() if _criteria_match(f, self._get_param("findingCriteria"))]
+        sort = self._get_param("sortCriteria") or {}
+        if sort.get("attributeName"):
+            matched.sort(key=lambda f: _sort_key(f, sort["attributeName"]), reverse=sort.get("orderBy") == "DESC")
+        matching = [f["id"] for f in matched]
         start = int(self._get_param("nextToken") or 0)
         page = matching[start : start + max_results]
         result: dict[str, Any] = {"findingIds": page}

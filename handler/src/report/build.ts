@@ -27,9 +27,17 @@ export interface ReportInput {
   previousBySeverity: BandCounts | null;
   /** What the reader knows about findings it could not read in time; omit when every finding was read. */
   fetch?: { complete: boolean; total: number; note?: string | null };
+  /**
+   * Open HIGH and CRITICAL findings of any age, as GuardDuty lists them (oldest
+   * first, with the total); without it the report lists the open ones among
+   * the period's findings.
+   */
+  openHighOrCritical?: { findings: readonly ReportFinding[]; total: number } | null;
   states: readonly StateRecord[];
   signals: readonly SignalRecord[];
   heartbeat: Heartbeat;
+  /** Dependencies that could not be read ("state table unavailable: …"), shown in the report. */
+  notes?: readonly string[];
   generatedAt: Date;
   /** How many rows the top lists keep (default 5). */
   top?: number;
@@ -224,7 +232,9 @@ export function buildReport(input: ReportInput): Report {
   );
   const periodSignals = input.signals.filter((s) => within(s.at, period));
   const tamper = periodSignals.filter((s) => s.kind === 'tamper').sort(byTimeDesc);
-  const openHigh = findings.filter((f) => !f.archived && bandRank(f.severity.band) >= bandRank('HIGH')).length;
+  const open = input.openHighOrCritical;
+  const openHigh =
+    open?.total ?? findings.filter((f) => !f.archived && bandRank(f.severity.band) >= bandRank('HIGH')).length;
   const total = Math.max(input.fetch?.total ?? findings.length, findings.length);
   const complete = input.fetch?.complete ?? true;
   return {
@@ -260,7 +270,7 @@ export function buildReport(input: ReportInput): Report {
       (f) => f.target.label,
     ).slice(0, top),
     noisyTypes: noisyTypes(findings, types),
-    oldestOpen: oldestOpen(findings, period, top),
+    oldestOpen: oldestOpen(open?.findings ?? findings, period, top),
     openHighOrCritical: openHigh,
     response: {
       acknowledged: responseTimes(input.states, period, (s) => s.acknowledgedAt),
@@ -269,6 +279,7 @@ export function buildReport(input: ReportInput): Report {
     tamper: { count: tamper.length, recent: tamper.slice(0, RECENT_SIGNALS).map(summary) },
     coverage: coverage(periodSignals),
     heartbeat: { ...input.heartbeat },
+    notes: [...(input.notes ?? [])],
     generatedAt: input.generatedAt.toISOString(),
   };
 }

@@ -34,7 +34,14 @@ export interface GuardDutyFindingsApi {
   getFindings(detectorId: string, ids: string[]): Promise<unknown[]>;
   /** COUNT_BY_SEVERITY for findings updated in [start, end): severity score string → count. */
   countBySeverity(detectorId: string, period: Period): Promise<Record<string, number>>;
+  /** The oldest open (not archived) findings of severity 7 or more, oldest first, and how many there are. */
+  oldestOpenHigh(detectorId: string, limit: number): Promise<{ ids: string[]; total: number }>;
 }
+
+/** Open HIGH and CRITICAL findings, whenever they were last updated: an old one GuardDuty never updated again is still open. */
+const OPEN_HIGH = {
+  Criterion: { 'service.archived': { Equals: ['false'] }, severity: { GreaterThanOrEqual: 7 } },
+};
 
 /** GuardDuty's page and batch size for ListFindings and GetFindings. */
 export const PAGE_SIZE = 50;
@@ -100,6 +107,26 @@ export function createGuardDutyFindingsApi(options: { maxAttempts?: number } = {
       );
       return (result.FindingStatistics?.CountBySeverity ?? {}) as Record<string, number>;
     },
+    async oldestOpenHigh(detectorId, limit) {
+      const { mod, client } = await connect();
+      const list = await client.send(
+        new mod.ListFindingsCommand({
+          DetectorId: detectorId,
+          FindingCriteria: OPEN_HIGH,
+          SortCriteria: { AttributeName: 'createdAt', OrderBy: 'ASC' },
+          MaxResults: limit,
+        }),
+      );
+      const stats = await client.send(
+        new mod.GetFindingsStatisticsCommand({
+          DetectorId: detectorId,
+          FindingStatisticTypes: ['COUNT_BY_SEVERITY'],
+          FindingCriteria: OPEN_HIGH,
+        }),
+      );
+      const counts = Object.values(stats.FindingStatistics?.CountBySeverity ?? {}) as number[];
+      return { ids: list.FindingIds ?? [], total: counts.reduce((a, b) => a + b, 0) };
+    },
   };
 }
 
@@ -113,11 +140,16 @@ export interface ReadOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** How many of the oldest open HIGH and CRITICAL findings the report lists. */
+export const OLDEST_OPEN_LIMIT = 5;
+
 export interface ReadResult {
   /** The report's fields of each finding (see ReportFinding). */
   findings: ReportFinding[];
   previousBySeverity: BandCounts | null;
   fetch: { complete: boolean; total: number; note: string | null };
+  /** The oldest open HIGH and CRITICAL findings of any age, or null when they could not be read. */
+  openHighOrCritical: { findings: ReportFinding[]; total: number } | null;
   /** Calls GuardDuty refused as throttled (after the SDK's own retries), and API calls made. */
   throttled: number;
   calls: number;
@@ -208,6 +240,7 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
   const findings: ReportFinding[] = [];
   let total: number | null = null;
   let previousBySeverity: BandCounts | null = null;
+  let openHighOrCritical: ReadResult['openHighOrCritical'] = null;
   let note: string | null = null;
   let complete = false;
   try {
@@ -225,6 +258,22 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
     } catch (error) {
       if (error instanceof DeadlineReached) throw error;
       // Statistics are an extra: without them the report still lists what it reads, and trends say "unknown".
+    }
+    try {
+      // Before paging: a few calls, worth more than the last page when the deadline cuts the read.
+      const open = await call(() => api.oldestOpenHigh(detectorId, OLDEST_OPEN_LIMIT));
+      const raw = open.ids.length > 0 ? await call(() => api.getFindings(detectorId, open.ids)) : [];
+      const byId = new Map(
+        raw.map((f) => normaliseApiFinding(f, options.accountNames)).flatMap((f) => (f ? [[f.id, f] as const] : [])),
+      );
+      const findings = open.ids.flatMap((id) => {
+        const f = byId.get(id);
+        return f ? [reportFindingOf(f)] : [];
+      });
+      openHighOrCritical = { findings, total: Math.max(open.total, findings.length) };
+    } catch (error) {
+      if (error instanceof DeadlineReached) throw error;
+      // Then the report lists the open ones among the period's findings.
     }
     let nextToken: string | undefined;
     do {
@@ -248,6 +297,7 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
   return {
     findings,
     previousBySeverity,
+    openHighOrCritical,
     fetch: {
       complete,
       total: complete ? Math.max(total ?? 0, findings.length) : known,

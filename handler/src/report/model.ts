@@ -166,6 +166,8 @@ export const ReportSchema = z.object({
     queueDepth: z.nullable(z.number()),
     dlqDepth: z.nullable(z.number()),
   }),
+  /** What could not be read (a dependency down): the numbers it feeds are unknown, the rest stands. */
+  notes: z.array(z.string()),
   generatedAt: z.string(),
 });
 export type Report = z.infer<typeof ReportSchema>;

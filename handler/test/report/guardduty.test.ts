@@ -62,6 +62,22 @@ beforeAll(async () => {
       archived: i % 10 === 0,
     });
   }
+  // Open and archived HIGH+ findings GuardDuty has not updated for weeks: outside both periods, still open (or not).
+  seeded.push(
+    {
+      id: 'o-old-critical',
+      severity: 9.5,
+      createdAt: new Date(END.getTime() - 70 * DAY).toISOString(),
+      updatedAt: new Date(END.getTime() - 60 * DAY).toISOString(),
+    },
+    {
+      id: 'o-old-archived',
+      severity: 8,
+      archived: true,
+      createdAt: new Date(END.getTime() - 80 * DAY).toISOString(),
+      updatedAt: new Date(END.getTime() - 50 * DAY).toISOString(),
+    },
+  );
   for (let i = 0; i < seeded.length; i += 500) {
     const response = await signed('findings', { findings: seeded.slice(i, i + 500).map(findingDetail) });
     expect(response.ok).toBe(true);
@@ -101,14 +117,20 @@ describe('readReportFindings against moto', () => {
     expect(new Set(result.findings.map((f) => f.id)).size).toBe(CURRENT);
     expect(result.findings.every((f) => f.id.startsWith('c'))).toBe(true);
     expect(result.previousBySeverity).toEqual(expectedBands('p'));
-    // 1 detector + 2 statistics + 48 list pages + 48 GetFindings
-    expect(result.calls).toBe(1 + 2 + 2 * (CURRENT / 50));
+    // 1 detector + 2 statistics + the open HIGH+ list (with its count) and its GetFindings + 48 list pages + 48 GetFindings
+    expect(result.calls).toBe(1 + 2 + 2 + 2 * (CURRENT / 50));
+    const openHigh = seeded.filter((s) => !s.archived && (s.severity as number) >= 7);
+    expect(result.openHighOrCritical?.total).toBe(openHigh.length);
+    const oldestFirst = [...openHigh].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    expect(result.openHighOrCritical?.findings.map((f) => f.id)).toEqual(oldestFirst.slice(0, 5).map((s) => s.id));
+    expect(result.openHighOrCritical?.findings[0]?.id).toBe('o-old-critical');
     const report = buildReport({
       period: current,
       previous,
       findings: result.findings,
       previousBySeverity: result.previousBySeverity,
       fetch: result.fetch,
+      openHighOrCritical: result.openHighOrCritical,
       states: [],
       signals: [],
       heartbeat: { lastEventProcessedAt: null, queueDepth: 0, dlqDepth: 0 },
@@ -117,6 +139,8 @@ describe('readReportFindings against moto', () => {
     expect(report.bySeverity).toEqual(expectedBands('c'));
     expect(report.totals.archived).toBe(seeded.filter((s) => s.id.startsWith('c') && s.archived).length);
     expect(report.topAccounts.find((a) => a.key === '111122223333')?.name).toBe('prod');
+    expect(report.oldestOpen[0]).toMatchObject({ id: 'o-old-critical', band: 'CRITICAL', ageDays: 70 });
+    expect(report.openHighOrCritical).toBe(openHigh.length);
   }, 120_000);
 
   it('backs off when GuardDuty answers 429 TooManyRequestsException, and still reads everything', async () => {

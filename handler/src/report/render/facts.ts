@@ -104,11 +104,14 @@ export function heartbeatText(report: Report): string {
   ].join('; ');
 }
 
-/** Partial-read warning, or null. */
+/** What the reader of the report must know first: a partial read, a dependency that could not be read; or null. */
 export function partialText(report: Report): string | null {
-  return report.completeness.complete
-    ? null
-    : `Partial: ${report.completeness.note ?? `first ${report.completeness.fetched} of at least ${report.completeness.total} findings`} (GuardDuty could not be read in full before the function's deadline).`;
+  const warnings = [...report.notes];
+  if (!report.completeness.complete)
+    warnings.unshift(
+      `Partial: ${report.completeness.note ?? `first ${report.completeness.fetched} of at least ${report.completeness.total} findings`} (GuardDuty could not be read in full before the function's deadline).`,
+    );
+  return warnings.length > 0 ? warnings.join(' ') : null;
 }
 
 /** A ranked row's label: the name with the key, or the key alone. */
