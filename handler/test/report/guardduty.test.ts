@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build.js';
 import { createGuardDutyFindingsApi, readReportFindings } from '../../src/report/guardduty.js';
 import { reportPeriods } from '../../src/report/period.js';
+import { isReportEvent } from '../../src/report/event.js';
+import { renderReportSlack } from '../../src/report/render/slack.js';
+import { prepareReport } from '../../src/report/run.js';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { LAUNCHER } from '../interact/world.js';
 import { findingDetail, type Spec } from './fixtures.js';
@@ -215,4 +219,44 @@ describe('readReportFindings against moto', () => {
     expect(result.fetch.complete).toBe(false);
     expect(result.fetch.note).toMatch(/^first 0 of at least 1 findings; GuardDuty could not be read: /);
   }, 60_000);
+
+  it('prepareReport: a report event gives a full report; a state table that is down is named, not fatal', async () => {
+    const event = { guarddutyNotify: 'report', end: END.toISOString() };
+    expect(isReportEvent(event)).toBe(true);
+    const report = await prepareReport(
+      event as { guarddutyNotify: 'report'; end: string },
+      {
+        guardduty: createGuardDutyFindingsApi(),
+        // A table that does not exist: DynamoDB's (moto's) ResourceNotFoundException.
+        async stateRecords() {
+          await new DynamoDBClient({}).send(
+            new GetItemCommand({ TableName: 'gdn-no-such-table', Key: { pk: { S: 'x' }, sk: { S: 'META' } } }),
+          );
+          return [];
+        },
+        async signalRecords() {
+          return [];
+        },
+        async heartbeat() {
+          return { lastEventProcessedAt: '2026-11-30T07:59:00Z', queueDepth: 0, dlqDepth: 1 };
+        },
+      },
+      { now: new Date(), periodDays: 7, remainingMs: 120_000 },
+    );
+    expect(report.totals.findings).toBe(CURRENT);
+    expect(report.completeness.complete).toBe(true);
+    expect(report.notes).toHaveLength(1);
+    expect(report.notes[0]).toMatch(/^The state table could not be read \(.*(not found|non-existent|does not exist)/i);
+    expect(report.response.acknowledged.count).toBe(0);
+    expect(report.heartbeat.dlqDepth).toBe(1);
+    expect(JSON.stringify(renderReportSlack(report))).toContain('The state table could not be read');
+  }, 120_000);
+
+  it('isReportEvent accepts only the scheduler input, never a GuardDuty event', () => {
+    expect(isReportEvent({ guarddutyNotify: 'report', periodDays: 14 })).toBe(true);
+    expect(isReportEvent({ guarddutyNotify: 'report', periodDays: 0 })).toBe(false);
+    expect(isReportEvent({ guarddutyNotify: 'report', extra: 1 })).toBe(false);
+    expect(isReportEvent({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', detail: {} })).toBe(false);
+    expect(isReportEvent({ Records: [] })).toBe(false);
+  });
 });
