@@ -71,10 +71,14 @@ describe.each(CASES)('%s report', (name, report) => {
     expectGolden(`report/sns-${name}.json`, payload);
   });
 
-  it('webhook: the report model as JSON, unchanged', () => {
+  it('webhook: the report model as JSON, unchanged, signed when the channel has a secret, golden', () => {
     const payload = renderReportWebhook(report, {});
     const body = JSON.parse(payload.body) as { version: number; kind: string; report: unknown };
     expect(body.kind).toBe('report');
+    expectGolden(`report/webhook-${name}.json`, body);
+    const signed = renderReportWebhook(report, { hmacSecret: 'test-secret' });
+    expect(signed.body).toBe(payload.body);
+    expect(signed.headers['X-GuardDuty-Notify-Signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(ReportSchema.parse(body.report)).toEqual(report);
   });
 
