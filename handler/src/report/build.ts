@@ -25,6 +25,12 @@ export interface ReportInput {
   findings: readonly ReportFinding[];
   /** Counts of the previous period, or null when unknown. */
   previousBySeverity: BandCounts | null;
+  /**
+   * This period's exact counts from GuardDuty's statistics. Used for the
+   * severity chart when the read is partial (the listed findings are then only
+   * the first pages); ignored when every finding was read.
+   */
+  currentBySeverity?: BandCounts | null;
   /** What the reader knows about findings it could not read in time; omit when every finding was read. */
   fetch?: { complete: boolean; total: number; note?: string | null };
   /**
@@ -245,7 +251,9 @@ export function buildReport(input: ReportInput): Report {
       complete,
       fetched: findings.length,
       total,
-      note: complete ? null : (input.fetch?.note ?? `first ${findings.length} of at least ${total} findings`),
+      note: complete
+        ? null
+        : `${input.fetch?.note ?? `first ${findings.length} of at least ${total} findings`}${input.currentBySeverity ? "; the severity counts are GuardDuty's totals" : ''}`,
     },
     totals: {
       findings: findings.length,
@@ -256,7 +264,7 @@ export function buildReport(input: ReportInput): Report {
       occurrences,
       samples,
     },
-    bySeverity,
+    bySeverity: !complete && input.currentBySeverity ? { ...input.currentBySeverity } : bySeverity,
     previousBySeverity: input.previousBySeverity,
     topTypes: types.slice(0, top),
     topAccounts: rank(

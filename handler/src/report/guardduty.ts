@@ -147,6 +147,8 @@ export interface ReadResult {
   /** The report's fields of each finding (see ReportFinding). */
   findings: ReportFinding[];
   previousBySeverity: BandCounts | null;
+  /** This period's exact counts from GetFindingsStatistics (null when unavailable): they stand when paging is cut short. */
+  currentBySeverity: BandCounts | null;
   fetch: { complete: boolean; total: number; note: string | null };
   /** The oldest open HIGH and CRITICAL findings of any age, or null when they could not be read. */
   openHighOrCritical: { findings: ReportFinding[]; total: number } | null;
@@ -240,6 +242,7 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
   const findings: ReportFinding[] = [];
   let total: number | null = null;
   let previousBySeverity: BandCounts | null = null;
+  let currentBySeverity: BandCounts | null = null;
   let openHighOrCritical: ReadResult['openHighOrCritical'] = null;
   let note: string | null = null;
   let complete = false;
@@ -251,6 +254,7 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
         severityBand,
       );
       total = current.LOW + current.MEDIUM + current.HIGH + current.CRITICAL;
+      currentBySeverity = current;
       previousBySeverity = bandCountsFromScores(
         await call(() => api.countBySeverity(detectorId, options.previous)),
         severityBand,
@@ -297,6 +301,7 @@ export async function readReportFindings(api: GuardDutyFindingsApi, options: Rea
   return {
     findings,
     previousBySeverity,
+    currentBySeverity,
     openHighOrCritical,
     fetch: {
       complete,

@@ -142,6 +142,7 @@ export const ReportSchema = z.object({
     occurrences: z.number(),
     samples: z.number(),
   }),
+  /** Findings per band: counted from the findings read, or GuardDuty's statistics when the read is partial. */
   bySeverity: BandCountsSchema,
   /** The period before, or null when it could not be read. */
   previousBySeverity: z.nullable(BandCountsSchema),

@@ -203,6 +203,21 @@ describe('buildReport edge cases', () => {
     });
   });
 
+  it("takes the severity chart from GuardDuty's statistics when the read is partial, and only then", () => {
+    const findings = HAND.slice(0, 3).map(finding);
+    const stats = { LOW: 100, MEDIUM: 50, HIGH: 20, CRITICAL: 3 };
+    const partial = buildReport(
+      input({ findings, fetch: { complete: false, total: 173 }, currentBySeverity: stats, previousBySeverity: stats }),
+    );
+    expect(partial.bySeverity).toEqual(stats);
+    expect(partial.totals.findings).toBe(3);
+    expect(partial.completeness.note).toBe(
+      "first 3 of at least 173 findings; the severity counts are GuardDuty's totals",
+    );
+    const whole = buildReport(input({ findings, currentBySeverity: stats }));
+    expect(whole.bySeverity).toEqual({ LOW: 1, MEDIUM: 0, HIGH: 1, CRITICAL: 1 });
+  });
+
   it('proposes a rule for a noisy LOW/MEDIUM type, never for a type that produced HIGH', () => {
     const specs: Spec[] = [];
     for (let i = 0; i < 6; i++)

@@ -195,6 +195,7 @@ describe('readReportFindings against moto', () => {
     expect(result.findings.length % 50).toBe(0);
     expect(result.fetch.total).toBe(CURRENT);
     expect(result.fetch.note).toBe(`first ${result.findings.length} of at least ${CURRENT} findings`);
+    expect(result.currentBySeverity).toEqual(expectedBands('c'));
   }, 60_000);
 
   it('a GuardDuty that keeps refusing ends in a partial report with the reason, not an error', async () => {

@@ -42,7 +42,8 @@ function sum(counts: BandCounts): number {
 /** "+4 vs the previous 7 days", "same as …", or null when the previous period is unknown. */
 export function trend(report: Report): string | null {
   if (!report.previousBySeverity) return null;
-  const delta = report.totals.findings - sum(report.previousBySeverity);
+  // The chart's counts: exact even when the listing was cut short.
+  const delta = sum(report.bySeverity) - sum(report.previousBySeverity);
   const days = `the previous ${report.period.days} days`;
   if (delta === 0) return `same as ${days}`;
   return `${delta > 0 ? '▲ +' : '▼ −'}${Math.abs(delta).toLocaleString('en-US')} vs ${days}`;
