@@ -14,7 +14,8 @@ the GuardDuty API reference:
   take 1-50 finding ids (more: BadRequestException);
 - GetFindings returns only the ids the detector has (unknown ids are left
   out, no error), ListFindings pages with maxResults (1-50, default 50) and
-  nextToken, and both honour findingCriteria on service.archived, severity,
+  nextToken and sorts by sortCriteria (attributeName, orderBy ASC/DESC), and
+  both honour findingCriteria on service.archived, severity,
   type, accountId and updatedAt (gte/gt/lt/lte/eq/neq);
 - GetFindingsStatistics COUNT_BY_SEVERITY answers counts keyed by the
   severity score as a string ("8.0": 3).
@@ -22,6 +23,16 @@ the GuardDuty API reference:
 Findings enter the emulator through a test-only route that AWS does not have
 (``POST /detector/{id}/gdn-test/findings`` with ``{"findings": [...]}``), the
 way GuardDuty itself would create them. Nothing here loosens a check.
+
+Throttling: GuardDuty's API rate-limits per account and Region and answers an
+over-limit call with HTTP 429 and the error type TooManyRequestsException (its
+REST front end's throttling error; the API reference's common errors also name
+ThrottlingException). moto never throttles, so a test-only fault switch
+(``POST /detector/{id}/gdn-test/throttle`` with ``{"every": N}`` to refuse
+every Nth read call, or ``{"next": N}`` to refuse the next N, optionally
+``"code"``) makes ListFindings, GetFindings and GetFindingsStatistics answer
+as AWS does when over the limit; ``{}`` turns it off. Its answer counts the
+calls refused so far.
 """
 
 from __future__ import annotations
@@ -74,6 +85,47 @@ def _criteria_match(finding: dict[str, Any], criteria: dict[str, Any] | None) ->
                 if value is None or float(value) >= float(expected):
                     return False
     return True
+
+
+def _sort_key(finding: dict[str, Any], field: str) -> tuple[int, Any]:
+    """ListFindings' sortCriteria: the attribute's value (timestamps in time order), findings without it last."""
+    value: Any = finding
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        return (1, "")
+    if field in ("createdAt", "updatedAt") and isinstance(value, str):
+        from datetime import datetime
+
+        return (0, datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+    return (0, value)
+
+
+def _throttled(code: str) -> Any:
+    from moto.core.exceptions import JsonRESTError
+
+    class TooManyRequests(JsonRESTError):
+        code = 429  # JsonRESTError also sends the error type in X-Amzn-ErrorType and the body's __type
+
+    return TooManyRequests(code, "Rate exceeded")
+
+
+# The fault switch's state, shared by every detector (one test drives one emulator).
+_THROTTLE: dict[str, Any] = {"every": 0, "next": 0, "code": "TooManyRequestsException", "calls": 0, "refused": 0}
+
+
+def _maybe_throttle() -> None:
+    state = _THROTTLE
+    state["calls"] += 1
+    refuse = False
+    if state["next"] > 0:
+        state["next"] -= 1
+        refuse = True
+    elif state["every"] > 0 and state["calls"] % state["every"] == 0:
+        refuse = True
+    if refuse:
+        state["refused"] += 1
+        raise _throttled(state["code"])
 
 
 def patch_guardduty_findings_apis() -> None:
@@ -141,7 +193,11 @@ def patch_guardduty_findings_apis() -> None:
         max_results = int(self._get_param("maxResults") or 50)
         if not 1 <= max_results <= 50:
             raise _bad_request("maxResults must be between 1 and 50.")
-        matching = [f["id"] for f in findings.values() if _criteria_match(f, self._get_param("findingCriteria"))]
+        matched = [f for f in findings.values() if _criteria_match(f, self._get_param("findingCriteria"))]
+        sort = self._get_param("sortCriteria") or {}
+        if sort.get("attributeName"):
+            matched.sort(key=lambda f: _sort_key(f, sort["attributeName"]), reverse=sort.get("orderBy") == "DESC")
+        matching = [f["id"] for f in matched]
         start = int(self._get_param("nextToken") or 0)
         page = matching[start : start + max_results]
         result: dict[str, Any] = {"findingIds": page}
@@ -164,13 +220,30 @@ def patch_guardduty_findings_apis() -> None:
             findings[str(finding["id"])] = finding
         return json.dumps({"seeded": len(findings)})
 
+    def throttling(fn: Any) -> Any:
+        def call(self: Any) -> str:
+            _maybe_throttle()
+            return fn(self)
+
+        return call
+
+    def set_throttle(self: Any) -> str:
+        body = json.loads(self.body or "{}")
+        _THROTTLE.update(
+            every=int(body.get("every", 0)),
+            next=int(body.get("next", 0)),
+            code=str(body.get("code", "TooManyRequestsException")),
+            calls=0,
+        )
+        return json.dumps({"refused": _THROTTLE["refused"]})
+
     for name, fn in {
         "archive_findings": archive_findings,
         "unarchive_findings": unarchive_findings,
         "update_findings_feedback": update_findings_feedback,
-        "get_findings": get_findings,
-        "list_findings": list_findings,
-        "get_findings_statistics": get_findings_statistics,
+        "get_findings": throttling(get_findings),
+        "list_findings": throttling(list_findings),
+        "get_findings_statistics": throttling(get_findings_statistics),
     }.items():
         if hasattr(responses.GuardDutyResponse, name):
             raise SystemExit(f"moto_guardduty: moto now implements {name}; review tests/e2e/moto_guardduty.py")
@@ -181,8 +254,14 @@ def patch_guardduty_findings_apis() -> None:
         response.setup_class(request, full_url, headers)
         return 200, {"Content-Type": "application/json"}, seed_findings(response)
 
+    def dispatch_throttle(request: Any, full_url: str, headers: Any) -> Any:
+        response = responses.GuardDutyResponse()
+        response.setup_class(request, full_url, headers)
+        return 200, {"Content-Type": "application/json"}, set_throttle(response)
+
     detector = "{0}/detector/(?P<detector_id>[^/]+)"
     for path in ("findings", "findings/archive", "findings/unarchive", "findings/feedback", "findings/get", "findings/statistics"):
         urls.url_paths[f"{detector}/{path}$"] = responses.GuardDutyResponse.dispatch
     urls.url_paths[f"{detector}/gdn-test/findings$"] = dispatch_seed
+    urls.url_paths[f"{detector}/gdn-test/throttle$"] = dispatch_throttle
     _ = backend_cls  # the backend keeps findings in an attribute of its own (_gdn_findings)

@@ -8,6 +8,7 @@ import { ChannelSchema, type Channel, type ChannelType, type Config } from '../c
 import { parseFindingEvent } from '../batch/envelope.js';
 import { normaliseFinding } from '../finding/normalise.js';
 import { previewDocument } from '../preview/standalone.js';
+import { runReportCommand } from '../report/cli.js';
 
 const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, PagerDuty and webhooks
 
@@ -86,6 +87,8 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
       case 'render':
         out.write(render(rest));
         return 0;
+      case 'report':
+        return runReportCommand(rest, out, err);
       case 'validate-config':
         out.write(validateConfig(rest));
         return 0;
