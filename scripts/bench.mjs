@@ -21,8 +21,8 @@ import { deflateRawSync } from 'node:zlib';
 import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
 import { startHttpReceiver, startSmtpReceiver } from './bench/receivers.mjs';
 import { kb, round, summary } from './bench/stats.mjs';
-import { startMoto } from '../tests/support/moto.mjs';
-import { extractZip } from '../tests/support/unzip.mjs';
+import { startMoto } from '../harness/moto.mjs';
+import { extractZip } from '../harness/unzip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { extractZip } from '../../tests/support/unzip.mjs';
+import { extractZip } from '../../harness/unzip.mjs';
 
 /*
  * The committed bundle, run as the deployed function would be: unzipped to a

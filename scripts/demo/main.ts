@@ -13,7 +13,7 @@ import {
   type GallerySummaryRow,
 } from '../../handler/src/preview/index.js';
 import type { DeliveredType } from '../../handler/src/preview/types.js';
-import { startMoto, type Moto } from '../../tests/support/moto.mjs';
+import { startMoto, type Moto } from '../../harness/moto.mjs';
 import { createDemoAws } from './aws.js';
 import { createCollector, type Capture } from './capture.js';
 import { DEMO_HMAC_SECRET, DEMO_ROUTING_KEY, demoConfig } from './config.js';

@@ -136,4 +136,4 @@ export function useReceiver(fallback?: (request: Received) => Reply): Receiver {
 }
 
 // Beside the receivers, where the suites that need a refused connection import it from.
-export { closedPort } from '../../../tests/support/ports.mjs';
+export { closedPort } from '../../../harness/ports.mjs';
