@@ -7,7 +7,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closedPort } from './ports.mjs';
+import { closedPort } from './http.mjs';
 
 const REGION = 'us-east-1';
 const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'moto_launcher.py');
