@@ -1,4 +1,4 @@
-import type { ReplyFn } from './http.d.mts';
+import type { Reply, ReplyFn } from './http.d.mts';
 
 export declare const SLACK_INTERVAL_MS: number;
 export declare const SLACK_MAX_BLOCKS: number;
@@ -28,3 +28,9 @@ export interface SlackOptions {
  * @example const slack = await startReceiver(slackWebhook({ rateLimit: true }));
  */
 export declare function slackWebhook(options?: SlackOptions): ReplyFn;
+
+/** Slack's 429 rate_limited with Retry-After: 1. */
+export declare function slackRateLimited(): Reply;
+
+/** One webhook's rate window (one message per `intervalMs`, default Slack's 1 s; `toleranceMs` for timer resolution, default 20). */
+export declare function rateWindow(intervalMs?: number, toleranceMs?: number): { allows(): boolean; accepted(): void };

@@ -21,24 +21,41 @@ const STATE_STATUS = {
   channel_is_archived: 410,
 };
 
+/** Slack's answer above the rate limit. */
+export function slackRateLimited() {
+  return { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
+}
+
+/**
+ * One webhook's rate window: `allows()` says whether a message now is within
+ * one per `intervalMs`; `accepted()` starts the next window. `toleranceMs`
+ * absorbs timer resolution only.
+ */
+export function rateWindow(intervalMs = SLACK_INTERVAL_MS, toleranceMs = 20) {
+  let last = -Infinity;
+  return {
+    allows: () => Date.now() - last >= intervalMs - toleranceMs,
+    accepted: () => {
+      last = Date.now();
+    },
+  };
+}
+
 /** @param {import('./slack.d.mts').SlackOptions} [options] */
 export function slackWebhook(options = {}) {
   const { rateLimit = false, toleranceMs = 20, hooks = {} } = options;
-  /** @type {Map<string, number>} */
-  const lastAccepted = new Map();
+  /** @type {Map<string, ReturnType<typeof rateWindow>>} */
+  const windows = new Map();
   /** @type {import('./http.d.mts').ReplyFn} */
   return (request) => {
     const path = request.path.split('?')[0] ?? '/';
     const state = hooks[path];
     if (state) return { status: STATE_STATUS[state], body: state };
-    if (rateLimit) {
-      // `toleranceMs` absorbs timer resolution only.
-      const now = Date.now();
-      if (now - (lastAccepted.get(path) ?? -Infinity) < SLACK_INTERVAL_MS - toleranceMs)
-        return { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' };
-    }
+    const window = windows.get(path) ?? rateWindow(SLACK_INTERVAL_MS, toleranceMs);
+    windows.set(path, window);
+    if (rateLimit && !window.allows()) return slackRateLimited();
     const reply = validate(request.body);
-    if (reply.status === 200 && rateLimit) lastAccepted.set(path, Date.now());
+    if (reply.status === 200) window.accepted();
     return reply;
   };
 }
