@@ -11,8 +11,8 @@ export interface Mapping {
   batchingWindowSeconds?: number;
   /** FunctionResponseTypes includes ReportBatchItemFailures (default true, as the module sets). */
   reportBatchItemFailures?: boolean;
-  /** Visibility timeout while a batch is handled (default 30 s). */
-  holdSeconds?: number;
+  /** Visibility timeout while a batch is handled (default 30 s; null: the queue's own, as the real mapping). */
+  holdSeconds?: number | null;
   /** Make records handed back visible again after this many seconds (default: leave the hold). */
   returnAfterSeconds?: number;
 }

@@ -121,7 +121,7 @@ export async function receiveBatch(sqs, mapping) {
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(10, batchSize - messages.size),
         WaitTimeSeconds: Math.min(20, Math.floor(waitLeft / 1000)),
-        VisibilityTimeout: holdSeconds,
+        ...(holdSeconds === null ? {} : { VisibilityTimeout: holdSeconds }),
         AttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),

@@ -4,9 +4,9 @@
 // real service (harness/slack.mjs, teams.mjs, googleChat.mjs, pagerduty.mjs,
 // webhook.mjs). Plain ESM, so bare `node` (the bench, the Lambda host) can
 // import it as well as vitest and tsx.
-import { createServer as createHttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 
 /**
  * @param {import('node:net').Server} server
@@ -29,8 +29,8 @@ function listen(server, port) {
  */
 export async function startServer(handle, options = {}) {
   const server = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle)
-    : createHttpServer(handle);
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handle)
+    : http.createServer(handle);
   if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
@@ -184,7 +184,7 @@ export function inSequence(replies, then = okReply) {
 
 /** @returns {Promise<number>} */
 export async function closedPort() {
-  const server = createNetServer();
+  const server = net.createServer();
   const port = await listen(server, 0);
   await new Promise((resolve) => server.close(() => resolve(undefined)));
   return port;

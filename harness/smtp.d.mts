@@ -31,6 +31,8 @@ export interface SmtpOptions {
   /** Parse each message with mailparser (default true; the bench turns it off). */
   parse?: boolean;
   banner?: string;
+  /** Called with each accepted message as it arrives. */
+  onMail?: (mail: ReceivedMail) => void;
 }
 
 export interface SmtpServer {

@@ -16,7 +16,7 @@ const smtpError = (reply) => Object.assign(new Error(reply.message), { responseC
  * @returns {Promise<import('./smtp.d.mts').SmtpServer>}
  */
 export async function startSmtpServer(options = {}) {
-  const { tls = 'builtin', auth, answer = () => 'accept', rcpt, parse = true, banner } = options;
+  const { tls = 'builtin', auth, answer = () => 'accept', rcpt, parse = true, banner, onMail } = options;
   /** @type {import('./smtp.d.mts').ReceivedMail[]} */
   const mails = [];
   const server = new SMTPServer({
@@ -61,6 +61,7 @@ export async function startSmtpServer(options = {}) {
         if (reply === 'accept') {
           mail.answer = '250';
           mail.accepted = true;
+          onMail?.(mail);
           callback();
         } else if (reply === 'drop') {
           mail.answer = 'drop';
