@@ -19,10 +19,17 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
-import { startHttpReceiver, startSmtpReceiver } from './bench/receivers.mjs';
 import { kb, round, summary } from './bench/stats.mjs';
-import { startMoto } from '../tests/support/moto.mjs';
-import { extractZip } from '../tests/support/unzip.mjs';
+import { googleChatWebhook } from '../harness/googleChat.mjs';
+import { FIXTURES_DIR } from '../harness/fixtures.mjs';
+import { startReceiver } from '../harness/http.mjs';
+import { startMoto } from '../harness/moto.mjs';
+import { pagerDutyEventsApi } from '../harness/pagerduty.mjs';
+import { slackWebhook } from '../harness/slack.mjs';
+import { startSmtpServer } from '../harness/smtp.mjs';
+import { teamsWorkflow } from '../harness/teams.mjs';
+import { signedWebhook } from '../harness/webhook.mjs';
+import { extractZip } from '../harness/unzip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
@@ -44,6 +51,8 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
+/** What a receiver answered with a 2xx (the client saw it). */
+const accepted = (receiver) => receiver.requests.filter((r) => r.accepted);
 const heading = (title) => say(`\n== ${title} ${'='.repeat(Math.max(0, 72 - title.length))}`);
 const _sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -83,7 +92,7 @@ say(
 
 // --- Fixtures --------------------------------------------------------------------
 
-const fixturesDir = join(root, 'handler/test/fixtures/events');
+const fixturesDir = FIXTURES_DIR;
 const fixtureNames = readdirSync(fixturesDir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -5))
@@ -416,21 +425,23 @@ try {
   let memory = null;
   if (wanted('memory')) {
     heading('Memory: one invocation with 1,000 findings, fresh process');
+    // The harness's stand-ins (no rate limits here: this measures the function, not the services).
     const http = {
-      slack: await startHttpReceiver(),
-      teams: await startHttpReceiver(),
-      chat: await startHttpReceiver(),
-      pd: await startHttpReceiver(),
-      webhook: await startHttpReceiver(),
+      slack: await startReceiver(slackWebhook()),
+      teams: await startReceiver(teamsWorkflow()),
+      chat: await startReceiver(googleChatWebhook()),
+      pd: await startReceiver(pagerDutyEventsApi()),
+      webhook: await startReceiver(signedWebhook()),
     };
-    const smtp = await startSmtpReceiver();
+    // Plain SMTP, nothing parsed: the bench measures the sender, not TLS.
+    const smtp = await startSmtpServer({ tls: false, parse: false });
     for (const r of [...Object.values(http), smtp]) cleanups.push(() => r.close());
     const topic = await sns.send(new CreateTopicCommand({ Name: 'bench-audit' }));
     const allChannels = {
       channels: [
-        { name: 'slack', type: 'slack', webhookUrl: http.slack.url('/slack') },
-        { name: 'teams', type: 'teams', webhookUrl: http.teams.url('/teams') },
-        { name: 'chat', type: 'googleChat', webhookUrl: http.chat.url('/chat') },
+        { name: 'slack', type: 'slack', webhookUrl: http.slack.url('/services/T0/B0/bench') },
+        { name: 'teams', type: 'teams', webhookUrl: http.teams.url('/workflows/bench/triggers/manual/paths/invoke') },
+        { name: 'chat', type: 'googleChat', webhookUrl: http.chat.url('/v1/spaces/BENCH/messages?key=k&token=t') },
         {
           name: 'email',
           type: 'email',
@@ -443,7 +454,7 @@ try {
           name: 'pd',
           type: 'pagerduty',
           routingKey: 'R0UT1NGKEY0000000000000000000000',
-          eventsUrl: http.pd.url('/pd'),
+          eventsUrl: http.pd.url('/v2/enqueue'),
         },
         { name: 'siem', type: 'webhook', url: http.webhook.url('/siem') },
       ],
@@ -478,7 +489,7 @@ try {
         300_000,
         nodeArgs,
       );
-      return { ...run, received: { pagerduty: http.pd.accepted.length, webhook: http.webhook.accepted.length } };
+      return { ...run, received: { pagerduty: accepted(http.pd).length, webhook: accepted(http.webhook).length } };
     };
     const extraArgs = process.env.GDN_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     const rss128 = await memoryRun([...lambdaFlags(128), ...extraArgs]);
@@ -565,13 +576,15 @@ try {
     const batchNote = batchMatch
       ? 'default of event_source_batch_size in modules/notifier/variables.tf'
       : 'event_source_batch_size not found; 100 assumed';
-    const slack = await startHttpReceiver({ minIntervalMs: 1_000 });
+    // Slack's stand-in enforcing its documented one message per second per webhook (429 + Retry-After: 1).
+    const slack = await startReceiver(slackWebhook({ rateLimit: true }));
     cleanups.push(() => slack.close());
     const BURST = 500;
 
     /** One burst run: `count` findings queued, then played through a fresh container until drained. */
     async function burst({ label, count, batchSize, digestThreshold }) {
       slack.reset();
+      slack.fallback = slackWebhook({ rateLimit: true }); // a fresh rate window per run
       const q = await queues();
       const config = {
         channels: [
@@ -602,7 +615,7 @@ try {
       const seen = new Map();
       let digests = 0;
       let representedByDigests = 0;
-      for (const m of slack.accepted) {
+      for (const m of accepted(slack)) {
         const digest = /GuardDuty digest:\**\s*(\d+) findings?/.exec(m.body);
         if (digest) {
           digests += 1;
@@ -619,7 +632,7 @@ try {
       for (const id of loggedDigestIds) seen.set(id, (seen.get(id) ?? 0) + 1);
       const dlq = await depth(q.dlq);
       const left = await depth(q.main);
-      const messages = slack.accepted.length;
+      const messages = accepted(slack).length;
       const seconds = run.result.ms / 1000;
       return {
         label,
@@ -629,7 +642,7 @@ try {
         invocations: run.result.invocations,
         slackMessages: messages,
         digests,
-        rateLimited429: slack.refused,
+        rateLimited429: slack.requests.filter((r) => r.status === 429).length,
         represented: [...seen.keys()].filter((id) => ids.has(id)).length,
         duplicates: [...seen.values()].filter((n) => n > 1).length,
         lost: [...ids].filter((id) => !seen.has(id)).length - dlq,

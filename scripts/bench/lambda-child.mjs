@@ -4,7 +4,8 @@
 //   rss   <bundleDir> <records.json>  runs one invocation with the given records,
 //                                     sampling memory every 20 ms (peaks reported;
 //                                     GDN_BENCH_TIMELINE=<file> appends the samples);
-//   burst <bundleDir>                 plays the SQS event source mapping over
+//   burst <bundleDir>                 plays the SQS event source mapping
+//                                     (harness/eventSourceMapping.mjs) over
 //                                     $GDN_BENCH_QUEUE_URL until it is drained.
 // The handler's own log lines go to stdout; the result is the last line,
 // a JSON object with "bench": true.
@@ -107,71 +108,34 @@ if (mode === 'rss') {
     breakdown,
   });
 } else if (mode === 'burst') {
-  const { SQSClient, ReceiveMessageCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand } = await import(
-    '@aws-sdk/client-sqs'
-  );
+  // The shared event source mapping player, imported only here so the rss mode's figures exclude it.
+  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  const { drain } = await import('../../harness/eventSourceMapping.mjs');
   const sqs = new SQSClient({});
   const queueUrl = process.env.GDN_BENCH_QUEUE_URL;
-  const batchSize = Number(process.env.GDN_BENCH_BATCH_SIZE ?? 10);
-  const deadline = Date.now() + Number(process.env.GDN_BENCH_DEADLINE_MS ?? 240_000);
-  const depth = async () => {
-    const a = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: [
-          'ApproximateNumberOfMessages',
-          'ApproximateNumberOfMessagesNotVisible',
-          'ApproximateNumberOfMessagesDelayed',
-        ],
-      }),
-    );
-    return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
-  };
   const started = performance.now();
-  let invocations = 0;
-  let records = 0;
-  let returned = 0;
-  let drained = false;
-  while (Date.now() < deadline) {
-    // The event source mapping's batching: receives of up to 10 until the batch is full or nothing is visible.
-    const messages = [];
-    while (messages.length < batchSize) {
-      const r = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, batchSize - messages.length),
-          VisibilityTimeout: 60,
-        }),
-      );
-      if (!r.Messages?.length) break;
-      messages.push(...r.Messages);
-    }
-    if (messages.length === 0) {
-      if ((await depth()) === 0) {
-        drained = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-      continue;
-    }
-    invocations += 1;
-    records += messages.length;
-    const { batchItemFailures } = await handler({
-      Records: messages.map((m) => toRecord({ messageId: m.MessageId, receiptHandle: m.ReceiptHandle, body: m.Body })),
-    });
-    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
-    returned += failed.size;
-    const done = messages.filter((m) => !failed.has(m.MessageId));
-    for (let i = 0; i < done.length; i += 10) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
-        }),
-      );
-    }
-  }
-  result({ kind: 'burst', ms: performance.now() - started, invocations, records, returned, drained, rssAfterImport });
+  const { drained, log } = await drain(
+    sqs,
+    {
+      queueUrl,
+      queueArn: `arn:aws:sqs:${process.env.AWS_REGION ?? 'us-east-1'}:123456789012:${queueUrl.split('/').pop()}`,
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      batchSize: Number(process.env.GDN_BENCH_BATCH_SIZE ?? 10),
+      holdSeconds: 60,
+    },
+    async (event) => ({ kind: 'result', result: await handler(event) }),
+    { deadlineMs: Number(process.env.GDN_BENCH_DEADLINE_MS ?? 240_000) },
+  );
+  const records = log.batchSizes.reduce((sum, n) => sum + n, 0);
+  result({
+    kind: 'burst',
+    ms: performance.now() - started,
+    invocations: log.invocations,
+    records,
+    returned: log.returned.length,
+    drained,
+    rssAfterImport,
+  });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

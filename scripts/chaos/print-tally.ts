@@ -1,8 +1,8 @@
 // Prints the fault suite's whole-suite tally from the JSON lines the chaos test
-// files append to $GDN_CHAOS_TALLY (see handler/test/chaos/tally.ts).
+// files append to $GDN_CHAOS_TALLY (see scripts/chaos/tally.ts).
 // Usage: npx tsx scripts/chaos/print-tally.ts <file>
 import { existsSync, readFileSync } from 'node:fs';
-import { formatTally, type TallyRow } from '../../handler/test/chaos/tally.js';
+import { formatTally, type TallyRow } from './tally.js';
 
 const file = process.argv[2];
 if (!file || !existsSync(file)) {

@@ -7,7 +7,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Moto } from '../../tests/support/moto.mjs';
+import type { Moto } from '../../harness/moto.mjs';
 import type { DeliveredSns } from '../../handler/src/preview/types.js';
 
 /*

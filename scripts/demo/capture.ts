@@ -1,6 +1,6 @@
 import type { Delivered, DeliveredType } from '../../handler/src/preview/types.js';
 import type { DemoAws } from './aws.js';
-import type { Receiver } from './http.js';
+import type { Receiver } from '../../harness/http.mjs';
 import type { DemoSmtp } from './smtp.js';
 
 /*
@@ -73,7 +73,7 @@ export function createCollector(
           type: sink.type,
           delivered,
           raw: body,
-          status: request.status,
+          status: request.status ?? 0,
           searchable: request.body,
         });
       }

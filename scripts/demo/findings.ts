@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { rawFixture } from '../../handler/test/helpers/fixtures.js';
+import { rawFixture } from '../../harness/fixtures.mjs';
 import type { SqsRecord } from './lambda.js';
 
 /*

@@ -13,13 +13,18 @@ import {
   type GallerySummaryRow,
 } from '../../handler/src/preview/index.js';
 import type { DeliveredType } from '../../handler/src/preview/types.js';
-import { startMoto, type Moto } from '../../tests/support/moto.mjs';
+import { googleChatWebhook } from '../../harness/googleChat.mjs';
+import { startReceiver } from '../../harness/http.mjs';
+import { startMoto, type Moto } from '../../harness/moto.mjs';
+import { pagerDutyEventsApi } from '../../harness/pagerduty.mjs';
+import { slackWebhook } from '../../harness/slack.mjs';
+import { teamsWorkflow } from '../../harness/teams.mjs';
+import { signedWebhook } from '../../harness/webhook.mjs';
 import { createDemoAws } from './aws.js';
 import { createCollector, type Capture } from './capture.js';
 import { DEMO_HMAC_SECRET, DEMO_ROUTING_KEY, demoConfig } from './config.js';
 import { replayBatches, sandboxBurst, sqsRecords, type ReplayItem } from './findings.js';
 import { startLambda, type Invocation, type LambdaHost } from './lambda.js';
-import { googleChatReply, pagerDutyReply, slackReply, startReceivers, teamsReply, webhookReply } from './receivers.js';
 import { startSmtp, type DemoSmtp } from './smtp.js';
 
 /*
@@ -130,15 +135,17 @@ function table(rows: string[][]): string {
 
 async function main(): Promise<number> {
   log(`starting local receivers, an SMTP server and moto (${relative(ROOT, BUNDLE)} will be replayed)`);
-  const services = await startReceivers({
-    slack: slackReply,
-    slackOncall: slackReply,
-    slackSandbox: slackReply,
-    teams: teamsReply,
-    googleChat: googleChatReply,
-    pagerduty: pagerDutyReply(DEMO_ROUTING_KEY),
-    webhook: webhookReply(DEMO_HMAC_SECRET),
-  });
+  // The harness's stand-ins answer the way each real service does, so a malformed payload shows up
+  // as a failed delivery in the summary rather than a pretty card.
+  const services = {
+    slack: await startReceiver(slackWebhook()),
+    slackOncall: await startReceiver(slackWebhook()),
+    slackSandbox: await startReceiver(slackWebhook()),
+    teams: await startReceiver(teamsWorkflow()),
+    googleChat: await startReceiver(googleChatWebhook()),
+    pagerduty: await startReceiver(pagerDutyEventsApi({ routingKey: DEMO_ROUTING_KEY })),
+    webhook: await startReceiver(signedWebhook({ secret: DEMO_HMAC_SECRET })),
+  };
   for (const s of Object.values(services)) cleanups.push(() => s.close());
   const smtp: DemoSmtp = await startSmtp();
   cleanups.push(() => smtp.close());

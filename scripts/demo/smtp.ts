@@ -1,12 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startSmtpServer } from '../../harness/smtp.mjs';
 import type { DeliveredMail } from '../../handler/src/preview/types.js';
 
 /*
- * A real SMTP server on 127.0.0.1: STARTTLS with smtp-server's built-in test
- * certificate, AUTH required (and only over TLS), every message parsed back
- * with mailparser as a mail client would.
+ * The harness's SMTP server (harness/smtp.mjs) set up as a submission server:
+ * STARTTLS with smtp-server's built-in test certificate, AUTH required (and
+ * only over TLS), every message parsed back with mailparser as a mail client
+ * would; here each one is shaped for the gallery.
  */
 
 export interface CapturedMail {
@@ -21,7 +20,7 @@ export interface DemoSmtp {
   port: number;
   user: string;
   pass: string;
-  mails: CapturedMail[];
+  readonly mails: CapturedMail[];
   close(): Promise<void>;
 }
 
@@ -33,56 +32,45 @@ function addresses(value: unknown): string[] {
 export async function startSmtp(): Promise<DemoSmtp> {
   const user = 'guardduty-notify';
   const pass = 'demo-smtp-password';
-  const mails: CapturedMail[] = [];
-  const server = new SMTPServer({
-    logger: false,
+  const server = await startSmtpServer({
+    auth: { user, pass, required: true },
     banner: 'guardduty-notify demo mail server',
-    onAuth(auth, _session, callback) {
-      if (auth.username === user && auth.password === pass) callback(null, { user });
-      else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((parsed) => {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of parsed.headers)
-            if (name.startsWith('x-guardduty-')) headers[name] = String(value);
-          mails.push({
-            mail: {
-              subject: parsed.subject ?? '',
-              from: parsed.from?.text ?? '',
-              to: addresses(parsed.to),
-              cc: addresses(parsed.cc),
-              text: parsed.text ?? '',
-              html: typeof parsed.html === 'string' ? parsed.html : '',
-              headers,
-            },
-            envelope: {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              to: session.envelope.rcptTo.map((r) => r.address),
-            },
-            secure: session.secure,
-            raw: {
-              subject: parsed.subject,
-              messageId: parsed.messageId,
-              headers,
-              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-              tls: session.secure,
-              textBytes: (parsed.text ?? '').length,
-              htmlBytes: typeof parsed.html === 'string' ? parsed.html.length : 0,
-            },
-          });
-          callback();
-        })
-        .catch(callback);
-    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.server.address() as AddressInfo).port,
+    port: server.port,
     user,
     pass,
-    mails,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get mails() {
+      return server.mails
+        .filter((m) => m.accepted && m.parsed)
+        .map(({ parsed, envelope, secure }) => {
+          const p = parsed!;
+          const headers: Record<string, string> = {};
+          for (const [name, value] of p.headers) if (name.startsWith('x-guardduty-')) headers[name] = String(value);
+          return {
+            mail: {
+              subject: p.subject ?? '',
+              from: p.from?.text ?? '',
+              to: addresses(p.to),
+              cc: addresses(p.cc),
+              text: p.text ?? '',
+              html: typeof p.html === 'string' ? p.html : '',
+              headers,
+            },
+            envelope,
+            secure,
+            raw: {
+              subject: p.subject,
+              messageId: p.messageId,
+              headers,
+              envelopeTo: envelope.to,
+              tls: secure,
+              textBytes: (p.text ?? '').length,
+              htmlBytes: typeof p.html === 'string' ? p.html.length : 0,
+            },
+          };
+        });
+    },
+    close: server.close,
   };
 }

@@ -4,7 +4,7 @@
  *   npx tsx tests/e2e/run.ts [--engines terraform,tofu] [--examples multi-channel,slack-minimal] [--jobs N] [--keep]
  *
  * `make e2e` runs it with the toolchain from mk/terraform.mk. For each engine
- * and example, on its own moto server (tests/e2e/moto_launcher.py):
+ * and example, on its own moto server (harness/moto_launcher.py):
  *  1. copy the example, point its module source at this checkout, add an
  *     override that sends the aws provider to moto; `init` + `apply` with the
  *     channel credentials passed the way users pass them (TF_VAR_*, through
@@ -37,7 +37,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENV } from '../../handler/src/runtime.js';
-import { extractZip } from '../support/unzip.mjs';
+import { extractZip } from '../../harness/unzip.mjs';
 import { Aws, queueArnFromUrl, REGION, sdkConfig, xmlAll, xmlOne } from './lib/aws.js';
 import { makeCerts, type Certs } from './lib/certs.js';
 import { endpointsFor, engineBin, engineVersion, overrideHcl, writeCliConfig, type Engine } from './lib/engines.js';

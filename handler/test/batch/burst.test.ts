@@ -10,6 +10,8 @@ import { createLogger } from '../../src/observe/logger.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 import { createSeverityMemory } from '../../src/route/history.js';
 import { fixtureNames, rawFixture } from '../helpers/fixtures.js';
+import { pagerDutyEventsApi } from '../../../harness/pagerduty.mjs';
+import { slackWebhook } from '../../../harness/slack.mjs';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 /* Noise control under a burst: what CreateSampleFindings or an incident produces. */
@@ -17,8 +19,8 @@ const BURST = 300;
 let slack: Receiver;
 let pagerduty: Receiver;
 beforeAll(async () => {
-  slack = await startReceiver(() => ({ status: 200, body: 'ok' }));
-  pagerduty = await startReceiver(() => ({ status: 202, body: '{"status":"success"}' }));
+  slack = await startReceiver(slackWebhook());
+  pagerduty = await startReceiver(pagerDutyEventsApi());
 });
 afterAll(async () => Promise.all([slack.close(), pagerduty.close()]));
 

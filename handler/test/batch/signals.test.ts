@@ -16,7 +16,7 @@ import { createStateStore, type StateStore } from '../../src/state/store.js';
 import { FIXTURES_DIR, rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { ATOMIC_MOTO, createStateTable } from '../state/table.js';
+import { createStateTable } from '../state/table.js';
 
 /*
  * GuardDuty's other signals and the state table through the real processor:
@@ -33,7 +33,7 @@ let sqs: SQSClient;
 let tableCounter = 0;
 const saved = { ...process.env };
 beforeAll(async () => {
-  moto = await startMoto({ launcher: ATOMIC_MOTO, attempts: 2 });
+  moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   sqs = new SQSClient({});
 }, 60_000);

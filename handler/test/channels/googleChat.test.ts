@@ -14,6 +14,7 @@ import { buildDigest } from '../../src/route/digest.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
+import { googleChatWebhook } from '../../../harness/googleChat.mjs';
 import { useReceiver } from '../helpers/receiver.js';
 
 const WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEY&token=TOKEN%3D';
@@ -206,11 +207,7 @@ describe('withReplyOption', () => {
 });
 
 describe('google chat send', () => {
-  const receiver = useReceiver(() => ({
-    status: 200,
-    body: '{"name":"spaces/AAAA/messages/1"}',
-    headers: { 'content-type': 'application/json' },
-  }));
+  const receiver = useReceiver(googleChatWebhook());
   const finding = normalisedFixture('ec2-dns-bitcoin');
   const context = sendContext();
   const space = (path: string, threadByFinding = true) =>

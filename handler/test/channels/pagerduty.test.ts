@@ -15,7 +15,8 @@ import {
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
-import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
+import { PAGERDUTY_ENQUEUE_PATH, pagerDutyEventsApi } from '../../../harness/pagerduty.mjs';
+import { useReceiver, type Reply } from '../helpers/receiver.js';
 
 const ROUTING_KEY = 'R0UT1NGKEY0123456789abcdefABCDEF';
 const channel = PagerDutyChannelSchema.parse({ name: 'oncall', type: 'pagerduty', routingKey: ROUTING_KEY });
@@ -208,54 +209,11 @@ describe('PagerDuty digest', () => {
   });
 });
 
-/*
- * A local stand-in for events.pagerduty.com/v2/enqueue that validates like the
- * Events API v2: JSON body ≤ 512 KB, a 32-character routing_key,
- * event_action trigger/acknowledge/resolve, dedup_key ≤ 255 (required to
- * resolve), and for triggers a payload with summary (1–1024 characters),
- * source and a known severity. 202 {status, message, dedup_key} on success,
- * 400 {status: "invalid event", errors} otherwise; scripted statuses (429 with
- * Retry-After, 404, 500) are answered first when queued.
- */
-function validationErrors(event: Record<string, unknown>): string[] {
-  const errors: string[] = [];
-  const { routing_key: key, event_action: action, dedup_key: dedup, payload } = event;
-  if (typeof key !== 'string' || key.length !== 32) errors.push("'routing_key' must be a 32 character string");
-  if (action !== 'trigger' && action !== 'acknowledge' && action !== 'resolve')
-    errors.push("'event_action' is invalid");
-  if (dedup !== undefined && (typeof dedup !== 'string' || dedup.length > 255)) errors.push("'dedup_key' is too long");
-  if (action !== 'trigger' && typeof dedup !== 'string') errors.push(`'dedup_key' is required for ${String(action)}`);
-  if (action === 'trigger') {
-    const p = (payload ?? {}) as Record<string, unknown>;
-    if (typeof p.summary !== 'string' || p.summary.length === 0 || p.summary.length > 1024)
-      errors.push("'payload.summary' must be 1-1024 characters");
-    if (typeof p.source !== 'string' || p.source.length === 0) errors.push("'payload.source' is missing");
-    if (!['critical', 'error', 'warning', 'info'].includes(p.severity as string))
-      errors.push("'payload.severity' is invalid");
-  }
-  return errors;
-}
-
-const ENQUEUE_PATH = '/v2/enqueue';
+// The Events API v2 stand-in (validation, 202/400/404) is harness/pagerduty.mjs; scripted failures come first.
+const ENQUEUE_PATH = PAGERDUTY_ENQUEUE_PATH;
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
   return { status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
-}
-
-/** What the Events API answers a request nothing is scripted for. */
-function eventsApiReply(request: Received): Reply {
-  if (request.path !== ENQUEUE_PATH || request.method !== 'POST') return json(404, { status: 'not found' });
-  if (request.raw.length > 512 * 1024)
-    return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['payload too large'] });
-  let event: Record<string, unknown>;
-  try {
-    event = JSON.parse(request.body) as Record<string, unknown>;
-  } catch {
-    return json(400, { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid JSON'] });
-  }
-  const errors = validationErrors(event);
-  if (errors.length > 0) return json(400, { status: 'invalid event', message: 'Event object is invalid', errors });
-  return json(202, { status: 'success', message: 'Event processed', dedup_key: event.dedup_key ?? 'generated' });
 }
 
 /** A scripted failure, with PagerDuty's throttle body for a 429. */
@@ -272,7 +230,7 @@ function failure(status: number, headers: Record<string, string> = {}): Reply {
     : json(status, { status: 'error', message: 'scripted' }, headers);
 }
 
-const receiver = useReceiver(eventsApiReply);
+const receiver = useReceiver(pagerDutyEventsApi());
 
 describe('PagerDuty delivery to a local Events API v2 receiver', () => {
   const live = () =>

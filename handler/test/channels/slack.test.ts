@@ -12,6 +12,7 @@ import { buildDigest } from '../../src/route/digest.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
+import { slackWebhook } from '../../../harness/slack.mjs';
 import { useReceiver } from '../helpers/receiver.js';
 
 const MENTION = '<!subteam^S0123ABC>';
@@ -213,7 +214,7 @@ describe('slack digest', () => {
 });
 
 describe('slack send', () => {
-  const receiver = useReceiver();
+  const receiver = useReceiver(slackWebhook());
   const payload = slackChannel.render(normalisedFixture('ec2-dns-bitcoin'), channel);
   const context = sendContext();
   const hook = (path: string) =>

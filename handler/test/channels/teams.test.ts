@@ -14,7 +14,8 @@ import {
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
-import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
+import { teamsWorkflow } from '../../../harness/teams.mjs';
+import { useReceiver, type Reply } from '../helpers/receiver.js';
 
 const channel = TeamsChannelSchema.parse({
   name: 'sec-teams',
@@ -237,56 +238,15 @@ describe('Teams digest', () => {
   });
 });
 
-/*
- * A local stand-in for a Teams Workflows webhook: 202 Accepted for a message
- * with an Adaptive Card attachment, 400 for anything else, 413 over 28 KB;
- * scripted statuses (404, 429 + Retry-After, 500) come first when queued.
- */
-const TEAMS_LIMIT_BYTES = 28 * 1024;
+// The Workflows stand-in (202, 400, 413 over 28 KB) is harness/teams.mjs; scripted failures come first.
 const WORKFLOW_PATH = '/workflows/7f3a/triggers/manual/paths/invoke';
-
-function isValidWorkflowsMessage(body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false;
-  const message = body as { type?: unknown; attachments?: unknown };
-  if (message.type !== 'message' || !Array.isArray(message.attachments) || message.attachments.length === 0)
-    return false;
-  return message.attachments.every(
-    (a: { contentType?: unknown; content?: { type?: unknown; version?: unknown; body?: unknown } }) => {
-      return (
-        a.contentType === ADAPTIVE_CARD_CONTENT_TYPE &&
-        a.content?.type === 'AdaptiveCard' &&
-        typeof a.content.version === 'string' &&
-        Array.isArray(a.content.body)
-      );
-    },
-  );
-}
-
-/** What Workflows answer a request nothing is scripted for. */
-function workflowsReply(request: Received): Reply {
-  if (request.method !== 'POST' || !String(request.headers['content-type']).startsWith('application/json'))
-    return { status: 400, body: 'Bad request' };
-  if (request.raw.length > TEAMS_LIMIT_BYTES) return { status: 413, body: 'Request Entity too large' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(request.body);
-  } catch {
-    return { status: 400, body: 'Invalid JSON' };
-  }
-  if (!isValidWorkflowsMessage(parsed))
-    return {
-      status: 400,
-      body: '{"error":{"code":"InvalidRequestContent","message":"The request content is not valid"}}',
-    };
-  return { status: 202 };
-}
 
 /** A scripted failure, with the body Workflows send for a rate limit. */
 function failure(status: number, headers: Record<string, string> = {}): Reply {
   return { status, headers, body: status === 429 ? 'Rate limit is exceeded.' : 'error' };
 }
 
-const receiver = useReceiver(workflowsReply);
+const receiver = useReceiver(teamsWorkflow());
 
 describe('Teams delivery to a local Workflows receiver', () => {
   const liveChannel = () =>

@@ -17,6 +17,7 @@ import { isReservedHeader } from '../../src/channels/webhookHeaders.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
+import { signedWebhook } from '../../../harness/webhook.mjs';
 import { useReceiver, type Received, type Reply } from '../helpers/receiver.js';
 
 const SECRET = 'whsec-0123456789abcdef-test-only';
@@ -148,12 +149,8 @@ describe('webhook digest', () => {
   });
 });
 
-/*
- * A local receiver that does what the docs tell integrators to do: read the
- * raw body, verify X-GuardDuty-Notify-Signature with timingSafeEqual before
- * parsing (401 on mismatch), require JSON (415/400), then answer 204.
- * Scripted statuses (404, 429 + Retry-After, 500) are answered first.
- */
+// The verifying receiver the docs describe (401 on a bad signature, 415/400, then 204) is
+// harness/webhook.mjs; scripted statuses (404, 429 + Retry-After, 500) are answered first.
 const HOOK_PATH = '/hooks/guardduty';
 /** The secret the receiver verifies with; null for a receiver that does not verify. */
 let receiverSecret: string | null = SECRET;
@@ -168,24 +165,11 @@ function verified(request: Received | undefined): boolean {
   );
 }
 
-/** What the receiver answers a request nothing is scripted for. */
-function verifyingReply(request: Received): Reply {
-  if (receiverSecret !== null && !verified(request)) return { status: 401, body: 'invalid signature' };
-  if (request.headers['content-type'] !== 'application/json') return { status: 415, body: 'expected application/json' };
-  try {
-    const body = JSON.parse(request.raw.toString('utf8')) as { version?: unknown; kind?: unknown };
-    if (body.version !== 1 || (body.kind !== 'finding' && body.kind !== 'digest')) throw new Error('unknown envelope');
-  } catch {
-    return { status: 400, body: 'bad body' };
-  }
-  return { status: 204 };
-}
-
 function failure(status: number, headers: Record<string, string> = {}): Reply {
   return { status, headers, body: 'scripted' };
 }
 
-const receiver = useReceiver(verifyingReply);
+const receiver = useReceiver(signedWebhook({ secret: () => receiverSecret }));
 
 beforeEach(() => {
   receiverSecret = SECRET;

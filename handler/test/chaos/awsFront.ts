@@ -1,5 +1,5 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody, startServer, type RawServer } from '../../../harness/http.mjs';
 
 /*
  * A switchable front for one AWS service: the SDK's service-specific endpoint
@@ -56,7 +56,6 @@ export async function startAwsFront(options: {
   throttleCode: string;
 }): Promise<AwsFront> {
   const target = new URL(options.target);
-  const sockets = new Set<Socket>();
   const operations: string[] = [];
   let mode: FrontMode = 'forward';
   let port = 0;
@@ -74,67 +73,52 @@ export async function startAwsFront(options: {
     upstream.end(body);
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const operation = String(
-        req.headers['x-amz-target'] ?? /(?:^|&)Action=([^&]+)/.exec(body.toString('utf8'))?.[1] ?? '',
-      );
-      operations.push(operation);
-      seen[mode] += 1;
-      switch (mode) {
-        case 'forward':
-        case 'refuse': // a request that raced the close
-          forward(req, res, body);
-          return;
-        case 'reset':
-          res.socket?.destroy();
-          return;
-        case 'hang':
-          return;
-        case 'throttle': {
-          const reply = errorReply(options.protocol, options.throttleCode, 'Rate exceeded');
-          res.writeHead(400, reply.headers);
-          res.end(reply.body);
-          return;
-        }
-        case 'fail': {
-          const reply = errorReply(
-            options.protocol,
-            options.protocol === 'json' ? 'InternalServiceError' : 'InternalError',
-            'chaos: internal error',
-          );
-          res.writeHead(500, reply.headers);
-          res.end(reply.body);
-          return;
-        }
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    const operation = String(
+      req.headers['x-amz-target'] ?? /(?:^|&)Action=([^&]+)/.exec(body.toString('utf8'))?.[1] ?? '',
+    );
+    operations.push(operation);
+    seen[mode] += 1;
+    switch (mode) {
+      case 'forward':
+      case 'refuse': // a request that raced the close
+        forward(req, res, body);
+        return;
+      case 'reset':
+        res.socket?.destroy();
+        return;
+      case 'hang':
+        return;
+      case 'throttle': {
+        const reply = errorReply(options.protocol, options.throttleCode, 'Rate exceeded');
+        res.writeHead(400, reply.headers);
+        res.end(reply.body);
+        return;
       }
-    });
+      case 'fail': {
+        const reply = errorReply(
+          options.protocol,
+          options.protocol === 'json' ? 'InternalServiceError' : 'InternalError',
+          'chaos: internal error',
+        );
+        res.writeHead(500, reply.headers);
+        res.end(reply.body);
+        return;
+      }
+    }
   };
 
-  let server: Server | undefined;
+  let server: RawServer | undefined;
   const listen = async () => {
-    server = createServer(handle);
-    server.keepAliveTimeout = 500;
-    server.on('connection', (s) => {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(port, '127.0.0.1', () => resolve());
-    });
-    port = (server.address() as AddressInfo).port;
+    // The same port again after a `refuse`: the handler's SDK clients keep their endpoint.
+    server = await startServer(handle, { port, keepAliveTimeoutMs: 500 });
+    port = server.port;
   };
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server = undefined;
-    });
+  const stop = async () => {
+    await server?.close();
+    server = undefined;
+  };
 
   await listen();
   return {
@@ -147,7 +131,7 @@ export async function startAwsFront(options: {
     async setMode(next) {
       if (next === mode) return;
       // Existing keep-alive connections must not outlive a mode change.
-      for (const s of sockets) s.destroy();
+      server?.dropConnections();
       if (next === 'refuse') await stop();
       else if (mode === 'refuse') await listen();
       mode = next;

@@ -13,7 +13,7 @@ import {
   type ScenarioOptions,
   type World,
 } from './harness.js';
-import { printTally } from './tally.js';
+import { printTally } from '../../../scripts/chaos/tally.js';
 
 /*
  * Fault suite, HTTP side: every chat/webhook channel against real receivers

@@ -14,7 +14,7 @@ import {
   type ScenarioOptions,
   type World,
 } from './harness.js';
-import { printTally } from './tally.js';
+import { printTally } from '../../../scripts/chaos/tally.js';
 
 /*
  * Fault suite, dependency side: the SMTP server, Secrets Manager (the config),

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { pollOnce, queueDepth, type Mapping } from '../../../harness/eventSourceMapping.mjs';
 import { gunzipSync } from 'node:zlib';
 import {
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -35,7 +35,6 @@ import { viewsOf } from '../../src/signals/view.js';
 import { createLogger } from '../../src/observe/logger.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 import { createSeverityMemory } from '../../src/route/history.js';
-import { decide, effectiveRules } from '../../src/route/rules.js';
 import { rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startAwsFront, type AwsFront } from './awsFront.js';
@@ -48,7 +47,7 @@ import {
   type Destination,
   type MailAnswer,
 } from './destinations.js';
-import { recordTally, type TallyRow } from './tally.js';
+import { recordTally, type TallyRow } from '../../../scripts/chaos/tally.js';
 
 /*
  * The fault suite's world: one moto server (SQS, SNS, Secrets Manager,
@@ -370,58 +369,6 @@ async function receiveAll(sqs: SQSClient, url: string): Promise<Message[]> {
   return out;
 }
 
-export async function queueDepth(sqs: SQSClient, url: string): Promise<number> {
-  const a = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return Object.values(a.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
-}
-
-/**
- * One invocation's worth of messages, as the event source mapping collects
- * them: receives of up to 10 until `batchSize` or the queue has nothing
- * visible (the batching window).
- */
-export async function receiveBatch(
-  sqs: SQSClient,
-  url: string,
-  batchSize: number,
-  visibilityTimeout = 1,
-): Promise<Message[]> {
-  const out: Message[] = [];
-  while (out.length < batchSize) {
-    const r = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: Math.min(10, batchSize - out.length),
-        VisibilityTimeout: visibilityTimeout,
-      }),
-    );
-    if (!r.Messages?.length) break;
-    out.push(...r.Messages);
-  }
-  return out;
-}
-
-export async function deleteAll(sqs: SQSClient, url: string, messages: readonly Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 10) {
-    const chunk = messages.slice(i, i + 10);
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: url,
-        Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
-      }),
-    );
-  }
-}
-
 /** What one delivered payload carries: a single finding (ids found in it) or a digest of `total`. */
 function classify(
   kind: string,
@@ -484,6 +431,17 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
     }),
   );
   const queues = { main: main.QueueUrl!, dlq: dlq.QueueUrl! };
+  const mainArn = await world.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queues.main, AttributeNames: ['QueueArn'] }),
+  );
+  // The event source mapping (harness/eventSourceMapping.mjs); records handed back return after 1 s.
+  const mapping: Mapping = {
+    queueUrl: queues.main,
+    queueArn: mainArn.Attributes!.QueueArn!,
+    region: 'us-east-1',
+    batchSize: options.batchSize ?? 10,
+    returnAfterSeconds: 1,
+  };
   const configJson = { delivery: DELIVERY, ...options.config, channels: options.channels.config };
   const validConfig = JSON.stringify(configJson);
   const secret = await world.secrets.send(
@@ -546,50 +504,46 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
       const deadline = Date.now() + deadlineMs;
       let played = 0;
       while (played < maxRounds && Date.now() < deadline) {
-        const messages = await receiveBatch(world.sqs, queues.main, options.batchSize ?? 10);
-        if (messages.length === 0) {
-          if ((await queueDepth(world.sqs, queues.main)) === 0) break;
+        const received = await pollOnce(world.sqs, mapping, async ({ Records }) => {
+          const failures = await invoke(Records);
+          for (const { itemIdentifier } of failures) {
+            const record = Records.find((r) => r.messageId === itemIdentifier);
+            const parsed = record && parseRecord(record.messageId, record.body);
+            if (parsed?.ok) returnedIds.add(parsed.item.signal.id);
+          }
+          return { kind: 'result', result: { batchItemFailures: failures } };
+        });
+        if (received === 0) {
+          if ((await queueDepth(world.sqs, queues.main)).total === 0) break;
           await sleep(100);
           continue;
         }
         played += 1;
         rounds += 1;
-        const failures = new Set(
-          (await invoke(messages.map((m) => ({ messageId: m.MessageId!, body: m.Body! })))).map(
-            (f) => f.itemIdentifier,
-          ),
-        );
-        for (const m of messages) {
-          if (!failures.has(m.MessageId!)) continue;
-          const parsed = parseRecord(m.MessageId!, m.Body!);
-          if (parsed.ok) returnedIds.add(parsed.item.signal.id);
-        }
-        await deleteAll(
-          world.sqs,
-          queues.main,
-          messages.filter((m) => !failures.has(m.MessageId!)),
-        );
       }
       return played;
     },
     async finish() {
-      const stuck = await queueDepth(world.sqs, queues.main);
+      const stuck = (await queueDepth(world.sqs, queues.main)).total;
       const known = new Set<string>();
       const expected = new Set<string>();
       const config: Config = parseConfig(validConfig);
-      const emptyHistory = { previousScore: () => undefined };
+      // Which pairs routing holds back is the processor's own recorded decision, observed here and
+      // never recomputed: every other (finding, enabled channel) pair must be delivered or dead-lettered.
+      const suppressed = new Set(
+        logs
+          .filter((l) => l.message === 'suppressed by routing')
+          .map((l) => pair(String(l.findingId), String(l.channel))),
+      );
       for (const body of inputs) {
         const parsed = parseRecord('x', body);
         if (!parsed.ok) continue;
-        const finding = viewsOf(parsed.item.signal)[0];
-        if (!finding) continue;
-        known.add(finding.id);
-        for (const channel of config.channels) {
-          if (!channel.enabled) continue;
-          const allowArchived = channel.type === 'pagerduty' && channel.resolveOnArchive;
-          if (decide(finding, effectiveRules(config.defaults, channel), emptyHistory, allowArchived).notify)
-            expected.add(pair(finding.id, channel.name));
-        }
+        // The id as the processor names it (cleaned for logs and payloads).
+        const id = viewsOf(parsed.item.signal)[0]?.id;
+        if (!id) continue;
+        known.add(id);
+        for (const channel of config.channels)
+          if (channel.enabled && !suppressed.has(pair(id, channel.name))) expected.add(pair(id, channel.name));
       }
       const knownIds = [...known];
 

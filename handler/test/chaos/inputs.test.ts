@@ -19,7 +19,7 @@ import {
   type ScenarioOptions,
   type World,
 } from './harness.js';
-import { printTally } from './tally.js';
+import { printTally } from '../../../scripts/chaos/tally.js';
 
 /*
  * Fault suite, input side: messages that are not findings, findings at the

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readBody, startServer, type RawServer } from '../../../harness/http.mjs';
 import { postWithRetry } from '../../src/deliver/http.js';
 import { MAX_RESPONSE_BYTES, postOnce, TransportError } from '../../src/deliver/transport.js';
 import { closedPort } from '../helpers/receiver.js';
@@ -11,34 +12,23 @@ interface Seen {
   remotePort: number | undefined;
 }
 
-let server: Server | undefined;
+let server: RawServer | undefined;
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
   server = undefined;
 });
 
 /** A raw server whose handler writes the response itself (trickles, floods, redirects). */
 async function serve(
   respond: (res: ServerResponse, seen: Seen) => void,
-): Promise<{ url: string; seen: Seen[]; sockets: Set<Socket> }> {
+): Promise<{ url: string; seen: Seen[]; sockets: ReadonlySet<Socket> }> {
   const seen: Seen[] = [];
-  const sockets = new Set<Socket>();
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const s = { headers: req.headers, body: Buffer.concat(chunks), remotePort: req.socket.remotePort };
-      seen.push(s);
-      respond(res, s);
-    });
+  server = await startServer(async (req, res) => {
+    const s = { headers: req.headers, body: await readBody(req), remotePort: req.socket.remotePort };
+    seen.push(s);
+    respond(res, s);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, seen, sockets };
+  return { url: server.url('/hook'), seen, sockets: server.sockets };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<TransportError> {

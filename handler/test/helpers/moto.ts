@@ -1,2 +1,2 @@
-// The suites' emulator is the one every harness starts (tests/support/moto.mjs).
-export { startMoto, type Moto } from '../../../tests/support/moto.mjs';
+// The suites' emulator is the one every harness starts (harness/moto.mjs).
+export { startMoto, type Moto } from '../../../harness/moto.mjs';

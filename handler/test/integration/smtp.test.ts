@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
+import type { ParsedMail } from 'mailparser';
+import { startSmtpServer, type SmtpOptions, type SmtpServer } from '../../../harness/smtp.mjs';
 import { sendMail } from '../../src/deliver/smtp.js';
 import { emailChannel } from '../../src/channels/email.js';
 import { ChannelSchema, type ChannelOf } from '../../src/config/schema.js';
@@ -16,42 +15,24 @@ interface Delivered {
   user: string | undefined;
 }
 
-let server: SMTPServer | undefined;
+let server: SmtpServer | undefined;
 afterEach(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
   server = undefined;
 });
 
-/** A real SMTP server on 127.0.0.1 (STARTTLS with smtp-server's built-in test certificate), collecting parsed messages. */
-async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<{ port: number; delivered: Delivered[] }> {
-  const delivered: Delivered[] = [];
-  server = new SMTPServer({
-    authOptional: true,
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'gd' && auth.password === 'correct horse') cb(null, { user: auth.username });
-      else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+/** The harness's SMTP server (STARTTLS with smtp-server's built-in test certificate, AUTH gd / correct horse), collecting parsed messages. */
+async function startSmtp(options: SmtpOptions = {}): Promise<{ port: number; delivered: Delivered[] }> {
+  const smtp = await startSmtpServer({ auth: { user: 'gd', pass: 'correct horse' }, ...options });
+  server = smtp;
+  return {
+    port: smtp.port,
+    get delivered() {
+      return smtp.mails
+        .filter((m) => m.accepted)
+        .map((m) => ({ envelope: m.envelope, mail: m.parsed!, secure: m.secure, user: m.user }));
     },
-    onData(stream, session, cb) {
-      simpleParser(stream)
-        .then((mail) => {
-          delivered.push({
-            envelope: {
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              to: session.envelope.rcptTo.map((r) => r.address),
-            },
-            mail,
-            secure: session.secure,
-            user: session.user as string | undefined,
-          });
-          cb();
-        })
-        .catch(cb);
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { port: (server!.server.address() as AddressInfo).port, delivered };
+  };
 }
 
 function channel(port: number, smtp: Record<string, unknown> = {}): ChannelOf<'email'> {
@@ -105,7 +86,7 @@ describe('email over a real SMTP server', () => {
   });
 
   it('refuses to send in clear text when TLS is required and the server offers none', async () => {
-    const smtp = await startSmtp({ disabledCommands: ['STARTTLS'] });
+    const smtp = await startSmtp({ tls: false });
     const c = channel(smtp.port);
     await expect(
       emailChannel.send(emailChannel.render(normalisedFixture('minimal'), c), c, context),
@@ -116,11 +97,7 @@ describe('email over a real SMTP server', () => {
   it('classifies wrong credentials as config, 4xx as retryable and 5xx as permanent', async () => {
     let reply = 451;
     const smtp = await startSmtp({
-      onRcptTo(_address, _session, cb) {
-        cb(
-          Object.assign(new Error(reply === 451 ? 'Try again later' : 'Mailbox unavailable'), { responseCode: reply }),
-        );
-      },
+      rcpt: () => ({ code: reply, message: reply === 451 ? 'Try again later' : 'Mailbox unavailable' }),
     });
     const finding = normalisedFixture('minimal');
     const wrongPass = channel(smtp.port, { pass: 'wrong' });
@@ -146,16 +123,7 @@ describe('email over a real SMTP server', () => {
       .catch((e: Error) => e);
     expect(error).toMatchObject({ kind: 'retryable' });
     expect(String((error as Error).message)).not.toContain('correct horse');
-    const smtp = await startSmtp({
-      onData(stream) {
-        stream.resume();
-        stream.on('end', () =>
-          (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections.forEach((conn) => {
-            conn._socket.destroy();
-          }),
-        );
-      },
-    });
+    const smtp = await startSmtp({ answer: () => 'drop' });
     const d = channel(smtp.port);
     await expect(
       emailChannel.send(emailChannel.render(normalisedFixture('minimal'), d), d, context),

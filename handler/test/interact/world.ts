@@ -17,7 +17,6 @@ import { startReceiver, type Receiver } from '../helpers/receiver.js';
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const LAUNCHER = join(root, 'tests', 'e2e', 'moto_launcher.py');
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0TEAM01';
 export const ALICE = 'U0ALICE01'; // may do everything
@@ -75,7 +74,7 @@ export function signedEvent(rawBody: string, timestamp: number, secret = SIGNING
 }
 
 export async function startWorld(extra: Record<string, unknown> = {}): Promise<World> {
-  const moto = await startMoto({ launcher: LAUNCHER, attempts: 2 });
+  const moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   const slack = await startReceiver((request) => {
     if (request.path.startsWith('/api/usergroups.users.list')) {
@@ -144,7 +143,7 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
     guardduty,
     dynamo,
     async seed(findings) {
-      // The launcher's test-only route (tests/e2e/moto_guardduty.py); moto routes by the credential scope's service.
+      // The launcher's test-only route (harness/moto_guardduty.py); moto routes by the credential scope's service.
       const response = await fetch(`${moto.endpoint}/detector/${detectorId}/gdn-test/findings`, {
         method: 'POST',
         headers: {

@@ -8,12 +8,11 @@ import { renderReportSlack } from '../../src/report/render/slack.js';
 import { prepareReport } from '../../src/report/run.js';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { LAUNCHER } from '../interact/world.js';
 import { findingDetail, type Spec } from './fixtures.js';
 
 /*
  * The reader against moto with GuardDuty's findings APIs added at the launcher
- * (tests/e2e/moto_guardduty.py): thousands of findings seeded in batches,
+ * (harness/moto_guardduty.py): thousands of findings seeded in batches,
  * then read back whole, under throttling (HTTP 429 TooManyRequestsException
  * from the launcher's fault switch), and against a deadline too short to
  * page everything.
@@ -49,7 +48,7 @@ async function throttle(setting: Record<string, unknown>): Promise<number> {
 }
 
 beforeAll(async () => {
-  moto = await startMoto({ launcher: LAUNCHER, attempts: 2 });
+  moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   const { DetectorId } = await new GuardDutyClient({}).send(new CreateDetectorCommand({ Enable: true }));
   detectorId = DetectorId as string;

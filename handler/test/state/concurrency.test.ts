@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { createStateStore, type Observation, type Sighting } from '../../src/state/index.js';
-import { ATOMIC_MOTO, createStateTable } from './table.js';
+import { createStateTable } from './table.js';
 
 /*
  * Two containers, two real processes, one table: of two updates that raise a
@@ -19,7 +19,7 @@ const saved = { ...process.env };
 const dir = mkdtempSync(join(tmpdir(), 'gdn-state-'));
 
 beforeAll(async () => {
-  moto = await startMoto({ launcher: ATOMIC_MOTO });
+  moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   await createStateTable(moto.endpoint, TABLE);
 });

@@ -8,7 +8,7 @@ import {
   type StateStore,
 } from '../../src/state/index.js';
 import { type DynamoFault, type DynamoFaultProxy, startDynamoFaultProxy } from './dynamodbFaultProxy.js';
-import { ATOMIC_MOTO, createStateTable } from './table.js';
+import { createStateTable } from './table.js';
 
 /*
  * The memory must never hold up or withhold delivery: with DynamoDB throttling,
@@ -60,7 +60,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 beforeAll(async () => {
-  moto = await startMoto({ launcher: ATOMIC_MOTO });
+  moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   proxy = await startDynamoFaultProxy(moto.endpoint);
   await createStateTable(moto.endpoint, TABLE);

@@ -9,7 +9,7 @@ import {
   type StateStore,
 } from '../../src/state/index.js';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from './dynamodbFaultProxy.js';
-import { ATOMIC_MOTO, createStateTable, scanAll } from './table.js';
+import { createStateTable, scanAll } from './table.js';
 
 /*
  * The state store against moto's DynamoDB, through the fault proxy switched
@@ -44,7 +44,7 @@ const sighting = (findingId: string, count: number, score: number): Sighting => 
 });
 
 beforeAll(async () => {
-  moto = await startMoto({ launcher: ATOMIC_MOTO });
+  moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   proxy = await startDynamoFaultProxy(moto.endpoint);
   admin = await createStateTable(moto.endpoint, TABLE);

@@ -7,9 +7,6 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 
-/** The shared moto launcher: it gives DynamoDB its atomic conditional writes (patch_dynamodb_atomic_writes). */
-export const ATOMIC_MOTO = fileURLToPath(new URL('../../../tests/e2e/moto_launcher.py', import.meta.url));
-
 /** The state table as the module creates it: pk/sk strings, on-demand, TTL on `expiresAt`. */
 export async function createStateTable(endpoint: string, tableName: string): Promise<DynamoDBClient> {
   const client = new DynamoDBClient({ endpoint });

@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { readBody, startServer } from '../../../harness/http.mjs';
 import { queueArnFromUrl, REGION } from './aws.js';
 
 /*
@@ -81,50 +81,37 @@ export async function startRecordingProxy(
 ): Promise<RecordingProxy> {
   const target = new URL(upstream);
   const calls: AwsCall[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const auth = String(req.headers.authorization ?? '');
-      const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
-      const call = describeCall(
-        service,
-        req.headers['x-amz-target'] as string | undefined,
-        body.toString('utf8'),
-        orgArn,
-      );
-      const upstreamReq = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: target.host },
-        },
-        (up) => {
-          calls.push({ ...call, status: up.statusCode ?? 0 });
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstreamReq.on('error', (error) => {
-        calls.push({ ...call, status: 502 });
-        res.writeHead(502).end(String(error));
-      });
-      upstreamReq.end(body);
+  const server = await startServer(async (req, res) => {
+    const body = await readBody(req);
+    const auth = String(req.headers.authorization ?? '');
+    const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
+    const call = describeCall(
+      service,
+      req.headers['x-amz-target'] as string | undefined,
+      body.toString('utf8'),
+      orgArn,
+    );
+    const upstreamReq = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
+      (up) => {
+        calls.push({ ...call, status: up.statusCode ?? 0 });
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstreamReq.on('error', (error) => {
+      calls.push({ ...call, status: 502 });
+      res.writeHead(502).end(String(error));
     });
+    upstreamReq.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { endpoint: server.url(''), calls, close: server.close };
 }
 
 interface Statement {

@@ -1,11 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startLambdaHost } from '../../../harness/lambdaHost.mjs';
 import { appendLog, onCleanup, stopChild } from './proc.js';
-
-const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'bootstrap.mjs');
 
 /** What GetFunction reports, as far as the runtime needs it. */
 export interface FunctionConfig {
@@ -81,97 +77,57 @@ export function lambdaEnvironment(options: ContainerOptions): Record<string, str
   return { ...own, ...reserved, AWS_ENDPOINT_URL: aws.endpoint, NODE_EXTRA_CA_CERTS: options.caFile };
 }
 
-/** Starts one warm container (cold start included) running the deployed handler. */
+/** Starts one warm container (cold start included) running the deployed handler (harness/lambdaHost.mjs). */
 export async function startContainer(options: ContainerOptions): Promise<Container> {
   const env = lambdaEnvironment(options);
   const logLines: string[] = [];
-  const child: ChildProcess = fork(BOOTSTRAP, [], {
-    cwd: options.taskRoot,
-    env,
-    execPath: process.execPath,
-    execArgv: [], // not the harness's tsx loader: the container runs plain Node
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    detached: true,
-  });
-  const release = onCleanup(() => stopChild(child, 2_000));
   let partial = '';
-  const onOutput = (d: Buffer) => {
-    appendLog(options.logFile, d);
-    const text = partial + d.toString('utf8');
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    logLines.push(...lines.filter((l) => l.length > 0));
-  };
-  child.stdout!.on('data', onOutput);
-  child.stderr!.on('data', onOutput);
-
-  type Message = { type: string; requestId?: string; [k: string]: unknown };
-  const waiters = new Map<string, (m: Message) => void>();
-  let exited = false;
-  child.on('message', (m: Message) => waiters.get(m.requestId ?? m.type)?.(m));
-  child.once('exit', (code, signal) => {
-    exited = true;
-    for (const w of waiters.values()) w({ type: 'crash', error: `container exited (${signal ?? code})` });
+  let release: () => Promise<void> = async () => {};
+  const timeoutMs = options.fn.Timeout * 1000;
+  const host = await startLambdaHost({
+    taskRoot: options.taskRoot,
+    env,
+    handler: options.fn.Handler,
+    routes: options.routes,
+    timeoutMs,
+    detached: true,
+    track: (child) => {
+      release = onCleanup(() => stopChild(child, 2_000));
+    },
+    onOutput: (d) => {
+      appendLog(options.logFile, d);
+      const lines = (partial + d.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      // What CloudWatch Logs would hold: the function's lines, not the runtime's answers.
+      logLines.push(...lines.filter((l) => l.length > 0 && !l.startsWith('{"lambdaHost":')));
+    },
   });
-  const waitFor = (key: string, timeoutMs: number) =>
-    new Promise<Message>((resolve) => {
-      const timer = setTimeout(() => {
-        waiters.delete(key);
-        resolve({ type: 'timeout' });
-      }, timeoutMs);
-      waiters.set(key, (m) => {
-        clearTimeout(timer);
-        waiters.delete(key);
-        resolve(m);
-      });
-    });
-
-  const booted = await Promise.race([waitFor('booted', 30_000)]);
-  if (booted.type !== 'booted') throw new Error(`the Lambda container did not boot: ${JSON.stringify(booted)}`);
-  const readyWait = new Promise<Message>((resolve) => {
-    const timer = setTimeout(() => resolve({ type: 'timeout' }), 30_000);
-    const done = (m: Message) => {
-      clearTimeout(timer);
-      waiters.delete('ready');
-      waiters.delete('init-error');
-      resolve(m);
-    };
-    waiters.set('ready', done);
-    waiters.set('init-error', done);
-  });
-  child.send({ type: 'init', routes: options.routes });
-  const ready = await readyWait;
-  if (ready.type !== 'ready') {
-    await release();
-    throw new Error(`the deployed handler failed to initialise: ${String(ready.error ?? ready.type)}`);
-  }
-  const init = ready.init as { ms: number; file: string };
-
+  let gone = false;
   return {
-    init,
+    init: host.init,
     logLines,
     async invoke(event) {
-      if (exited) return { kind: 'crash', error: 'container is gone', ms: 0, refused: [] };
-      const requestId = randomUUID();
-      const timeoutMs = options.fn.Timeout * 1000;
-      const reply = waitFor(requestId, timeoutMs + 1_000);
-      child.send({ type: 'invoke', requestId, event, timeoutMs, functionArn: options.fn.FunctionArn });
-      const m = await reply;
-      if (m.type === 'timeout') {
+      if (gone) return { kind: 'crash', error: 'container is gone', ms: 0, refused: [] };
+      const outcome = await host.invoke(event, { requestId: randomUUID(), functionArn: options.fn.FunctionArn });
+      if (outcome.kind === 'timeout') {
         // Lambda ends a timed-out invocation's sandbox.
+        gone = true;
         await release();
         return { kind: 'timeout', ms: timeoutMs, refused: [] };
       }
-      if (m.type === 'crash') return { kind: 'crash', error: m.error, ms: 0, refused: [] };
+      if (outcome.kind === 'crash') {
+        gone = true;
+        return { kind: 'crash', error: outcome.error, ms: 0, refused: [] };
+      }
       return {
-        kind: m.type === 'result' ? 'result' : 'error',
-        result: m.result,
-        error: m.error,
-        ms: Number(m.ms ?? 0),
-        refused: (m.refused as unknown[]) ?? [],
+        kind: outcome.kind,
+        result: outcome.result,
+        error: outcome.error,
+        ms: outcome.ms,
+        refused: outcome.refused,
       };
     },
-    stop: release,
+    stop: () => release(),
   };
 }
 

@@ -1,18 +1,13 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startMoto as startMotoServer, type Moto } from '../../support/moto.mjs';
+import { startMoto as startMotoServer, type Moto } from '../../../harness/moto.mjs';
 import { onCleanup, stopChild } from './proc.js';
 
-const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), '..', 'moto_launcher.py');
-
 /**
- * Starts tests/e2e/moto_launcher.py (moto's server with the emulator gaps
+ * Starts harness/moto_launcher.py (moto's server with the emulator gaps
  * closed) on a free 127.0.0.1 port and waits until it answers; its output
  * goes to `logFile`.
  */
 export function startMoto(logFile: string): Promise<Moto> {
   return startMotoServer({
-    launcher: LAUNCHER,
     logFile,
     // Stopped by the harness's cleanup, by process group like everything it starts.
     ownProcessGroup: true,

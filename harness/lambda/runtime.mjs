@@ -1,19 +1,24 @@
-// The Node.js Lambda runtime, as far as the end-to-end harness needs it: one
-// warm container that loads the handler the deployed configuration names from
-// the unzipped deployment package (LAMBDA_TASK_ROOT) and runs invocations sent
-// by the parent (tests/e2e/lib/lambda.ts) over IPC, one at a time, like the
-// Lambda service does for an SQS event source mapping.
+// The Node.js Lambda runtime, as far as our harnesses need it (harness/lambdaHost.mjs
+// starts it for the demo and the end-to-end run): one warm container that loads
+// the handler the configuration names (_HANDLER) from the unzipped deployment
+// package (LAMBDA_TASK_ROOT) and runs invocations sent by the parent over IPC,
+// one at a time, like the Lambda service does for an SQS event source mapping.
 //
 // Plain JavaScript, started with `node` (no tsx, no test code in this process):
-// the only code that runs here besides this file is the deployed bundle.
+// the only code that runs here besides this file is the bundle.
 //
-// The parent passes a network map. The deployed config names real endpoints
-// (hooks.slack.com, events.pagerduty.com, an SMTP host on port 587, ...): this
-// process resolves those names to local receivers on 127.0.0.1 and refuses
-// every other non-loopback destination, so the run is offline by construction
-// and an unexpected destination shows up as a recorded, refused connection.
-// TLS is real: the receivers hold a certificate for those names issued by a
-// throwaway CA that NODE_EXTRA_CA_CERTS adds (how users add a corporate CA).
+// Its answers are marker lines on stdout (`{"lambdaHost": …}`), written after
+// everything the handler logged during the invocation, so the parent can tell
+// which log and EMF lines belong to which invocation.
+//
+// Optionally (the end-to-end run) the parent passes a network map. The deployed
+// config names real endpoints (hooks.slack.com, events.pagerduty.com, an SMTP
+// host on port 587, ...): this process resolves those names to local receivers
+// on 127.0.0.1 and refuses every other non-loopback destination, so the run is
+// offline by construction and an unexpected destination shows up as a
+// recorded, refused connection. TLS is real: the receivers hold a certificate
+// for those names issued by a throwaway CA that NODE_EXTRA_CA_CERTS adds (how
+// users add a corporate CA).
 import dns from 'node:dns';
 import http from 'node:http';
 import net from 'node:net';
@@ -23,7 +28,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const send = (message) => process.send?.(message);
+const send = (message) => process.stdout.write(`${JSON.stringify({ lambdaHost: message.type, ...message })}\n`);
 const refused = [];
 
 /** Installs the name → local port map on DNS and on every outgoing connection. */
@@ -191,7 +196,7 @@ let init;
 
 process.on('message', async (message) => {
   if (message.type === 'init') {
-    installNetwork(message.routes);
+    if (message.routes) installNetwork(message.routes);
     const started = performance.now();
     try {
       handler = await loadHandler(process.env.LAMBDA_TASK_ROOT, process.env._HANDLER);

@@ -4,10 +4,11 @@ import { appendFileSync } from 'node:fs';
  * The fault suite's tally: one row per scenario, printed per test file at the
  * end (vitest shows console output) and, when GDN_CHAOS_TALLY names a file,
  * appended to it as JSON lines so `make chaos` can print the whole suite's
- * table (scripts/chaos/tally.mjs).
+ * table (scripts/chaos/print-tally.ts).
  *
  * Units: `inputs` are SQS messages; `pairs` … `lost` are (finding, channel)
- * pairs that routing says should be delivered; `rejected` are inputs that are
+ * pairs the processor did not hold back by routing (its own
+ * "suppressed by routing" decision, observed) — they must be delivered; `rejected` are inputs that are
  * not GuardDuty findings, dead-lettered with the reason; `late` are successes a
  * destination wrote after the sender had timed out (the at-least-once window
  * of any HTTP delivery, reported, not counted as duplicates).

@@ -1,12 +1,16 @@
 // The moto AWS emulator, from the venv `make python-deps` installs, on a free
 // loopback port: for the vitest suites, `make demo`, `make bench` and `make e2e`.
+// Always through moto_launcher.py beside this file, so every harness gets the
+// same emulator with moto's fidelity gaps closed (design.md §7).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { closedPort } from './ports.mjs';
+import { fileURLToPath } from 'node:url';
+import { closedPort } from './http.mjs';
 
 const REGION = 'us-east-1';
+const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), 'moto_launcher.py');
 const STOP_GRACE_MS = 3_000;
 
 /** @param {string} name */
@@ -106,16 +110,10 @@ async function waitUntilAnswering(endpoint, child, timeoutMs) {
  * @returns {Promise<import('./moto.d.mts').Moto>}
  */
 export async function startMoto(options = {}) {
-  const {
-    launcher,
-    logFile,
-    ownProcessGroup = false,
-    startTimeoutMs = 30_000,
-    attempts = 1,
-    track = () => {},
-  } = options;
-  const what = launcher ? 'the moto launcher' : 'moto_server';
-  const command = launcher ? [motoPython(), launcher] : [motoServerPath()];
+  const { logFile, ownProcessGroup = false, startTimeoutMs = 30_000, attempts = 1, track = () => {} } = options;
+  motoServerPath(); // the launcher runs moto's server: say so when the venv is missing
+  const what = 'the moto launcher';
+  const command = [motoPython(), LAUNCHER];
   for (let attempt = 1; ; attempt++) {
     const port = await closedPort();
     const server = spawnServer([...command, '-H', '127.0.0.1', '-p', String(port)], { logFile, ownProcessGroup });

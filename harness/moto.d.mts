@@ -10,12 +10,6 @@ export interface Moto {
 }
 
 export interface MotoOptions {
-  /**
-   * A Python script run with the moto venv's interpreter in place of
-   * moto_server, taking moto_server's arguments (tests/e2e/moto_launcher.py
-   * patches moto's fidelity gaps before it serves).
-   */
-  launcher?: string;
   /** Append the server's stdout and stderr to this file; without it only the end of stderr is kept, for the error. */
   logFile?: string;
   /**
@@ -37,5 +31,5 @@ export declare function motoServerPath(): string;
 /** The moto venv's interpreter: MOTO_PYTHON, else the python beside MOTO_SERVER, else the one `make python-deps` installs. */
 export declare function motoPython(): string;
 
-/** Starts moto on a free 127.0.0.1 port and waits until it answers. */
+/** Starts moto (harness/moto_launcher.py: moto_server with its fidelity gaps closed) on a free 127.0.0.1 port and waits until it answers. */
 export declare function startMoto(options?: MotoOptions): Promise<Moto>;

@@ -246,7 +246,7 @@ def patch_guardduty_findings_apis() -> None:
         "get_findings_statistics": throttling(get_findings_statistics),
     }.items():
         if hasattr(responses.GuardDutyResponse, name):
-            raise SystemExit(f"moto_guardduty: moto now implements {name}; review tests/e2e/moto_guardduty.py")
+            raise SystemExit(f"moto_guardduty: moto now implements {name}; review harness/moto_guardduty.py")
         setattr(responses.GuardDutyResponse, name, fn)
 
     def dispatch_seed(request: Any, full_url: str, headers: Any) -> Any:

@@ -2,7 +2,7 @@
 
 Run with the moto venv's interpreter (``$(GDN_CACHE)/venv-moto/bin/python``)::
 
-    python tests/e2e/moto_launcher.py -H 127.0.0.1 -p 5000
+    python harness/moto_launcher.py -H 127.0.0.1 -p 5000
 
 The arguments are moto_server's. Every patch below makes moto answer the way
 AWS answers (design.md §7); none of them loosens a check made by the tests. The
@@ -22,7 +22,7 @@ from typing import Any
 
 def _require(condition: bool, what: str) -> None:
     if not condition:
-        sys.exit(f"moto_launcher: moto changed ({what}); review the patches in tests/e2e/moto_launcher.py")
+        sys.exit(f"moto_launcher: moto changed ({what}); review the patches in harness/moto_launcher.py")
 
 
 def patch_sqs_compact_redrive_policy() -> None:
