@@ -188,7 +188,12 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     recordLifecycle(prepared, state),
   ]);
   const delivery = await deliverAll(prepared, config, deps, { history, announced });
-  const lastEvent = prepared.reduce((latest, p) => (p.finding.updatedAt > latest ? p.finding.updatedAt : latest), '');
+  // ISO 8601 times sort as strings: the last is the latest event of the batch.
+  const lastEvent =
+    prepared
+      .map((p) => p.finding.updatedAt)
+      .sort()
+      .at(-1) ?? '';
   if (lastEvent) await state.recordProcessed(lastEvent);
   for (const p of prepared) deps.history.remember(p.finding.id, p.finding.severity.score);
   const settled = await settleFailures(prepared, delivery.failures, {

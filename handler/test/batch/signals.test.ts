@@ -12,7 +12,7 @@ import { createAccountNamer } from '../../src/enrich/accounts.js';
 import { createLogger } from '../../src/observe/logger.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 import { createSeverityMemory } from '../../src/route/history.js';
-import { createStateStore, type StateStore } from '../../src/state/store.js';
+import { createStateStore } from '../../src/state/store.js';
 import { FIXTURES_DIR, rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';

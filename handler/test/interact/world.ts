@@ -16,7 +16,7 @@ import { startReceiver, type Receiver } from '../helpers/receiver.js';
  * stand-in that receives response_url replies and answers usergroups.users.list.
  */
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const _root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM = 'T0TEAM01';
 export const ALICE = 'U0ALICE01'; // may do everything
