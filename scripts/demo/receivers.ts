@@ -7,7 +7,8 @@ import { startReceiver, type Receiver, type Received, type Reply } from './http.
  * shows up as a failed delivery in the summary rather than a pretty card:
  *   Slack incoming webhook   200 "ok"; 400 "invalid_payload" / "no_text"
  *   Teams Workflows webhook  202 (empty); 400 without an Adaptive Card attachment
- *   Google Chat webhook      200 with the created message resource; 400 without text or cards
+ *   Google Chat webhook      200 with the created message resource (the first one again for a repeated
+ *                            requestId); 400 without text or cards
  *   PagerDuty Events API v2  202 {"status":"success",…}; 400 "invalid event"
  *   Generic webhook          200 {"received":true}; 401 when the HMAC signature does not verify
  */
@@ -49,21 +50,46 @@ export function teamsReply(request: Received): Reply {
       });
 }
 
-let chatMessages = 0;
-export function googleChatReply(request: Received): Reply {
-  const body = json(request.body);
-  if (!body || (typeof body.text !== 'string' && !Array.isArray(body.cardsV2))) {
-    return jsonReply(400, { error: { code: 400, message: 'Message cannot be empty.', status: 'INVALID_ARGUMENT' } });
-  }
-  const id = `demo${++chatMessages}`;
-  const threadKey = (body.thread as Record<string, unknown> | undefined)?.threadKey;
-  return jsonReply(200, {
-    name: `spaces/DEMO/messages/${id}`,
-    sender: { name: 'users/guardduty-notify', type: 'BOT' },
-    createTime: new Date().toISOString(),
-    thread: { name: `spaces/DEMO/threads/${typeof threadKey === 'string' ? threadKey.slice(0, 32) : id}` },
-  });
+/** A Google Chat space as its webhook sees it: the messages it created, by name. */
+export interface ChatSpace {
+  reply: (request: Received) => Reply;
+  /** Messages created, in order (a repeated request id creates none). */
+  created: Array<{ name: string; body: Record<string, unknown> }>;
 }
+
+/**
+ * A Google Chat space webhook. Honours `requestId` as spaces.messages.create
+ * documents it: "Specifying an existing request ID returns the message created
+ * with that ID instead of creating a new message."
+ */
+export function googleChatSpace(space = 'DEMO'): ChatSpace {
+  const created: ChatSpace['created'] = [];
+  const byRequestId = new Map<string, Record<string, unknown>>();
+  const reply = (request: Received): Reply => {
+    const body = json(request.body);
+    if (!body || (typeof body.text !== 'string' && !Array.isArray(body.cardsV2))) {
+      return jsonReply(400, { error: { code: 400, message: 'Message cannot be empty.', status: 'INVALID_ARGUMENT' } });
+    }
+    const requestId = new URL(request.path, 'http://chat.invalid').searchParams.get('requestId');
+    const existing = requestId ? byRequestId.get(requestId) : undefined;
+    if (existing) return jsonReply(200, existing);
+    const id = `m${created.length + 1}`;
+    const threadKey = (body.thread as Record<string, unknown> | undefined)?.threadKey;
+    const message = {
+      name: `spaces/${space}/messages/${id}`,
+      sender: { name: 'users/guardduty-notify', type: 'BOT' },
+      createTime: new Date().toISOString(),
+      thread: { name: `spaces/${space}/threads/${typeof threadKey === 'string' ? threadKey.slice(0, 32) : id}` },
+    };
+    created.push({ name: message.name, body });
+    if (requestId) byRequestId.set(requestId, message);
+    return jsonReply(200, message);
+  };
+  return { reply, created };
+}
+
+/** The demo's one space. */
+export const googleChatReply = googleChatSpace().reply;
 
 export function pagerDutyReply(routingKey: string) {
   return (request: Received): Reply => {
