@@ -38,6 +38,7 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers: Record<string, string>;
+  attachments?: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 /** How much detail a renderer shows; renderers step down levels until a payload fits. */
@@ -99,10 +100,13 @@ export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfig
   receivesArchived(channel: z.infer<S>): boolean;
   /** The type's own fields of a working config with placeholder endpoints (CLI previews, docs, tests). */
   sample: Record<string, unknown>;
-  /** Renders one finding within the channel's limits. Never throws on missing optional data. */
-  render(finding: NormalisedFinding, channel: z.infer<S>): Payload;
-  /** Renders a digest of many findings within the channel's limits. */
-  renderDigest(digest: Digest, channel: z.infer<S>): Payload;
+  /**
+   * Renders one finding within the channel's limits. Never throws on missing optional data.
+   * `eventText` is the event's JSON text as received, for channels that forward it (email attachments).
+   */
+  render(finding: NormalisedFinding, channel: z.infer<S>, eventText?: string): Payload;
+  /** Renders a digest of many findings within the channel's limits; `eventTexts` are their events as received. */
+  renderDigest(digest: Digest, channel: z.infer<S>, eventTexts?: readonly string[]): Payload;
   /** Delivers one rendered payload; throws DeliveryError on failure. Digests always go through here. */
   send(payload: Payload, channel: z.infer<S>, context: SendContext): Promise<SendResult>;
   /**
