@@ -9,6 +9,7 @@ import {
   ListAccountsCommand,
 } from '@aws-sdk/client-organizations';
 import { startMoto, type Moto } from '../helpers/moto.js';
+import { fileURLToPath } from 'node:url';
 
 /*
  * The handler's AWS edges against the moto emulator: the real SDK clients, the
@@ -18,7 +19,8 @@ let moto: Moto;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMoto();
+  // The shared launcher: moto with its fidelity gaps closed (SNS's check of JSON message structures among them).
+  moto = await startMoto({ launcher: fileURLToPath(new URL('../../../tests/e2e/moto_launcher.py', import.meta.url)) });
   Object.assign(process.env, moto.env);
 });
 afterAll(async () => {
@@ -158,6 +160,19 @@ describe('AWS edges against moto', () => {
     };
     expect(await scores(critical.queueUrl)).toEqual(['8.0', '8.0', '8.0 digest']);
     expect(await scores(lowOnly.QueueUrl!)).toEqual(['2.0', '2.0']);
+  });
+
+  it('is refused, as SNS refuses it, when the JSON message has no default body', async () => {
+    const { snsPublish, snsPublishBatch } = await import('../../src/deliver/sns.js');
+    const { topicArn } = await topicWithQueue('gdn-no-default');
+    const noDefault = { ...request('s', 'body', {}), Message: JSON.stringify({ sqs: 'body' }) };
+    await expect(snsPublish({ TopicArn: topicArn, ...noDefault })).rejects.toMatchObject({
+      kind: 'permanent',
+      message: expect.stringMatching(/No default entry/),
+    });
+    const [refused, ok] = await snsPublishBatch({ topicArn, messages: [noDefault, request('s', 'body', {})] });
+    expect(refused).toMatchObject({ kind: 'permanent' });
+    expect(typeof ok).toBe('string');
   });
 
   it('never matches a numeric filter policy against a String attribute (why the score is a Number)', async () => {
