@@ -3,6 +3,7 @@ import {
   SNS_LIMITS,
   SnsBodiesSchema,
   SnsPayloadSchema,
+  type SnsPayload,
   smsText,
   typedAttributes,
   publishBatches,
@@ -16,7 +17,9 @@ import { DeliveryError } from '../../src/deliver/errors.js';
 import type { NormalisedFinding } from '../../src/finding/model.js';
 import { buildDigest } from '../../src/route/digest.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';
-import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
+import { FIXTURES_DIR, fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
+import { main } from '../../src/cli/main.js';
+import { join } from 'node:path';
 import { expectGolden } from '../helpers/golden.js';
 
 const channel = SnsChannelSchema.parse({
@@ -384,5 +387,24 @@ describe('sns sendBatch', () => {
       expect.objectContaining({ kind: 'retryable', message: 'sns "audit": TypeError: socket hang up' }),
       expect.objectContaining({ kind: 'retryable' }),
     ]);
+  });
+});
+
+describe('guardduty-notify render --channel sns', () => {
+  it('prints the Publish request as SNS receives it: typed attributes, MessageStructure and the JSON message', () => {
+    let stdout = '';
+    const code = main(['render', '--channel', 'sns', join(FIXTURES_DIR, 'ec2-port-probe.json')], {
+      write: (chunk: string) => {
+        stdout += chunk;
+        return true;
+      },
+    } as unknown as Parameters<typeof main>[1]);
+    expect(code).toBe(0);
+    const request = JSON.parse(stdout) as SnsPayload;
+    expect(Object.keys(request)).toEqual(['Subject', 'MessageStructure', 'Message', 'MessageAttributes']);
+    expect(request.MessageStructure).toBe('json');
+    expect(request.MessageAttributes.severityScore).toEqual({ DataType: 'Number', StringValue: '5.0' });
+    expect(request.MessageAttributes.severity).toEqual({ DataType: 'String', StringValue: 'MEDIUM' });
+    expect(Object.keys(JSON.parse(request.Message))).toEqual(['default', 'email', 'sms']);
   });
 });
