@@ -262,9 +262,13 @@ function fitMessage(render: (budget: DetailBudget) => string, sms: string, attri
   const message = (text: string) => snsMessage(text, sms);
   return message(
     fitWithin(TEXT_DETAIL_LEVELS, render, { size: (text) => utf8Bytes(message(text)), limit: room }, (leanest) => {
-      // Escaping at most doubles the text's bytes past its ASCII controls: halve, then trim until it fits.
-      let cut = truncateBytes(leanest, Math.floor((room - utf8Bytes(message(''))) / 4));
-      while (utf8Bytes(message(cut)) > room) cut = truncateBytes(cut, Math.floor(utf8Bytes(cut) * 0.9));
+      // The text appears twice and JSON escaping can grow it: start at a quarter of the room, trim until it fits.
+      let max = Math.floor((room - utf8Bytes(message(''))) / 4);
+      let cut = truncateBytes(leanest, max);
+      while (utf8Bytes(message(cut)) > room && max > 0) {
+        max = Math.floor(max * 0.9);
+        cut = truncateBytes(leanest, max);
+      }
       return cut;
     }),
   );
