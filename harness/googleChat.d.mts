@@ -14,4 +14,7 @@ export interface GoogleChatOptions {
  *
  * @example const chat = await startReceiver(googleChatWebhook());
  */
-export declare function googleChatWebhook(options?: GoogleChatOptions): ReplyFn;
+export declare function googleChatWebhook(options?: GoogleChatOptions): ReplyFn & {
+  /** Messages created so far (a repeated requestId creates none). */
+  created(): number;
+};

@@ -23,7 +23,7 @@ export function googleChatWebhook(options = {}) {
   const lastWrite = new Map();
   let created = 0;
   /** @type {import('./http.d.mts').ReplyFn} */
-  return (request) => {
+  const reply = (request) => {
     const url = new URL(request.path, 'http://chat.local');
     const space = /^\/v1\/spaces\/([^/]+)\/messages$/.exec(url.pathname)?.[1];
     if (request.method !== 'POST' || !space) return error(404, 'NOT_FOUND', 'Requested entity was not found.');
@@ -55,4 +55,6 @@ export function googleChatWebhook(options = {}) {
     if (requestId) byRequestId.set(`${space}/${requestId}`, message);
     return jsonReply(200, message);
   };
+  // How many messages the space holds (a repeated requestId creates none).
+  return Object.assign(reply, { created: () => created });
 }

@@ -124,6 +124,38 @@ def patch_dynamodb_atomic_writes() -> None:
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
 
+def patch_sns_json_message_structure_needs_default() -> None:
+    """SNS refuses a `MessageStructure: json` message without a string `default` body.
+
+    Publish (and each PublishBatch entry) with MessageStructure json must carry
+    a JSON object with "at least a top-level JSON key of 'default' with a value
+    that is a string" (SNS API reference, Publish); otherwise SNS answers
+    InvalidParameter ("Message Structure - No default entry in JSON message
+    body", or "... JSON message body failed to parse") and publishes nothing.
+    moto only looks at the structure when it delivers to a subscription, and
+    accepts a body for the subscription's protocol without `default`. Check
+    what SNS checks, when SNS checks it. Per-protocol delivery (the protocol's
+    key, else `default`) is moto's own and matches SNS.
+    """
+    from moto.sns.exceptions import InvalidParameterValue
+    from moto.sns.models import SNSBackend
+
+    original = SNSBackend.__dict__.get("publish")
+    _require(callable(original), "SNSBackend.publish is gone")
+
+    def publish(self, message, arn, *args, message_structure=None, **kwargs):  # type: ignore[no-untyped-def]
+        if message_structure == "json":
+            try:
+                bodies = json.loads(message)
+            except json.JSONDecodeError:
+                raise InvalidParameterValue("Invalid parameter: Message Structure - JSON message body failed to parse")
+            if not isinstance(bodies, dict) or not isinstance(bodies.get("default"), str):
+                raise InvalidParameterValue("Invalid parameter: Message Structure - No default entry in JSON message body")
+        return original(self, message, arn, *args, message_structure=message_structure, **kwargs)
+
+    SNSBackend.publish = publish  # type: ignore[method-assign]
+
+
 def exit_with_parent() -> None:
     """Exit when the process that started us is gone (so a killed harness leaves no emulator behind)."""
     import os
@@ -146,6 +178,7 @@ def main() -> None:
     patch_sqs_compact_redrive_policy()
     patch_lambda_sqs_event_source_mapping_is_a_poller()
     patch_dynamodb_atomic_writes()
+    patch_sns_json_message_structure_needs_default()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from moto_guardduty import patch_guardduty_findings_apis  # beside this file
 

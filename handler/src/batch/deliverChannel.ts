@@ -131,7 +131,12 @@ export function groupForChannel(
       groups: [
         {
           members: selected,
-          render: () => descriptor.renderDigest(buildDigest(selected.map((p) => p.finding)), channel),
+          render: () =>
+            descriptor.renderDigest(
+              buildDigest(selected.map((p) => p.finding)),
+              channel,
+              selected.map((p) => p.item.eventText),
+            ),
         },
       ],
       sendBatch: sendEachAlone(descriptor.send as never),
@@ -139,7 +144,10 @@ export function groupForChannel(
     };
   }
   return {
-    groups: selected.map((p) => ({ members: [p], render: () => descriptor.render(p.finding, channel) })),
+    groups: selected.map((p) => ({
+      members: [p],
+      render: () => descriptor.render(p.finding, channel, p.item.eventText),
+    })),
     sendBatch: descriptor.sendBatch as SendBatch<Channel, unknown>,
     windowSize: descriptor.batchMax,
   };

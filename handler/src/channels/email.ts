@@ -41,6 +41,13 @@ export const EmailChannelSchema = z.strictObject({
   cc: z._default(z.array(z.email()), []),
   bcc: z._default(z.array(z.email()), []),
   subjectPrefix: z._default(z.string().check(z.maxLength(40)), 'GuardDuty'),
+  attachFinding: z
+    ._default(z.boolean(), false)
+    .check(
+      z.describe(
+        'Attach the event as received as guardduty-<finding id>.json (a digest: one JSON array of its events, up to 5 MB).',
+      ),
+    ),
 });
 export type EmailChannel = z.infer<typeof EmailChannelSchema>;
 
@@ -61,8 +68,31 @@ export const EMAIL_HTML_MAX_BYTES = 100_000;
 
 const NO_LINE_BREAKS = /^[^\r\n]*$/;
 
+/*
+ * Attachments (`attachFinding`): the event exactly as it reached the function
+ * (its JSON text, byte for byte), as `guardduty-<finding id>.json`,
+ * `application/json`. A digest attaches one file, `guardduty-digest.json`:
+ * a JSON array of the events it covers, so a tool reads one file however many
+ * findings came together. Size: one EventBridge event is at most 256 KB, so a
+ * single finding always fits; a digest's array stops before it would pass
+ * 5 MB (base64 makes that about 6.8 MB on the wire, well under the 10–25 MB
+ * that common SMTP servers accept), and the header
+ * `X-GuardDuty-Attached-Events: <attached> of <total>` says how many it holds.
+ */
+
+/** Largest attachment we produce, before base64 (see above). */
+export const EMAIL_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
+
+const AttachmentSchema = z.strictObject({
+  filename: z.string().check(z.regex(/^guardduty-[A-Za-z0-9._-]{1,128}\.json$/)),
+  contentType: z.literal('application/json'),
+  content: z.string().check(z.maxLength(EMAIL_ATTACHMENT_MAX_BYTES)),
+});
+export type EmailAttachment = z.infer<typeof AttachmentSchema>;
+
 /** The rendered email, without the envelope (from/to/cc/bcc come from the channel at send time). */
 export const EmailPayloadSchema = z.strictObject({
+  attachments: z.optional(z.array(AttachmentSchema)),
   subject: z.string().check(z.minLength(1)).check(z.maxLength(EMAIL_SUBJECT_MAX)).check(z.regex(NO_LINE_BREAKS)),
   text: z.string().check(z.minLength(1)),
   html: z.string().check(z.minLength(1)),
@@ -304,6 +334,41 @@ export function renderEmailDigest(digest: Digest, channel: { subjectPrefix: stri
 }
 
 /** Email through SMTP: the envelope comes from the channel, the content from the renderer. */
+/** A finding id as a file-name part: letters, digits, `.`, `_`, `-` (anything else becomes `_`), at most 128 characters. */
+export function fileNamePart(id: string): string {
+  return (
+    id
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 128) || 'finding'
+  );
+}
+
+/**
+ * The attachment of one finding: its event's JSON text as received.
+ *
+ * @example findingAttachment(finding.id, eventText) // { filename: 'guardduty-<id>.json', contentType: 'application/json', content: eventText }
+ */
+export function findingAttachment(findingId: string, eventText: string): EmailAttachment {
+  return { filename: `guardduty-${fileNamePart(findingId)}.json`, contentType: 'application/json', content: eventText };
+}
+
+/** The attachment of a digest: a JSON array of its events as received, stopping before 5 MB; and how many it holds. */
+export function digestAttachment(eventTexts: readonly string[]): { attachment: EmailAttachment; attached: number } {
+  let content = '[';
+  let attached = 0;
+  for (const text of eventTexts) {
+    const next = `${attached === 0 ? '' : ','}${text}`;
+    if (Buffer.byteLength(content, 'utf8') + Buffer.byteLength(next, 'utf8') + 1 > EMAIL_ATTACHMENT_MAX_BYTES) break;
+    content += next;
+    attached++;
+  }
+  return {
+    attachment: { filename: 'guardduty-digest.json', contentType: 'application/json', content: `${content}]` },
+    attached,
+  };
+}
+
 export const emailChannel = defineChannel<typeof EmailChannelSchema, EmailPayload>({
   label: 'Email',
   schema: EmailChannelSchema,
@@ -315,8 +380,21 @@ export const emailChannel = defineChannel<typeof EmailChannelSchema, EmailPayloa
     to: ['security@example.invalid'],
   },
   type: 'email',
-  render: (finding, channel) => renderEmail(finding, channel),
-  renderDigest: (digest, channel) => renderEmailDigest(digest, channel),
+  render: (finding, channel, eventText) => {
+    const payload = renderEmail(finding, channel);
+    if (!channel.attachFinding || eventText === undefined) return payload;
+    return { ...payload, attachments: [findingAttachment(finding.id, eventText)] };
+  },
+  renderDigest: (digest, channel, eventTexts) => {
+    const payload = renderEmailDigest(digest, channel);
+    if (!channel.attachFinding || eventTexts === undefined) return payload;
+    const { attachment, attached } = digestAttachment(eventTexts);
+    return {
+      ...payload,
+      headers: { ...payload.headers, 'X-GuardDuty-Attached-Events': `${attached} of ${eventTexts.length}` },
+      attachments: [attachment],
+    };
+  },
   async send(payload, channel, context) {
     try {
       await context.sendMail(channel.smtp, {

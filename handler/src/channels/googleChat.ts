@@ -1,4 +1,5 @@
 import { ChannelBase, endpointUrl } from '../config/fields.js';
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
@@ -84,7 +85,10 @@ const SectionSchema = z.strictObject({
   widgets: z.array(WidgetSchema).check(z.minLength(1)),
 });
 
-/** The JSON body posted to a Google Chat webhook; the schema encodes Chat's limits. */
+/** A request id in the form Google recommends (a UUID), lowercase hex. */
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The JSON body posted to a Google Chat webhook (the request id goes in the query); the schema encodes Chat's limits. */
 export const GoogleChatPayloadSchema = z
   .strictObject({
     text: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.text)),
@@ -103,9 +107,11 @@ export const GoogleChatPayloadSchema = z
     thread: z.optional(
       z.strictObject({ threadKey: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.threadKey)) }),
     ),
+    /** Sent as the `requestId` query parameter, not in the body (see {@link chatRequestId}). */
+    requestId: z.optional(z.string().check(z.regex(REQUEST_ID))),
   })
   .check(
-    z.refine((p) => payloadBytes(p) <= GOOGLE_CHAT_LIMITS.messageBytes, {
+    z.refine(({ requestId: _requestId, ...body }) => payloadBytes(body) <= GOOGLE_CHAT_LIMITS.messageBytes, {
       error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes`,
     }),
   )
@@ -362,7 +368,60 @@ export function withReplyOption(webhookUrl: string): string {
   return `${base}${separator}${REPLY_OPTION}${fragment}`;
 }
 
-/** Google Chat webhook: POST JSON, threaded messages with the reply option in the query. */
+/*
+ * Idempotency (spaces.messages.create, query parameter `requestId`):
+ * "Specifying an existing request ID returns the message created with that ID
+ * instead of creating a new message." A POST whose response is lost (timeout,
+ * reset) is retried, and an SQS redelivery sends again; with the same request
+ * id Chat posts once. So the id is derived, not random: from the finding id,
+ * its updatedAt (an update is a new message) and the channel name (two
+ * channels on one space each post), or for a digest from the ids of the
+ * findings it covers. Google recommends a random UUID and documents no other
+ * format or length; we shape the SHA-256 as one (36 characters).
+ */
+
+/** A UUID-shaped request id from the SHA-256 of `parts`. */
+function hashedRequestId(parts: readonly string[]): string {
+  const hex = createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The request id of one finding version on one channel.
+ *
+ * @example chatRequestId(finding, { name: 'sec-chat' }) // '3f2a…-…' (36 characters)
+ */
+export function chatRequestId(finding: Pick<NormalisedFinding, 'id' | 'updatedAt'>, channel: { name: string }): string {
+  return hashedRequestId(['finding', finding.id, finding.updatedAt, channel.name]);
+}
+
+/** The request id of a digest on one channel: the findings it covers, in any order. */
+export function digestRequestId(digest: Pick<Digest, 'findingIds' | 'total'>, channel: { name: string }): string {
+  return hashedRequestId(['digest', `total=${digest.total}`, ...[...digest.findingIds].sort(), channel.name]);
+}
+
+/** The body as posted: the message without the request id. */
+export function postedBody(payload: GoogleChatPayload): Omit<GoogleChatPayload, 'requestId'> {
+  const { requestId: _requestId, ...message } = payload;
+  return message;
+}
+
+/** `url` with `name=value` appended to its query, keeping the rest byte for byte. */
+function withQueryParameter(url: string, parameter: string): string {
+  const hash = url.indexOf('#');
+  const base = hash >= 0 ? url.slice(0, hash) : url;
+  const fragment = hash >= 0 ? url.slice(hash) : '';
+  const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
+  return `${base}${separator}${parameter}${fragment}`;
+}
+
+/** The URL a payload is posted to: the reply option for threaded messages, and the request id. */
+export function postUrl(webhookUrl: string, payload: GoogleChatPayload): string {
+  const url = payload.thread ? withReplyOption(webhookUrl) : webhookUrl;
+  return payload.requestId ? withQueryParameter(url, `requestId=${payload.requestId}`) : url;
+}
+
+/** Google Chat webhook: POST JSON, threaded messages with the reply option in the query, each with its request id. */
 export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, GoogleChatPayload>({
   label: 'Google Chat',
   schema: GoogleChatChannelSchema,
@@ -371,13 +430,15 @@ export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, G
   defaults: { minIntervalMs: 1_000, digestThreshold: 10 },
   sample: { webhookUrl: 'https://chat.googleapis.com/v1/spaces/PREVIEW/messages?key=PREVIEW&token=PREVIEW' },
   type: 'googleChat',
-  render: (finding, channel) => renderGoogleChat(finding, channel),
-  renderDigest: (digest) => renderGoogleChatDigest(digest),
+  render: (finding, channel) => ({ ...renderGoogleChat(finding, channel), requestId: chatRequestId(finding, channel) }),
+  renderDigest: (digest, channel) => ({
+    ...renderGoogleChatDigest(digest),
+    requestId: digestRequestId(digest, channel),
+  }),
   async send(payload, channel, context) {
-    const url = payload.thread ? withReplyOption(channel.webhookUrl) : channel.webhookUrl;
     const result = await postWithRetry(
-      url,
-      JSON.stringify(payload),
+      postUrl(channel.webhookUrl, payload),
+      JSON.stringify(postedBody(payload)),
       { 'content-type': 'application/json; charset=UTF-8' },
       context.http,
       channel,

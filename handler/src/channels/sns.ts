@@ -5,7 +5,15 @@ import type { NormalisedFinding } from '../finding/model.js';
 import { asDeliveryError, type DeliveryError } from '../deliver/errors.js';
 import type { Digest } from '../route/digest.js';
 import { cleanLine, truncateBytes } from '../text/clean.js';
-import { digestCountsText, digestTopBand, findingCount, findingMarkers, severityLabel } from './facts.js';
+import {
+  accountLabel,
+  digestCountsText,
+  digestTopBand,
+  findingCount,
+  findingMarkers,
+  resourceLabel,
+  severityLabel,
+} from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import { fitWithin, utf8Bytes } from './fit.js';
 import { SEND_BATCH_MAX, defineChannel, type DetailBudget, type SendResult } from './types.js';
@@ -22,9 +30,21 @@ export const SnsChannelSchema = z.strictObject({
 export type SnsChannel = z.infer<typeof SnsChannelSchema>;
 
 /*
- * Amazon SNS: a subject (used by email subscriptions), the plain-text body
- * (shared with the email channel), and String message attributes for
+ * Amazon SNS: a subject (used by email subscriptions), a JSON message with a
+ * body per protocol (`MessageStructure: "json"`), and message attributes for
  * subscription filter policies.
+ *
+ * Per-protocol bodies (SNS API reference, Publish, MessageStructure): with
+ * `json` the message is a JSON object whose keys are protocols; it must hold a
+ * `default` key (used by any protocol without its own key, SQS and HTTPS
+ * included). We send `default` and `email` = the full plain text, and `sms` =
+ * one short line (severity, type, account, resource) of at most 140
+ * characters, one SMS segment, for teams that subscribe phones to critical
+ * findings.
+ *
+ * Attribute types: `severityScore` and `findingCount` are `Number`, so a filter
+ * policy can match them numerically (`{"severityScore": [{"numeric": [">=", 7]}]}`);
+ * numeric matching never matches a `String` attribute. The others are `String`.
  *
  * Limits (Amazon SNS API reference, Publish): the subject must be ASCII text
  * that begins with a letter, number or punctuation mark, without line breaks or
@@ -46,24 +66,47 @@ export const SNS_LIMITS = {
   messageBytes: 262_144,
   /** SNS→SQS delivery carries at most 10 message attributes. */
   attributes: 10,
+  /** One SMS segment of 7-bit characters. */
+  sms: 140,
 } as const;
+
+/** Attributes sent as `Number`, for numeric filter-policy matching; every other one is `String`. */
+export const NUMBER_ATTRIBUTES: ReadonlySet<string> = new Set(['severityScore', 'findingCount']);
 
 /** Starts with an ASCII letter, digit or punctuation mark; printable ASCII throughout. */
 const SUBJECT = /^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7E]*$/;
 /** A FIFO message group or deduplication id: 1–128 ASCII letters, digits and punctuation marks. */
 const FIFO_ID = /^[!-~]{1,128}$/;
 
-/** What is published; `attributes` are all of DataType String. */
+const MessageAttributeSchema = z.strictObject({
+  DataType: z.enum(['String', 'Number']),
+  StringValue: z.string().check(z.minLength(1)),
+});
+
+/** The per-protocol bodies inside the JSON message. */
+export const SnsBodiesSchema = z.strictObject({
+  default: z.string().check(z.minLength(1)),
+  email: z.string().check(z.minLength(1)),
+  sms: z.string().check(z.minLength(1), z.maxLength(SNS_LIMITS.sms), z.regex(/^[\x20-\x7E]+$/)),
+});
+export type SnsBodies = z.infer<typeof SnsBodiesSchema>;
+
+/** The Publish request exactly as SNS receives it, without the topic (PublishBatch entries add an `Id`). */
 export const SnsPayloadSchema = z
   .strictObject({
-    subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
-    message: z.string().check(z.minLength(1)),
-    attributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), z.string().check(z.minLength(1))),
-    messageGroupId: z.optional(z.string().check(z.regex(FIFO_ID))),
-    deduplicationId: z.optional(z.string().check(z.regex(FIFO_ID))),
+    Subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
+    MessageStructure: z.literal('json'),
+    Message: z
+      .string()
+      .check(
+        z.refine((m) => SnsBodiesSchema.safeParse(JSON.parse(m)).success, { error: 'not the per-protocol bodies' }),
+      ),
+    MessageAttributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), MessageAttributeSchema),
+    MessageGroupId: z.optional(z.string().check(z.regex(FIFO_ID))),
+    MessageDeduplicationId: z.optional(z.string().check(z.regex(FIFO_ID))),
   })
   .check(
-    z.refine((p) => Object.keys(p.attributes).length <= SNS_LIMITS.attributes, {
+    z.refine((p) => Object.keys(p.MessageAttributes).length <= SNS_LIMITS.attributes, {
       error: `more than ${SNS_LIMITS.attributes} attributes`,
     }),
   )
@@ -71,14 +114,46 @@ export const SnsPayloadSchema = z
     z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` }),
   );
 export type SnsPayload = z.infer<typeof SnsPayloadSchema>;
+type MessageAttributes = SnsPayload['MessageAttributes'];
+
+/** Attribute values with their SNS data types: `Number` for {@link NUMBER_ATTRIBUTES}, else `String`. */
+export function typedAttributes(attributes: Record<string, string>): MessageAttributes {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      { DataType: NUMBER_ATTRIBUTES.has(name) ? 'Number' : 'String', StringValue: value },
+    ]),
+  );
+}
 
 /** Bytes SNS counts against the 256 KB limit: message, attribute names, types and values. */
-export function snsPayloadBytes(payload: { message: string; attributes: Record<string, string> }): number {
-  let bytes = Buffer.byteLength(payload.message, 'utf8');
-  for (const [name, value] of Object.entries(payload.attributes)) {
-    bytes += Buffer.byteLength(name, 'utf8') + 'String'.length + Buffer.byteLength(value, 'utf8');
+export function snsPayloadBytes(payload: Pick<SnsPayload, 'Message' | 'MessageAttributes'>): number {
+  let bytes = Buffer.byteLength(payload.Message, 'utf8');
+  for (const [name, { DataType, StringValue }] of Object.entries(payload.MessageAttributes)) {
+    bytes += Buffer.byteLength(name, 'utf8') + DataType.length + Buffer.byteLength(StringValue, 'utf8');
   }
   return bytes;
+}
+
+/**
+ * The SMS body: `GuardDuty BAND score type | account | resource`, one ASCII
+ * line of at most 140 characters (cut from the end, so the resource goes first).
+ *
+ * @example smsText(finding) // 'GuardDuty LOW 2.0 UnauthorizedAccess:EC2/SSHBruteForce | prod-payments (111122223333) | EC2 instance i-0a1b…'
+ */
+export function smsText(finding: NormalisedFinding): string {
+  const parts = [`GuardDuty ${severityLabel(finding)} ${finding.type.full}`, accountLabel(finding.account)];
+  return asciiLine([...parts, resourceLabel(finding)].join(' | '), SNS_LIMITS.sms) || 'GuardDuty finding';
+}
+
+/** The SMS body of a digest: `GuardDuty digest: N findings (counts)`, within 140 characters. */
+export function digestSmsText(digest: Digest): string {
+  return asciiLine(`GuardDuty digest: ${findingCount(digest.total)} (${digestCountsText(digest)})`, SNS_LIMITS.sms);
+}
+
+/** The JSON message: the full text for `default` and `email`, the short line for `sms`. */
+export function snsMessage(text: string, sms: string): string {
+  return JSON.stringify({ default: text, email: text, sms } satisfies SnsBodies);
 }
 
 /**
@@ -89,6 +164,11 @@ export function snsPayloadBytes(payload: { message: string; attributes: Record<s
  * @example snsSubject('GuardDuty HIGH 8.0: Ünusual\r\nBcc: x') // 'GuardDuty HIGH 8.0: Unusual Bcc: x'
  */
 export function snsSubject(value: string): string {
+  return asciiLine(value, SNS_LIMITS.subject) || 'GuardDuty finding';
+}
+
+/** One line of printable ASCII (as {@link snsSubject} describes), cut to `max` characters with `...`. */
+function asciiLine(value: string, max: number): string {
   const ascii = value
     .replace(/\s+/g, ' ')
     .normalize('NFKD')
@@ -96,8 +176,7 @@ export function snsSubject(value: string): string {
     .replace(/^[^A-Za-z0-9!-/:-@[-`{-~]+/, '')
     .replace(/[^\x20-\x7E]/gu, '?')
     .trim();
-  const subject = ascii.length > SNS_LIMITS.subject ? `${ascii.slice(0, SNS_LIMITS.subject - 3).trimEnd()}...` : ascii;
-  return subject || 'GuardDuty finding';
+  return ascii.length > max ? `${ascii.slice(0, max - 3).trimEnd()}...` : ascii;
 }
 
 /** An attribute value: one clean line, never empty (SNS drops empty attributes). */
@@ -152,7 +231,7 @@ function sha256(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-type FifoFields = Pick<SnsPayload, 'messageGroupId' | 'deduplicationId'>;
+type FifoFields = Pick<SnsPayload, 'MessageGroupId' | 'MessageDeduplicationId'>;
 
 /**
  * FIFO fields for one finding: grouped by account, so one account's findings
@@ -160,22 +239,38 @@ type FifoFields = Pick<SnsPayload, 'messageGroupId' | 'deduplicationId'>;
  * re-delivery within SNS's 5-minute window is dropped but an update is not.
  */
 function findingFifo(finding: NormalisedFinding): FifoFields {
-  return { messageGroupId: finding.account.id, deduplicationId: sha256(`${finding.id}\n${finding.updatedAt}`) };
+  return {
+    MessageGroupId: finding.account.id,
+    MessageDeduplicationId: sha256(`${finding.id}\n${finding.updatedAt}`),
+  };
 }
 
 /** FIFO fields for a digest: the single account's group (else `multiple`), deduplicated by the findings it covers. */
 function digestFifo(digest: Digest, attributes: Record<string, string>): FifoFields {
   return {
-    messageGroupId: attributes.accountId ?? 'multiple',
-    deduplicationId: sha256(['digest', `total=${digest.total}`, ...digest.findingIds].join('\n')),
+    MessageGroupId: attributes.accountId ?? 'multiple',
+    MessageDeduplicationId: sha256(['digest', `total=${digest.total}`, ...digest.findingIds].join('\n')),
   };
 }
 
-/** The first detail level whose message fits beside the attributes; the byte cut is the last resort. */
-function fitMessage(render: (budget: DetailBudget) => string, attributes: Record<string, string>): string {
-  const room = SNS_LIMITS.messageBytes - snsPayloadBytes({ message: '', attributes });
-  return fitWithin(TEXT_DETAIL_LEVELS, render, { size: utf8Bytes, limit: room }, (leanest) =>
-    truncateBytes(leanest, room),
+/**
+ * The JSON message at the first detail level that fits beside the attributes
+ * (the text appears twice, JSON-escaped); cutting the text is the last resort.
+ */
+function fitMessage(render: (budget: DetailBudget) => string, sms: string, attributes: MessageAttributes): string {
+  const room = SNS_LIMITS.messageBytes - snsPayloadBytes({ Message: '', MessageAttributes: attributes });
+  const message = (text: string) => snsMessage(text, sms);
+  return message(
+    fitWithin(TEXT_DETAIL_LEVELS, render, { size: (text) => utf8Bytes(message(text)), limit: room }, (leanest) => {
+      // The text appears twice and JSON escaping can grow it: start at a quarter of the room, trim until it fits.
+      let max = Math.floor((room - utf8Bytes(message(''))) / 4);
+      let cut = truncateBytes(leanest, max);
+      while (utf8Bytes(message(cut)) > room && max > 0) {
+        max = Math.floor(max * 0.9);
+        cut = truncateBytes(leanest, max);
+      }
+      return cut;
+    }),
   );
 }
 
@@ -187,12 +282,13 @@ function fitMessage(render: (budget: DetailBudget) => string, attributes: Record
  * @example renderSns(finding, channel)
  */
 export function renderSns(finding: NormalisedFinding, channel: Pick<SnsChannel, 'topicArn'>): SnsPayload {
-  const attributes = findingAttributes(finding);
+  const attributes = typedAttributes(findingAttributes(finding));
   const lead = [severityLabel(finding), ...findingMarkers(finding)].join(' ');
   return {
-    subject: snsSubject(`GuardDuty ${lead}: ${finding.title} (${finding.account.name ?? finding.account.id})`),
-    message: fitMessage((budget) => renderFindingText(finding, budget), attributes),
-    attributes,
+    Subject: snsSubject(`GuardDuty ${lead}: ${finding.title} (${finding.account.name ?? finding.account.id})`),
+    MessageStructure: 'json',
+    Message: fitMessage((budget) => renderFindingText(finding, budget), smsText(finding), attributes),
+    MessageAttributes: attributes,
     ...(isFifoTopic(channel.topicArn) ? findingFifo(finding) : {}),
   };
 }
@@ -204,12 +300,14 @@ export function renderSns(finding: NormalisedFinding, channel: Pick<SnsChannel, 
  * @example renderSnsDigest(buildDigest(findings), channel)
  */
 export function renderSnsDigest(digest: Digest, channel: Pick<SnsChannel, 'topicArn'>): SnsPayload {
-  const attributes = digestAttributes(digest);
+  const plain = digestAttributes(digest);
+  const attributes = typedAttributes(plain);
   return {
-    subject: snsSubject(`GuardDuty digest: ${findingCount(digest.total)} (${digestCountsText(digest)})`),
-    message: fitMessage((budget) => renderDigestText(digest, budget), attributes),
-    attributes,
-    ...(isFifoTopic(channel.topicArn) ? digestFifo(digest, attributes) : {}),
+    Subject: snsSubject(`GuardDuty digest: ${findingCount(digest.total)} (${digestCountsText(digest)})`),
+    MessageStructure: 'json',
+    Message: fitMessage((budget) => renderDigestText(digest, budget), digestSmsText(digest), attributes),
+    MessageAttributes: attributes,
+    ...(isFifoTopic(channel.topicArn) ? digestFifo(digest, plain) : {}),
   };
 }
 
@@ -219,7 +317,7 @@ export function renderSnsDigest(digest: Digest, channel: Pick<SnsChannel, 'topic
  *
  * @example publishBatches([a, b, c]) // [[a, b, c]] when small; [[a], [b, c]] when a is near 256 KB
  */
-export function publishBatches<P extends { message: string; attributes: Record<string, string> }>(
+export function publishBatches<P extends Pick<SnsPayload, 'Message' | 'MessageAttributes'>>(
   payloads: readonly P[],
 ): P[][] {
   const batches: P[][] = [];
@@ -252,7 +350,7 @@ export const snsChannel = defineChannel<typeof SnsChannelSchema, SnsPayload>({
   renderDigest: (digest, channel) => renderSnsDigest(digest, channel),
   async send(payload, channel, context) {
     try {
-      await context.snsPublish({ topicArn: channel.topicArn, ...payload });
+      await context.snsPublish({ TopicArn: channel.topicArn, ...payload });
     } catch (error) {
       throw asDeliveryError(error, channel);
     }

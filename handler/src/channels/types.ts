@@ -1,4 +1,5 @@
 import type { EmailChannel } from './email.js';
+import type { SnsPayload } from './sns.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import type * as z from 'zod/mini';
 import type { Digest } from '../route/digest.js';
@@ -14,7 +15,7 @@ export interface SendContext {
   http: HttpPolicy;
   httpDeps: HttpDeps;
   /** Publishes to SNS; region taken from the topic ARN. Resolves to the message id. */
-  snsPublish: (input: SnsMessage & { topicArn: string }) => Promise<string>;
+  snsPublish: (input: SnsMessage & { TopicArn: string }) => Promise<string>;
   /**
    * Publishes up to 10 messages (at most 256 KB together) in one call; resolves
    * to one outcome per message, in order: its message id or why SNS refused it.
@@ -25,16 +26,8 @@ export interface SendContext {
   sendMail: (smtp: EmailChannel['smtp'], mail: OutgoingMail) => Promise<string>;
 }
 
-/** One SNS message: String attributes only. */
-export interface SnsMessage {
-  subject: string;
-  message: string;
-  attributes: Record<string, string>;
-  /** FIFO topics only: messages with one group id are delivered in order. */
-  messageGroupId?: string;
-  /** FIFO topics only: SNS drops a message whose id it has seen in the last 5 minutes. */
-  deduplicationId?: string;
-}
+/** One SNS message as the Publish request carries it (FIFO topics add the group and deduplication ids). */
+export type SnsMessage = SnsPayload;
 
 export interface OutgoingMail {
   from: string;
@@ -45,6 +38,7 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers: Record<string, string>;
+  attachments?: Array<{ filename: string; contentType: string; content: string }>;
 }
 
 /** How much detail a renderer shows; renderers step down levels until a payload fits. */
@@ -106,10 +100,13 @@ export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfig
   receivesArchived(channel: z.infer<S>): boolean;
   /** The type's own fields of a working config with placeholder endpoints (CLI previews, docs, tests). */
   sample: Record<string, unknown>;
-  /** Renders one finding within the channel's limits. Never throws on missing optional data. */
-  render(finding: NormalisedFinding, channel: z.infer<S>): Payload;
-  /** Renders a digest of many findings within the channel's limits. */
-  renderDigest(digest: Digest, channel: z.infer<S>): Payload;
+  /**
+   * Renders one finding within the channel's limits. Never throws on missing optional data.
+   * `eventText` is the event's JSON text as received, for channels that forward it (email attachments).
+   */
+  render(finding: NormalisedFinding, channel: z.infer<S>, eventText?: string): Payload;
+  /** Renders a digest of many findings within the channel's limits; `eventTexts` are their events as received. */
+  renderDigest(digest: Digest, channel: z.infer<S>, eventTexts?: readonly string[]): Payload;
   /** Delivers one rendered payload; throws DeliveryError on failure. Digests always go through here. */
   send(payload: Payload, channel: z.infer<S>, context: SendContext): Promise<SendResult>;
   /**

@@ -69,7 +69,7 @@ function render(args: string[]): string {
   if (!parsed.ok) throw new UsageError(`${positionals[0] ?? 'stdin'}: ${parsed.reason}`);
   const accountId = parsed.event.detail.accountId;
   const finding = normaliseFinding(parsed.event, config?.accountNames[accountId] ?? null);
-  const payload = descriptorFor(channel).render(finding, channel);
+  const payload = descriptorFor(channel).render(finding, channel, text);
   return values.html ? previewDocument(channel, payload) : `${JSON.stringify(payload, null, 2)}\n`;
 }
 

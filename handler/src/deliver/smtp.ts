@@ -47,6 +47,7 @@ export const sendMail: SendContext['sendMail'] = async (smtp, mail) => {
       text: mail.text,
       html: mail.html,
       headers: mail.headers,
+      ...(mail.attachments ? { attachments: mail.attachments } : {}),
     });
     return String(info.messageId ?? '');
   } catch (error) {

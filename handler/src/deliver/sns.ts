@@ -1,5 +1,5 @@
 import { DeliveryError, type FailureKind } from './errors.js';
-import type { SendContext, SnsMessage } from '../channels/types.js';
+import type { SendContext } from '../channels/types.js';
 
 type SnsModule = typeof import('@aws-sdk/client-sns');
 let snsModule: Promise<SnsModule> | undefined;
@@ -50,18 +50,6 @@ async function clientFor(
   return { mod, client };
 }
 
-function entryFields(message: SnsMessage) {
-  return {
-    Subject: message.subject,
-    Message: message.message,
-    MessageAttributes: Object.fromEntries(
-      Object.entries(message.attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }]),
-    ),
-    ...(message.messageGroupId ? { MessageGroupId: message.messageGroupId } : {}),
-    ...(message.deduplicationId ? { MessageDeduplicationId: message.deduplicationId } : {}),
-  };
-}
-
 function callError(error: unknown): DeliveryError {
   const name = error instanceof Error ? error.name : 'Error';
   return new DeliveryError(`${name}: ${error instanceof Error ? error.message.slice(0, 200) : ''}`, kindOf(name), {
@@ -70,11 +58,11 @@ function callError(error: unknown): DeliveryError {
   });
 }
 
-/** Publishes one message. */
-export const snsPublish: SendContext['snsPublish'] = async ({ topicArn, ...message }) => {
-  const { mod, client } = await clientFor(topicArn);
+/** Publishes one message: the request as rendered, unchanged. */
+export const snsPublish: SendContext['snsPublish'] = async (request) => {
+  const { mod, client } = await clientFor(request.TopicArn);
   try {
-    const result = await client.send(new mod.PublishCommand({ TopicArn: topicArn, ...entryFields(message) }));
+    const result = await client.send(new mod.PublishCommand(request));
     return result.MessageId ?? '';
   } catch (error) {
     throw callError(error);
@@ -94,7 +82,7 @@ export const snsPublishBatch: SendContext['snsPublishBatch'] = async ({ topicArn
     result = await client.send(
       new mod.PublishBatchCommand({
         TopicArn: topicArn,
-        PublishBatchRequestEntries: messages.map((m, i) => ({ Id: String(i), ...entryFields(m) })),
+        PublishBatchRequestEntries: messages.map((m, i) => ({ Id: String(i), ...m })),
       }),
     );
   } catch (error) {

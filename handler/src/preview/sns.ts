@@ -34,13 +34,22 @@ export interface SnsDelivered {
 export const snsPreview: ChannelPreview<'sns', SnsDelivered> = {
   html: (delivered) => snsHtml(delivered.sns),
   fromPayload: (channel, payload) => {
+    // The payload is the Publish request: a JSON message of per-protocol bodies, typed attributes.
     const p = record(payload);
+    let bodies: Record<string, unknown> = {};
+    try {
+      bodies = record(JSON.parse(text(p.Message)));
+    } catch {
+      bodies = { default: text(p.Message) };
+    }
     return {
       type: 'sns',
       sns: {
-        subject: text(p.subject),
-        message: text(p.message),
-        attributes: record(p.attributes) as Record<string, string>,
+        subject: text(p.Subject),
+        message: text(bodies.default),
+        attributes: Object.fromEntries(
+          Object.entries(record(p.MessageAttributes)).map(([k, v]) => [k, text(record(v).StringValue)]),
+        ),
         topicArn: channel.topicArn,
       },
     };

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EMAIL_ATTACHMENT_MAX_BYTES,
   EMAIL_HTML_MAX_BYTES,
   EMAIL_SUBJECT_MAX,
+  digestAttachment,
+  fileNamePart,
   EmailPayloadSchema,
   emailChannel,
   type EmailPayload,
@@ -258,5 +261,30 @@ describe('email send', () => {
       ),
     );
     expect(error).toMatchObject({ kind: 'retryable', message: 'email "sec-email": Error: socket hang up' });
+  });
+});
+
+describe('email attachments', () => {
+  it('stops a digest array before 5 MB and says how many events it holds', () => {
+    const event = JSON.stringify({ detail: { id: 'x', blob: 'y'.repeat(200_000) } });
+    const { attachment, attached } = digestAttachment(Array.from({ length: 40 }, () => event));
+    expect(Buffer.byteLength(attachment.content, 'utf8')).toBeLessThanOrEqual(EMAIL_ATTACHMENT_MAX_BYTES);
+    expect(attached).toBe(Math.floor((EMAIL_ATTACHMENT_MAX_BYTES - 2) / (event.length + 1)));
+    expect(JSON.parse(attachment.content)).toHaveLength(attached);
+    expect(digestAttachment([]).attachment.content).toBe('[]');
+  });
+
+  it('renders no attachment unless attachFinding is on, and the event text unchanged when it is', () => {
+    const finding = normalisedFixture('minimal');
+    const config = { ...channel, attachFinding: true };
+    const text = '{ "as": "received" }';
+    expect(channel.attachFinding).toBe(false);
+    expect(emailChannel.render(finding, channel, text)).not.toHaveProperty('attachments');
+    const payload = emailChannel.render(finding, config, text);
+    EmailPayloadSchema.parse(payload);
+    expect(payload.attachments).toEqual([
+      { filename: `guardduty-${finding.id}.json`, contentType: 'application/json', content: text },
+    ]);
+    expect(fileNamePart('a/b\\c:d*é')).toBe('a_b_c_d__');
   });
 });

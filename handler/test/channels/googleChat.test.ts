@@ -3,8 +3,11 @@ import {
   GOOGLE_CHAT_LIMITS,
   GoogleChatPayloadSchema,
   REPLY_OPTION,
+  chatRequestId,
+  digestRequestId,
   googleChatChannel,
   payloadBytes,
+  postedBody,
   withReplyOption,
   type GoogleChatPayload,
 } from '../../src/channels/googleChat.js';
@@ -14,8 +17,8 @@ import { buildDigest } from '../../src/route/digest.js';
 import { deliveryError, sendContext } from '../helpers/channel.js';
 import { fixtureNames, normalisedFixture } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
-import { googleChatWebhook } from '../../../harness/googleChat.mjs';
 import { useReceiver } from '../helpers/receiver.js';
+import { googleChatWebhook } from '../../../harness/googleChat.mjs';
 
 const WEBHOOK = 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=KEY&token=TOKEN%3D';
 const channel = GoogleChatChannelSchema.parse({ name: 'sec-chat', type: 'googleChat', webhookUrl: WEBHOOK });
@@ -224,20 +227,28 @@ describe('google chat send', () => {
     await expect(googleChatChannel.send(payload, target, context)).resolves.toEqual({ attempts: 1 });
     const request = receiver.requests.at(-1)!;
     expect(request.method).toBe('POST');
-    expect(request.path).toBe(`/v1/spaces/AAAA/messages?key=K-1&token=T%3D%3D&${REPLY_OPTION}`);
+    expect(request.path).toBe(
+      `/v1/spaces/AAAA/messages?key=K-1&token=T%3D%3D&${REPLY_OPTION}&requestId=${chatRequestId(finding, target)}`,
+    );
     expect(request.headers['content-type']).toBe('application/json; charset=UTF-8');
     const body = JSON.parse(request.body) as GoogleChatPayload;
-    expect(body).toEqual(payload);
+    expect(body).toEqual(postedBody(payload));
+    expect(body).not.toHaveProperty('requestId');
     expect(body.thread).toEqual({ threadKey: finding.id });
   });
 
-  it('leaves the URL alone for unthreaded messages and digests', async () => {
+  it('adds only the request id for unthreaded messages and digests', async () => {
     const target = space('/v1/spaces/BBBB/messages?key=K&token=T', false);
     await googleChatChannel.send(googleChatChannel.render(finding, target), target, context);
-    expect(receiver.requests.at(-1)!.path).toBe('/v1/spaces/BBBB/messages?key=K&token=T');
+    expect(receiver.requests.at(-1)!.path).toBe(
+      `/v1/spaces/BBBB/messages?key=K&token=T&requestId=${chatRequestId(finding, target)}`,
+    );
     const threaded = space('/v1/spaces/CCCC/messages?key=K&token=T');
-    await googleChatChannel.send(googleChatChannel.renderDigest(buildDigest([finding]), threaded), threaded, context);
-    expect(receiver.requests.at(-1)!.path).toBe('/v1/spaces/CCCC/messages?key=K&token=T');
+    const digest = buildDigest([finding]);
+    await googleChatChannel.send(googleChatChannel.renderDigest(digest, threaded), threaded, context);
+    expect(receiver.requests.at(-1)!.path).toBe(
+      `/v1/spaces/CCCC/messages?key=K&token=T&requestId=${digestRequestId(digest, threaded)}`,
+    );
   });
 
   it.each([
@@ -271,5 +282,63 @@ describe('google chat send', () => {
     );
     expect(error).toMatchObject({ kind: 'retryable', details: { status: 500, attempts: 3 } });
     expect(receiver.requests.length - before).toBe(3);
+  });
+});
+
+describe('google chat request id', () => {
+  const finding = normalisedFixture('ec2-dns-bitcoin');
+  const named = (name: string) => GoogleChatChannelSchema.parse({ name, type: 'googleChat', webhookUrl: WEBHOOK });
+
+  it('is a UUID-shaped id per finding version and channel, stable across renders', () => {
+    const id = chatRequestId(finding, channel);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(googleChatChannel.render(finding, channel).requestId).toBe(id);
+    expect(chatRequestId({ ...finding }, channel)).toBe(id);
+    // An update is a new message; so is the same finding on another channel.
+    expect(chatRequestId({ ...finding, updatedAt: '2099-01-01T00:00:00.000Z' }, channel)).not.toBe(id);
+    expect(chatRequestId({ ...finding, id: 'f'.repeat(32) }, channel)).not.toBe(id);
+    expect(chatRequestId(finding, named('other-space'))).not.toBe(id);
+  });
+
+  it('derives a digest id from the findings it covers, in any order', () => {
+    const all = fixtureNames().map(normalisedFixture);
+    const id = googleChatChannel.renderDigest(buildDigest(all), channel).requestId;
+    expect(id).toBe(digestRequestId(buildDigest([...all].reverse()), channel));
+    expect(digestRequestId(buildDigest(all.slice(1)), channel)).not.toBe(id);
+    GoogleChatPayloadSchema.parse(googleChatChannel.renderDigest(buildDigest(all), channel));
+  });
+});
+
+describe('google chat send, retried after a timeout, against a space that honours requestId', () => {
+  const chatSpace = googleChatWebhook();
+  let first = true;
+  // The first POST creates the message but its response comes after the client gave up.
+  const receiver = useReceiver((request, n) => {
+    const reply = chatSpace(request, n);
+    if (!first) return reply;
+    first = false;
+    return { ...reply, delayMs: 1_500 };
+  });
+  const context = { ...sendContext(), http: { timeoutMs: 300, attempts: 3, maxRetryAfterSeconds: 10 } };
+  const finding = normalisedFixture('ec2-dns-bitcoin');
+
+  it('posts once: the retry carries the same request id and gets the first message back', async () => {
+    const target = GoogleChatChannelSchema.parse({
+      name: 'sec-chat',
+      type: 'googleChat',
+      webhookUrl: receiver.url('/v1/spaces/AAAA/messages?key=K&token=T'),
+    });
+    const payload = googleChatChannel.render(finding, target);
+    await expect(googleChatChannel.send(payload, target, context)).resolves.toEqual({ attempts: 2 });
+    expect(receiver.requests).toHaveLength(2);
+    expect(new Set(receiver.requests.map((r) => r.path)).size).toBe(1);
+    expect(chatSpace.created()).toBe(1);
+    // A redelivery of the same finding version (a new invocation) posts nothing new either.
+    await googleChatChannel.send(googleChatChannel.render(finding, target), target, context);
+    expect(chatSpace.created()).toBe(1);
+    // An update of the finding is a new message.
+    const update = { ...finding, updatedAt: '2099-01-01T00:00:00.000Z' };
+    await googleChatChannel.send(googleChatChannel.render(update, target), target, context);
+    expect(chatSpace.created()).toBe(2);
   });
 });

@@ -283,12 +283,19 @@ function check(
     case 'sns': {
       const parsed = SnsPayloadSchema.safeParse(payload);
       if (!parsed.success) problems.push(`sns: ${parsed.error.issues[0]?.message}`);
-      const p = payload as { subject: string; message: string; attributes: Record<string, string> };
-      if (!/^[\x20-\x7E]{1,99}$/.test(p.subject))
-        problems.push(`sns subject: not 1-99 printable ASCII: ${JSON.stringify(p.subject)}`);
-      for (const [k, v] of Object.entries(p.attributes))
-        if (/[\r\n]/.test(v)) problems.push(`sns attribute ${k}: CR/LF`);
-      if (p.message.includes('\r')) problems.push('sns message: CR');
+      const p = payload as {
+        Subject: string;
+        Message: string;
+        MessageAttributes: Record<string, { StringValue: string }>;
+      };
+      if (!/^[\x20-\x7E]{1,99}$/.test(p.Subject))
+        problems.push(`sns subject: not 1-99 printable ASCII: ${JSON.stringify(p.Subject)}`);
+      for (const [k, v] of Object.entries(p.MessageAttributes))
+        if (/[\r\n]/.test(v.StringValue)) problems.push(`sns attribute ${k}: CR/LF`);
+      const bodies = JSON.parse(p.Message) as Record<string, string>;
+      for (const [protocol, body] of Object.entries(bodies))
+        if (body.includes('\r')) problems.push(`sns ${protocol} body: CR`);
+      if (!/^[\x20-\x7E]{1,140}$/.test(bodies.sms ?? '')) problems.push('sns sms body: not 1-140 printable ASCII');
       break;
     }
     case 'pagerduty': {

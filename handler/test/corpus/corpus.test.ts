@@ -113,7 +113,7 @@ function limitProblems(channel: ChannelType, payload: unknown): string[] {
     }
     case 'sns': {
       problems.push(...schemaProblem('sns', SnsPayloadSchema.safeParse(payload)));
-      const subject = (payload as { subject: string }).subject;
+      const subject = (payload as { Subject: string }).Subject;
       if (!/^[\x20-\x7E]{1,99}$/.test(subject))
         problems.push(`subject not 1-99 printable ASCII: ${JSON.stringify(subject)}`);
       break;
@@ -139,7 +139,13 @@ function limitProblems(channel: ChannelType, payload: unknown): string[] {
 
 /** All text a payload carries, with the markup channels add to escape text undone. */
 function payloadText(channel: ChannelType, payload: unknown): string {
-  const source = channel === 'webhook' ? JSON.parse((payload as { body: string }).body) : payload;
+  // The webhook body and the SNS message are JSON inside JSON: read the facts as subscribers get them.
+  const source =
+    channel === 'webhook'
+      ? JSON.parse((payload as { body: string }).body)
+      : channel === 'sns'
+        ? { ...(payload as object), Message: JSON.parse((payload as { Message: string }).Message) }
+        : payload;
   const raw = strings(source)
     .map((s) => s.value)
     .join('\n');

@@ -4,7 +4,10 @@ import { startSmtpServer, type SmtpOptions, type SmtpServer } from '../../../har
 import { sendMail } from '../../src/deliver/smtp.js';
 import { emailChannel } from '../../src/channels/email.js';
 import { ChannelSchema, type ChannelOf } from '../../src/config/schema.js';
-import { normalisedFixture } from '../helpers/fixtures.js';
+import { FIXTURES_DIR, normalisedFixture } from '../helpers/fixtures.js';
+import { buildDigest } from '../../src/route/digest.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { closedPort } from '../helpers/receiver.js';
 import { defaultHttpDeps } from '../../src/deliver/http.js';
 
@@ -72,6 +75,44 @@ describe('email over a real SMTP server', () => {
     expect(got!.mail.text).toContain(finding.title);
     expect(got!.mail.html).toContain('<table');
     expect(got!.mail.headers.get('x-guardduty-finding-id')).toBe(finding.id);
+  });
+
+  it('attaches the event as received when attachFinding is on, and nothing when it is off', async () => {
+    const smtp = await startSmtp();
+    const eventText = readFileSync(join(FIXTURES_DIR, 'rds-brute-force.json'), 'utf8');
+    const finding = normalisedFixture('rds-brute-force');
+    const on = { ...channel(smtp.port), attachFinding: true };
+    await emailChannel.send(emailChannel.render(finding, on, eventText), on, context);
+    await emailChannel.send(emailChannel.render(finding, channel(smtp.port), eventText), channel(smtp.port), context);
+    const [withFile, without] = smtp.delivered;
+    expect(withFile!.mail.attachments).toHaveLength(1);
+    const [file] = withFile!.mail.attachments;
+    expect(file!.filename).toBe(`guardduty-${finding.id}.json`);
+    expect(file!.contentType).toBe('application/json');
+    // Byte for byte the event the function received, not a re-serialisation.
+    expect(file!.content.toString('utf8')).toBe(eventText);
+    expect(withFile!.mail.text).toContain(finding.title);
+    expect(without!.mail.attachments).toEqual([]);
+  });
+
+  it('attaches a digest as one JSON array of its events, and names a hostile id safely', async () => {
+    const smtp = await startSmtp();
+    const c = { ...channel(smtp.port), attachFinding: true };
+    const names = ['rds-brute-force', 'hostile', 'minimal'];
+    const texts = names.map((n) => readFileSync(join(FIXTURES_DIR, `${n}.json`), 'utf8'));
+    await emailChannel.send(emailChannel.renderDigest(buildDigest(names.map(normalisedFixture)), c, texts), c, context);
+    const hostileId = '../../etc/passwd\r\nBcc: x';
+    await emailChannel.send(
+      emailChannel.render({ ...normalisedFixture('minimal'), id: hostileId }, c, texts[2]),
+      c,
+      context,
+    );
+    const [digest, hostile] = smtp.delivered;
+    expect(digest!.mail.attachments.map((a) => a.filename)).toEqual(['guardduty-digest.json']);
+    expect(JSON.parse(digest!.mail.attachments[0]!.content.toString('utf8'))).toEqual(texts.map((t) => JSON.parse(t)));
+    expect(digest!.mail.headers.get('x-guardduty-attached-events')).toBe('3 of 3');
+    expect(hostile!.mail.attachments[0]!.filename).toBe('guardduty-__.._etc_passwd__Bcc__x.json');
+    expect([...hostile!.mail.headers.keys()]).not.toContain('bcc');
   });
 
   it('keeps hostile finding text out of the headers and the HTML markup', async () => {
