@@ -5,8 +5,9 @@ import { ConfigError } from '../config/errors.js';
 import { configJsonSchema } from '../config/jsonSchema.js';
 import { parseConfig } from '../config/parse.js';
 import { ChannelSchema, type Channel, type ChannelType, type Config } from '../config/schema.js';
-import { parseFindingEvent } from '../batch/envelope.js';
-import { normaliseFinding } from '../finding/normalise.js';
+import { decide, effectiveRules } from '../route/rules.js';
+import { parseSignal } from '../signals/parse.js';
+import { viewsOf } from '../signals/view.js';
 import { previewDocument } from '../preview/standalone.js';
 import { runReportCommand } from '../report/cli.js';
 
@@ -14,8 +15,10 @@ const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, Page
 
 Usage:
   guardduty-notify render --channel <type|name> [--config <file>] [--html] [event.json]
-      Print the exact payload one channel would send for a GuardDuty EventBridge
-      event (read from the file or stdin). Types: ${CHANNEL_TYPES.join(', ')}.
+      Print the exact payload(s) one channel would send for a GuardDuty EventBridge
+      event (read from the file or stdin): a finding, a Malware Protection for S3
+      scan result, a coverage event or a GuardDuty API call (an archive of two
+      findings prints two payloads, as a JSON array). Types: ${CHANNEL_TYPES.join(', ')}.
       With --config, --channel may name a configured channel (its options apply).
       With --html, print a standalone HTML page showing the message as the
       channel's client would (save it and open it in a browser).
@@ -26,6 +29,9 @@ Usage:
 `;
 
 class UsageError extends Error {}
+
+/** A preview has no earlier sightings: every update reads as it would to a container that saw none. */
+const NO_HISTORY = { previousScore: () => undefined };
 
 function readInput(file: string | undefined): string {
   try {
@@ -49,7 +55,7 @@ function pickChannel(selector: string, config: Config | undefined): Channel {
   );
 }
 
-function render(args: string[]): string {
+function render(args: string[], err: NodeJS.WritableStream): string {
   const { values, positionals } = parseArgs({
     args,
     options: { channel: { type: 'string' }, config: { type: 'string' }, html: { type: 'boolean' } },
@@ -65,12 +71,34 @@ function render(args: string[]): string {
   } catch {
     throw new UsageError(`${positionals[0] ?? 'stdin'} is not JSON`);
   }
-  const parsed = parseFindingEvent(json);
+  const parsed = parseSignal(json, { expectedPrincipals: config?.expectedPrincipals ?? [] });
   if (!parsed.ok) throw new UsageError(`${positionals[0] ?? 'stdin'}: ${parsed.reason}`);
-  const accountId = parsed.event.detail.accountId;
-  const finding = normaliseFinding(parsed.event, config?.accountNames[accountId] ?? null);
-  const payload = descriptorFor(channel).render(finding, channel, text);
-  return values.html ? previewDocument(channel, payload) : `${JSON.stringify(payload, null, 2)}\n`;
+  const descriptor = descriptorFor(channel);
+  const rules = effectiveRules(config?.defaults ?? {}, channel);
+  // Every payload the event produces for this channel: an archive of two findings is two PagerDuty resolves.
+  // A preview assumes the channel announced the findings an archive is about (the state table knows in the function).
+  const payloads = viewsOf(parsed.signal)
+    .map((view) => ({ ...view, account: { ...view.account, name: config?.accountNames[view.account.id] ?? null } }))
+    .filter((view) => {
+      // A preview shows every finding whatever the channel's floors; what the channel never takes is left out.
+      const decision = decide(
+        view,
+        { ...rules, minSeverity: 'LOW' },
+        NO_HISTORY,
+        descriptor.receivesArchived(channel),
+        true,
+      );
+      return decision.notify || !['lifecycle', 'quiet', 'kind'].includes(decision.reason);
+    })
+    .map((view) => descriptor.render(view, channel, text));
+  if (payloads.length === 0) {
+    err.write(
+      `guardduty-notify: nothing to send to ${channel.type} for this event (${parsed.signal.ignoreReason ?? parsed.signal.topic})\n`,
+    );
+    return '';
+  }
+  if (values.html) return previewDocument(channel, payloads[0]);
+  return `${JSON.stringify(payloads.length === 1 ? payloads[0] : payloads, null, 2)}\n`;
 }
 
 function validateConfig(args: string[]): string {
@@ -85,7 +113,7 @@ export function main(argv: string[], out = process.stdout, err = process.stderr)
   try {
     switch (command) {
       case 'render':
-        out.write(render(rest));
+        out.write(render(rest, err));
         return 0;
       case 'report':
         return runReportCommand(rest, out, err);
