@@ -112,6 +112,9 @@ async function prepareFindings(items: readonly WorkItem[], config: Config, deps:
   return items.map((item) => {
     const finding = normaliseFinding(item.event, names.get(item.event.detail.accountId) ?? null);
     if (item.attempt === 0) deps.metrics.finding(finding.severity.band, finding.type.threatPurpose);
+    // Rendered best-effort all the same; the note in the message says the same (issue 15, item 1).
+    if (item.attempt === 0 && finding.readNotes.length > 0)
+      deps.logger.warn('finding read best-effort', { findingId: finding.id, notes: finding.readNotes });
     return { item, finding };
   });
 }

@@ -290,7 +290,11 @@ export function facetsOf(finding: Finding, resourceKind: string): Facet[] {
     ['hostInstance', 'Host EC2 instance', resourceKind === 'instance' ? [] : hostInstance(resource)],
     ['process', 'Process', processFields(process)],
     ['parentProcess', 'Parent process', processFields(parentOf(process))],
-    ['runtimeContext', 'Runtime context', scalarFields(triageOrder(context, RUNTIME_CONTEXT_FIRST), RUNTIME_CONTEXT_MAX)],
+    [
+      'runtimeContext',
+      'Runtime context',
+      scalarFields(triageOrder(context, RUNTIME_CONTEXT_FIRST), RUNTIME_CONTEXT_MAX),
+    ],
     ['malwareScan', 'Malware scan', malwareScan(resource, service)],
     ['s3Buckets', 'S3 bucket', resourceKind === 's3Bucket' || resourceKind === 's3Object' ? [] : s3Buckets(resource)],
     ['threatIntelligence', 'Threat intelligence', threatIntelligence(service)],

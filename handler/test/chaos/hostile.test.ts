@@ -225,8 +225,7 @@ function check(
   for (const s of all) {
     const bad = forbiddenChar(s.value);
     if (bad) problems.push(`${s.path}: U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
-    if (URL_KEYS.test(s.path) && !isAllowedLink(s.value))
-      problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
+    if (URL_KEYS.test(s.path) && !isAllowedLink(s.value)) problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
   }
   switch (type) {
     case 'slack': {
