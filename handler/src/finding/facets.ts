@@ -242,8 +242,8 @@ function iamAnomalies(service: Json): Field[] {
 
 /**
  * Runtime context keys that name what was touched or run (AWS's RuntimeContext
- * reference), shown first: channels show the first fields of a facet, and a
- * context carries up to ~30 keys in alphabetical order otherwise.
+ * reference), shown first: channels show only the first fields of a facet, and
+ * a context carries up to ~30 keys.
  */
 const RUNTIME_CONTEXT_FIRST = [
   'commandLineExample',
@@ -262,18 +262,20 @@ const RUNTIME_CONTEXT_FIRST = [
   'toolCategory',
   'mountSource',
   'mountTarget',
-  'targetProcess',
-  'modifyingProcess',
 ];
 /** Runtime contexts are wide: more of their fields than other free-form objects. */
 const RUNTIME_CONTEXT_MAX = 30;
 
-/** The same object with `first` keys leading (in that order), the rest after, unchanged. */
+/**
+ * The same object with `first` keys leading (in that order), then the other
+ * scalars, then nested objects (a modifying process alone has a dozen leaves).
+ */
 function triageOrder(value: Json, first: readonly string[]): Json {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const entries = Object.entries(value);
-  const rank = (key: string) => (first.includes(key) ? first.indexOf(key) : first.length);
-  return Object.fromEntries([...entries].sort(([a], [b]) => rank(a) - rank(b)));
+  const nested = (v: Json) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const rank = ([key, v]: [string, Json]) =>
+    first.includes(key) ? first.indexOf(key) : first.length + (nested(v) ? 1 : 0);
+  return Object.fromEntries(Object.entries(value).sort((a, b) => rank(a) - rank(b)));
 }
 
 /**
