@@ -136,7 +136,8 @@ async function prepareViews(items: readonly WorkItem[], config: Config, deps: Pr
     return views.map((view) => {
       const finding = { ...view, account: { ...view.account, name: names.get(view.account.id) ?? null } };
       if (item.attempt === 0) deps.metrics.finding(finding.severity.band, finding.type.threatPurpose, finding.kind);
-      if (finding.readNotes.length > 0)
+      // Rendered best-effort all the same; the message carries the same note (issue 15, item 1).
+      if (item.attempt === 0 && finding.readNotes.length > 0)
         deps.logger.warn('finding read best-effort', { findingId: finding.id, notes: finding.readNotes });
       return { item, finding };
     });

@@ -14,6 +14,11 @@ import {
   findingCount,
   findingMarkers,
   overviewFields,
+  READ_NOTES_MAX,
+  facetBudget,
+  nextStepLinks,
+  noConsoleLinkText,
+  readNotesText,
   severityLabel,
 } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
@@ -200,27 +205,46 @@ function footer(lines: readonly string[]): string {
   return row(`<div style="color:${MUTED};font-size:12px;">${lines.join('<br>')}</div>`, '16px 24px 20px');
 }
 
+/** More than the headline's fields (overviewFields): it is never cut. */
+const HEADLINE_FIELDS_MAX = 10;
+
+function textLink(url: string, label: string): string {
+  // Only the fixed next-step URLs reach here (nextStepLinks); escaped anyway for the attribute.
+  return `<a href="${escapeHtml(url)}" style="color:#0B61A4;">${escapeHtml(label)}</a>`;
+}
+
 function findingHtml(finding: NormalisedFinding, subject: string, budget: DetailBudget): string {
   const band = finding.severity.band;
+  const facets = facetBudget(budget);
+  const notes = readNotesText(finding);
+  const steps = nextStepLinks(finding);
   const rows = [
     row(`${badge(band, severityLabel(finding))}${findingMarkers(finding).map(markerBadge).join('')}`, '20px 24px 4px'),
     row(
       `<div style="${FONT}font-size:20px;font-weight:bold;line-height:1.3;">${htmlWithin(finding.title, budget.value)}</div>`,
       '4px 24px 8px',
     ),
-    row(factTable(overviewFields(finding), budget)),
+    // The headline facts are never cut to fit.
+    row(factTable(overviewFields(finding), { ...budget, fields: HEADLINE_FIELDS_MAX })),
     section(`Resource · ${finding.resource.label}`, finding.resource.fields, budget),
     section(`Action · ${finding.action.label}`, finding.action.fields, budget),
     section('Actor', actorFields(finding), budget),
+    ...finding.facets
+      .slice(0, facets.facets)
+      .map((facet) => section(facet.title, facet.fields, { ...budget, fields: facets.fieldsPerFacet })),
     budget.description > 0 && finding.description.trim() !== ''
       ? row(`${heading('Description')}<div>${htmlLines(finding.description, budget.description)}</div>`)
       : '',
+    notes ? row(`<span style="color:${MUTED};">${htmlWithin(notes, READ_NOTES_MAX)}</span>`) : '',
     row(
       finding.consoleUrl
         ? button(finding.consoleUrl, 'Open in GuardDuty console')
-        : `<span style="color:${MUTED};">No GuardDuty console link for this partition.</span>`,
+        : `<span style="color:${MUTED};">${htmlWithin(noConsoleLinkText(finding), 300)}</span>`,
       '16px 24px',
     ),
+    steps.length > 0
+      ? row(`${heading('Next steps')}${steps.map((step) => textLink(step.url, step.label)).join('<br>')}`)
+      : '',
     footer([
       `Finding ID: ${htmlWithin(finding.id, 300)}`,
       `Created ${htmlWithin(finding.createdAt, 64)} · updated ${htmlWithin(finding.updatedAt, 64)}`,

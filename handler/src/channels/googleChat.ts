@@ -14,6 +14,11 @@ import {
   findingCount,
   findingMarkers,
   overviewFields,
+  READ_NOTES_MAX,
+  facetBudget,
+  nextStepLinks,
+  noConsoleLinkText,
+  readNotesText,
   severityLabel,
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
@@ -221,7 +226,14 @@ function message(
 
 /** The first level's rendering that fits the message size limit (the last level always does). */
 function fit(render: (budget: DetailBudget) => GoogleChatPayload): GoogleChatPayload {
-  return fitWithin(CHAT_DETAIL_LEVELS, render, { size: payloadBytes, limit: GOOGLE_CHAT_LIMITS.messageBytes });
+  // A card over the widget limit does not fit either, whatever its size.
+  const size = (payload: GoogleChatPayload) =>
+    widgetCount(payload) > GOOGLE_CHAT_LIMITS.widgetsPerCard ? Number.POSITIVE_INFINITY : payloadBytes(payload);
+  return fitWithin(CHAT_DETAIL_LEVELS, render, { size, limit: GOOGLE_CHAT_LIMITS.messageBytes });
+}
+
+function widgetCount(payload: GoogleChatPayload): number {
+  return payload.cardsV2[0].card.sections.reduce((n, section) => n + section.widgets.length, 0);
 }
 
 function findingCard(
@@ -242,20 +254,35 @@ function findingCard(
       ...factWidgets(overviewFields(finding), { ...budget, fields: 10 }),
     ],
   };
-  const link: Widget = finding.consoleUrl
-    ? { buttonList: { buttons: [linkButton('Open in GuardDuty console', finding.consoleUrl)] } }
-    : { textParagraph: { text: 'No GuardDuty console link for this partition.' } };
+  const buttons = [
+    ...(finding.consoleUrl ? [linkButton('Open in GuardDuty console', finding.consoleUrl)] : []),
+    ...nextStepLinks(finding).map((step) => linkButton(step.label, step.url)),
+  ];
+  const links: Widget[] = [
+    ...(finding.consoleUrl
+      ? []
+      : [{ textParagraph: { text: `<font color="${MUTED}">${htmlWithin(noConsoleLinkText(finding), 300)}</font>` } }]),
+    ...(buttons.length > 0 ? [{ buttonList: { buttons } }] : []),
+  ];
+  const notes = readNotesText(finding);
+  const facets = facetBudget(budget);
   const sections: Section[] = [
     overview,
     ...fieldSection(`Resource · ${finding.resource.label}`, finding.resource.fields, budget),
     ...fieldSection(`Action · ${finding.action.label}`, finding.action.fields, budget),
     ...fieldSection('Actor', actorFields(finding), { ...budget, fields: Math.min(budget.fields, ACTOR_FIELDS_MAX) }),
+    ...finding.facets
+      .slice(0, facets.facets)
+      .flatMap((facet) => fieldSection(facet.title, facet.fields, { ...budget, fields: facets.fieldsPerFacet })),
     ...(description && budget.description > 0
       ? [{ header: 'Description', widgets: [{ textParagraph: { text: htmlLines(description, budget.description) } }] }]
       : []),
     {
       widgets: [
-        link,
+        ...links,
+        ...(notes
+          ? [{ textParagraph: { text: `<font color="${MUTED}">${htmlWithin(notes, READ_NOTES_MAX)}</font>` } }]
+          : []),
         {
           textParagraph: {
             text:

@@ -6,7 +6,21 @@ import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
-import { accountLabel, digestCountsText, digestTopBand, findingCount, resourceLabel, severityLabel } from './facts.js';
+import type { NextStep } from '../finding/nextSteps.js';
+import {
+  accountLabel,
+  actorText,
+  digestCountsText,
+  digestTopBand,
+  facetBudget,
+  findingCount,
+  nextStepLinks,
+  noConsoleLinkText,
+  readNotesText,
+  resourceLabel,
+  severityLabel,
+  targetText,
+} from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
 
@@ -147,7 +161,11 @@ function timestamp(value: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
-/** A one-line summary ≤ 1024 characters: markers, band and score, title, where. */
+/**
+ * A one-line summary ≤ 1024 characters that leads with what triage needs:
+ * markers, band and score, type, target, account, region; the title last, so
+ * a long one is what gets cut. Everything else goes to `custom_details`.
+ */
 export function findingSummary(finding: NormalisedFinding): string {
   const markers = [
     finding.isSample ? '[SAMPLE]' : null,
@@ -155,8 +173,10 @@ export function findingSummary(finding: NormalisedFinding): string {
     finding.isUpdate ? `[UPDATE ×${finding.occurrences.count}]` : null,
   ];
   const head = [...markers.filter(Boolean), `${severityLabel(finding)}:`].join(' ');
-  const where = [accountLabel(finding.account), finding.region, resourceLabel(finding)].join(' · ');
-  return truncate(`${head} ${finding.title} · ${where}`.replace(/\s+/g, ' '), PD_SUMMARY_MAX);
+  const what =
+    `${truncate(finding.type.full, 200)} on ${truncate(targetText(finding), 200)} ` +
+    `in ${truncate(accountLabel(finding.account), 120)} ${truncate(finding.region, 40)}`;
+  return truncate(`${head} ${what} · ${finding.title}`.replace(/\s+/g, ' '), PD_SUMMARY_MAX);
 }
 
 /** Field list → object, keeping repeated labels apart and values within `max`. */
@@ -213,10 +233,23 @@ function findingDetails(finding: NormalisedFinding, level: DetailLevel): Details
     created_at: finding.createdAt,
     updated_at: finding.updatedAt,
   };
+  const actor = actorText(finding);
+  details.target = truncate(targetText(finding), level.value);
+  if (actor) details.actor_summary = truncate(actor, level.value);
+  const notes = readNotesText(finding);
+  if (notes) details.could_not_read = notes;
+  if (!finding.consoleUrl) details.console_link = noConsoleLinkText(finding);
   if (level.fields) {
     details.resource_details = fieldObject(finding.resource.fields, level.value);
     details.action_details = fieldObject(finding.action.fields, level.value);
     details.actor = actorObject(finding.actor, level.value);
+  }
+  // Every facet, keyed by its title (PagerDuty shows custom_details as a table), fewer and shorter as the level leans.
+  const facets = facetBudget({ fields: level.fields ? 100 : 5, value: level.value, description: 0 });
+  for (const facet of finding.facets.slice(0, facets.facets)) {
+    let key = facet.title;
+    for (let n = 2; key in details; n++) key = `${facet.title} (${n})`;
+    details[key] = fieldObject(facet.fields.slice(0, facets.fieldsPerFacet), level.value);
   }
   return details;
 }
@@ -232,8 +265,17 @@ function fitTrigger(build: (level: DetailLevel) => PagerDutyTrigger): PagerDutyT
   );
 }
 
-function consoleLinks(url: string | null, text: string): Pick<PagerDutyTrigger, 'links' | 'client' | 'client_url'> {
-  return url ? { links: [{ href: url, text }], client: PD_CLIENT, client_url: url } : { links: [], client: PD_CLIENT };
+function consoleLinks(
+  url: string | null,
+  text: string,
+  nextSteps: readonly NextStep[] = [],
+): Pick<PagerDutyTrigger, 'links' | 'client' | 'client_url'> {
+  // The console first, then the next steps (fixed documentation URLs only, see nextStepLinks).
+  const links = [
+    ...(url ? [{ href: url, text }] : []),
+    ...nextSteps.map((step) => ({ href: step.url, text: step.label })),
+  ];
+  return url ? { links, client: PD_CLIENT, client_url: url } : { links, client: PD_CLIENT };
 }
 
 function findingTrigger(finding: NormalisedFinding, level: DetailLevel): PagerDutyTrigger {
@@ -254,7 +296,7 @@ function findingTrigger(finding: NormalisedFinding, level: DetailLevel): PagerDu
       class: truncate(finding.type.full, PD_LABEL_MAX),
       custom_details: findingDetails(finding, level),
     },
-    ...consoleLinks(finding.consoleUrl, 'Open in GuardDuty console'),
+    ...consoleLinks(finding.consoleUrl, 'Open in GuardDuty console', nextStepLinks(finding)),
   };
 }
 

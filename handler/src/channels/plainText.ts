@@ -3,7 +3,19 @@ import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS } from '../finding/severity.js';
 import type { Digest } from '../route/digest.js';
 import { truncate } from '../text/clean.js';
-import { accountLabel, actorFields, findingCount, findingMarkers, overviewFields, severityLabel } from './facts.js';
+import {
+  accountLabel,
+  actorFields,
+  facetBudget,
+  facetsWithin,
+  findingCount,
+  findingMarkers,
+  nextStepLinks,
+  noConsoleLinkText,
+  overviewFields,
+  readNotesText,
+  severityLabel,
+} from './facts.js';
 import type { DetailBudget } from './types.js';
 
 /*
@@ -26,10 +38,10 @@ function textFact(label: string, value: string, max: number): string {
   return `${`${label}:`.padEnd(TEXT_LABEL_WIDTH)} ${truncate(value, max)}`;
 }
 
-function textSection(heading: string, fields: readonly Field[], budget: DetailBudget): string[] {
+function textSection(heading: string, fields: readonly Field[], budget: DetailBudget, alsoHidden = 0): string[] {
   if (fields.length === 0) return [];
   const shown = fields.slice(0, budget.fields).map((f) => `  ${textFact(f.label, f.value, budget.value)}`);
-  const hidden = fields.length - shown.length;
+  const hidden = fields.length - shown.length + alsoHidden;
   return ['', heading.toUpperCase(), ...shown, ...(hidden > 0 ? [`  … ${hidden} more in the console`] : [])];
 }
 
@@ -55,15 +67,20 @@ export function renderFindingText(finding: NormalisedFinding, budget: DetailBudg
     ...textSection(`Resource · ${finding.resource.label}`, finding.resource.fields, budget),
     ...textSection(`Action · ${finding.action.label}`, finding.action.fields, budget),
     ...textSection('Actor', actorFields(finding), budget),
+    ...facetsWithin(finding, facetBudget(budget)).flatMap((facet) =>
+      textSection(facet.title, facet.fields, budget, facet.hidden),
+    ),
   ];
   if (budget.description > 0 && finding.description.trim() !== '') {
     lines.push('', 'DESCRIPTION', ...indent(truncate(finding.description, budget.description)));
   }
+  const notes = readNotesText(finding);
+  if (notes) lines.push('', notes);
+  const steps = nextStepLinks(finding);
+  if (steps.length > 0) lines.push('', 'NEXT STEPS', ...steps.map((step) => `  ${step.label}: ${step.url}`));
   lines.push(
     '',
-    finding.consoleUrl
-      ? `Open in the GuardDuty console: ${finding.consoleUrl}`
-      : 'No GuardDuty console link for this partition.',
+    finding.consoleUrl ? `Open in the GuardDuty console: ${finding.consoleUrl}` : noConsoleLinkText(finding),
     `Finding ID: ${finding.id}`,
     `Created ${finding.createdAt} · updated ${finding.updatedAt}`,
     '',

@@ -13,7 +13,13 @@ import {
   digestTopBand,
   findingCount,
   findingMarkers,
+  nextStepLinks,
+  noConsoleLinkText,
+  READ_NOTES_MAX,
+  readNotesText,
   severityLabel,
+  actorText,
+  targetText,
 } from './facts.js';
 import { defineChannel, type DetailBudget } from './types.js';
 
@@ -212,6 +218,7 @@ export function renderSlack(finding: NormalisedFinding, channel: Pick<SlackChann
   const budget = SLACK_DETAIL;
   const band = finding.severity.band;
   const markers = findingMarkers(finding);
+  const actor = actorText(finding);
   const code = (value: string) => (room: number) => mrkdwnCode(value, Math.min(room, budget.value));
   const overview: MrkdwnText[] = [
     fieldText('Severity', () => `*${severityLabel(finding)}*`),
@@ -228,20 +235,28 @@ export function renderSlack(finding: NormalisedFinding, channel: Pick<SlackChann
         ? `${mrkdwnProse(finding.resource.label, 100)} ${mrkdwnCode(finding.resource.id, Math.min(room, budget.value) - 110)}`
         : mrkdwnProse(finding.resource.label, 100),
     ),
+    fieldText('Target', (room) => mrkdwnCode(targetText(finding), Math.min(room, budget.value))),
+    ...(actor ? [fieldText('Actor', code(actor))] : []),
     fieldText('Occurrences', () => String(finding.occurrences.count)),
     ...(finding.occurrences.firstSeen ? [fieldText('First seen', code(finding.occurrences.firstSeen))] : []),
     ...(finding.occurrences.lastSeen ? [fieldText('Last seen', code(finding.occurrences.lastSeen))] : []),
   ];
   const description = finding.description.trim();
-  const button = finding.consoleUrl
-    ? linkButton('Open in GuardDuty console', finding.consoleUrl, 'open_console')
-    : null;
+  const notes = readNotesText(finding);
+  const buttons = [
+    finding.consoleUrl ? linkButton('Open in GuardDuty console', finding.consoleUrl, 'open_console') : null,
+    ...nextStepLinks(finding).map((step, i) => linkButton(step.label, step.url, `next_step_${i}`)),
+  ].filter((b): b is SlackButton => b !== null);
   const blocks: SlackBlock[] = [
     header(`${markersText(markers)}${severityLabel(finding)} · ${finding.title}`),
     { type: 'section', fields: overview.slice(0, SLACK_LIMITS.sectionFields) },
     ...fieldSections(`Resource · ${finding.resource.label}`, finding.resource.fields, budget.fields, budget.value),
     ...fieldSections(`Action · ${finding.action.label}`, finding.action.fields, ACTION_FIELDS_MAX, budget.value),
     ...fieldSections('Actor', actorFields(finding), ACTOR_FIELDS_MAX, budget.value),
+    // One section per facet (at most 10 fields), so every facet fits the 50-block limit.
+    ...finding.facets.flatMap((facet) =>
+      fieldSections(facet.title, facet.fields, SLACK_LIMITS.sectionFields, budget.value),
+    ),
     ...(description
       ? [{ type: 'section' as const, text: mrkdwn(`*Description*\n${mrkdwnProse(description, budget.description)}`) }]
       : []),
@@ -251,10 +266,11 @@ export function renderSlack(finding: NormalisedFinding, channel: Pick<SlackChann
         mrkdwn(`Finding ${mrkdwnCode(finding.id, 300)}`),
         mrkdwn(`Created ${mrkdwnCode(finding.createdAt, 80)} · updated ${mrkdwnCode(finding.updatedAt, 80)}`),
         ...(markers.length > 0 ? [mrkdwn(markers.map((m) => `*${m}*`).join(' · '))] : []),
-        ...(finding.consoleUrl ? [] : [mrkdwn('No GuardDuty console link for this partition.')]),
+        ...(finding.consoleUrl ? [] : [mrkdwn(mrkdwnProse(noConsoleLinkText(finding), 300))]),
+        ...(notes ? [mrkdwn(mrkdwnProse(notes, READ_NOTES_MAX))] : []),
       ],
     },
-    ...(button ? [{ type: 'actions' as const, elements: [button] }] : []),
+    ...(buttons.length > 0 ? [{ type: 'actions' as const, elements: buttons }] : []),
   ];
   const notify = bandRank(band) >= bandRank('HIGH');
   // The notification line names the type, not the title: top-level text has no `verbatim`, so

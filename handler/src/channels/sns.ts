@@ -169,14 +169,38 @@ export function snsSubject(value: string): string {
 
 /** One line of printable ASCII (as {@link snsSubject} describes), cut to `max` characters with `...`. */
 function asciiLine(value: string, max: number): string {
-  const ascii = value
+  const ascii = subjectAscii(value);
+  return ascii.length > max ? `${ascii.slice(0, max - 3).trimEnd()}...` : ascii;
+}
+
+/** The subject's character rules without its length limit. */
+function subjectAscii(value: string): string {
+  return value
     .replace(/\s+/g, ' ')
     .normalize('NFKD')
     .replace(/[\u0300-\u036F]/g, '')
     .replace(/^[^A-Za-z0-9!-/:-@[-`{-~]+/, '')
     .replace(/[^\x20-\x7E]/gu, '?')
     .trim();
-  return ascii.length > max ? `${ascii.slice(0, max - 3).trimEnd()}...` : ascii;
+}
+
+/** Longest account name kept in a subject; a longer one gives way to the account id. */
+const SUBJECT_ACCOUNT_MAX = 40;
+
+/**
+ * `GuardDuty BAND score [markers]: title (account)`. When it is too long the
+ * title is shortened, never the account: a subject that loses the account
+ * cannot be routed by whoever reads it (issue 15, item 3).
+ */
+export function findingSubject(finding: NormalisedFinding): string {
+  const lead = subjectAscii(`GuardDuty ${[severityLabel(finding), ...findingMarkers(finding)].join(' ')}:`);
+  const name = subjectAscii(finding.account.name ?? '');
+  const account = name && name.length <= SUBJECT_ACCOUNT_MAX ? name : subjectAscii(finding.account.id).slice(0, 30);
+  const tail = account ? ` (${account})` : '';
+  const room = SNS_LIMITS.subject - lead.length - tail.length - 1;
+  const title = subjectAscii(finding.title);
+  const shortTitle = title.length > room ? `${title.slice(0, Math.max(0, room - 3)).trimEnd()}...` : title;
+  return snsSubject(`${lead} ${shortTitle}${tail}`);
 }
 
 /** An attribute value: one clean line, never empty (SNS drops empty attributes). */
@@ -283,9 +307,8 @@ function fitMessage(render: (budget: DetailBudget) => string, sms: string, attri
  */
 export function renderSns(finding: NormalisedFinding, channel: Pick<SnsChannel, 'topicArn'>): SnsPayload {
   const attributes = typedAttributes(findingAttributes(finding));
-  const lead = [severityLabel(finding), ...findingMarkers(finding)].join(' ');
   return {
-    Subject: snsSubject(`GuardDuty ${lead}: ${finding.title} (${finding.account.name ?? finding.account.id})`),
+    Subject: findingSubject(finding),
     MessageStructure: 'json',
     Message: fitMessage((budget) => renderFindingText(finding, budget), smsText(finding), attributes),
     MessageAttributes: attributes,

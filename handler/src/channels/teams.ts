@@ -6,7 +6,20 @@ import { postWithRetry } from '../deliver/http.js';
 import type { Digest } from '../route/digest.js';
 import { markdownLine, markdownParagraphs } from '../text/markdown.js';
 import { truncate } from '../text/clean.js';
-import { accountLabel, actorFields, digestTopBand, findingCount, severityLabel } from './facts.js';
+import type { NextStep } from '../finding/nextSteps.js';
+import {
+  accountLabel,
+  actorFields,
+  actorText,
+  digestTopBand,
+  facetBudget,
+  findingCount,
+  nextStepLinks,
+  noConsoleLinkText,
+  readNotesText,
+  severityLabel,
+  targetText,
+} from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
 
@@ -171,13 +184,23 @@ function fitCard(build: (budget: Budget) => AdaptiveCard, fallback: () => Adapti
   );
 }
 
-function card(body: CardElement[], url: string | null, urlTitle: string): AdaptiveCard {
+function card(
+  body: CardElement[],
+  url: string | null,
+  urlTitle: string,
+  nextSteps: readonly NextStep[] = [],
+): AdaptiveCard {
+  // The console first, then the next steps (fixed documentation URLs only, see nextStepLinks).
+  const actions: OpenUrlAction[] = [
+    ...(url ? [{ type: 'Action.OpenUrl' as const, title: urlTitle, url }] : []),
+    ...nextSteps.map((step) => ({ type: 'Action.OpenUrl' as const, title: step.label, url: step.url })),
+  ];
   return {
     $schema: ADAPTIVE_CARD_SCHEMA,
     type: 'AdaptiveCard',
     version: TEAMS_CARD_VERSION,
     body,
-    actions: url ? [{ type: 'Action.OpenUrl', title: urlTitle, url }] : [],
+    actions,
     msteams: { width: 'Full' },
   };
 }
@@ -230,16 +253,22 @@ function actorFacts(finding: NormalisedFinding): Field[] {
 /** The facts block: where and on what, then occurrences. */
 function contextFields(finding: NormalisedFinding): Field[] {
   const { resource, occurrences } = finding;
+  const actor = actorText(finding);
   const fields: Field[] = [
     { label: 'Account', value: accountLabel(finding.account) },
     { label: 'Region', value: finding.region },
     { label: 'Resource', value: resourceText(resource) },
+    { label: 'Target', value: targetText(finding) },
+    ...(actor ? [{ label: 'Actor', value: actor }] : []),
     { label: 'Occurrences', value: String(occurrences.count) },
   ];
   if (occurrences.firstSeen) fields.push({ label: 'First seen', value: occurrences.firstSeen });
   if (occurrences.lastSeen) fields.push({ label: 'Last seen', value: occurrences.lastSeen });
   return fields;
 }
+
+/** More than the headline's facts (contextFields): they are never cut. */
+const HEADLINE_FACTS_MAX = 10;
 
 function findingCard(finding: NormalisedFinding, budget: Budget): AdaptiveCard {
   const look = BAND_LOOK[finding.severity.band];
@@ -256,7 +285,8 @@ function findingCard(finding: NormalisedFinding, budget: Budget): AdaptiveCard {
         text(markdownLine(truncate(finding.type.full, budget.line)), { isSubtle: true, spacing: 'None' }),
       ],
     },
-    factSet(contextFields(finding), budget),
+    // The headline facts are never cut to fit.
+    factSet(contextFields(finding), { ...budget, facts: Math.max(budget.facts, HEADLINE_FACTS_MAX) }),
   ];
   if (finding.resource.fields.length > 0) {
     body.push(
@@ -266,16 +296,24 @@ function findingCard(finding: NormalisedFinding, budget: Budget): AdaptiveCard {
   }
   body.push(text(`**${markdownLine(finding.action.label)}**`, { separator: true }));
   if (actionFields.length > 0) body.push(factSet(actionFields, budget));
+  const facets = facetBudget({ fields: budget.facts, value: budget.factValue, description: budget.description });
+  for (const facet of finding.facets.slice(0, facets.facets)) {
+    body.push(
+      text(`**${markdownLine(truncate(facet.title, 100))}**`, { separator: true }),
+      factSet(facet.fields, { ...budget, facts: Math.min(budget.facts, facets.fieldsPerFacet + 1) }),
+    );
+  }
   const description = markdownParagraphs(truncate(finding.description, budget.description));
   if (description) body.push(text(description, { separator: true }));
-  body.push(
-    text(markdownLine(`Finding ${truncate(finding.id, 128)} · updated ${truncate(finding.updatedAt, 64)}`), {
-      size: 'Small',
-      isSubtle: true,
-      separator: true,
-    }),
-  );
-  return card(body, finding.consoleUrl, 'Open in GuardDuty console');
+  const notes = readNotesText(finding);
+  const footer = [
+    `Finding ${truncate(finding.id, 128)} · updated ${truncate(finding.updatedAt, 64)}`,
+    finding.consoleUrl ? null : noConsoleLinkText(finding),
+    notes,
+  ].filter((line): line is string => line !== null);
+  for (const [i, line] of footer.entries())
+    body.push(text(markdownLine(line), { size: 'Small', isSubtle: true, ...(i === 0 ? { separator: true } : {}) }));
+  return card(body, finding.consoleUrl, 'Open in GuardDuty console', nextStepLinks(finding));
 }
 
 /** Last resort when no budget fits: severity, title and the console link only. */
@@ -292,6 +330,7 @@ function minimalFindingCard(finding: NormalisedFinding): AdaptiveCard {
     ],
     finding.consoleUrl,
     'Open in GuardDuty console',
+    nextStepLinks(finding),
   );
 }
 

@@ -241,6 +241,44 @@ function iamAnomalies(service: Json): Field[] {
 }
 
 /**
+ * Runtime context keys that name what was touched or run (AWS's RuntimeContext
+ * reference), shown first: channels show only the first fields of a facet, and
+ * a context carries up to ~30 keys.
+ */
+const RUNTIME_CONTEXT_FIRST = [
+  'commandLineExample',
+  'socketPath',
+  'threatFilePath',
+  'scriptPath',
+  'ldPreloadValue',
+  'libraryPath',
+  'moduleName',
+  'moduleFilePath',
+  'moduleSha256',
+  'releaseAgentPath',
+  'runcBinaryPath',
+  'shellHistoryFilePath',
+  'toolName',
+  'toolCategory',
+  'mountSource',
+  'mountTarget',
+];
+/** Runtime contexts are wide: more of their fields than other free-form objects. */
+const RUNTIME_CONTEXT_MAX = 30;
+
+/**
+ * The same object with `first` keys leading (in that order), then the other
+ * scalars, then nested objects (a modifying process alone has a dozen leaves).
+ */
+function triageOrder(value: Json, first: readonly string[]): Json {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const nested = (v: Json) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const rank = ([key, v]: [string, Json]) =>
+    first.includes(key) ? first.indexOf(key) : first.length + (nested(v) ? 1 : 0);
+  return Object.fromEntries(Object.entries(value).sort((a, b) => rank(a) - rank(b)));
+}
+
+/**
  * Every facet the finding carries, in a fixed order, empty ones left out.
  *
  * @param resourceKind the headline resource's kind, whose own facts the facets do not repeat.
@@ -254,7 +292,11 @@ export function facetsOf(finding: Finding, resourceKind: string): Facet[] {
     ['hostInstance', 'Host EC2 instance', resourceKind === 'instance' ? [] : hostInstance(resource)],
     ['process', 'Process', processFields(process)],
     ['parentProcess', 'Parent process', processFields(parentOf(process))],
-    ['runtimeContext', 'Runtime context', scalarFields(context)],
+    [
+      'runtimeContext',
+      'Runtime context',
+      scalarFields(triageOrder(context, RUNTIME_CONTEXT_FIRST), RUNTIME_CONTEXT_MAX),
+    ],
     ['malwareScan', 'Malware scan', malwareScan(resource, service)],
     ['s3Buckets', 'S3 bucket', resourceKind === 's3Bucket' || resourceKind === 's3Object' ? [] : s3Buckets(resource)],
     ['threatIntelligence', 'Threat intelligence', threatIntelligence(service)],

@@ -341,6 +341,23 @@ describe('processBatch over a real queue', () => {
     expect(text).not.toContain('very-secret-token');
     expect(text).not.toContain('s3cr3t-header-value');
   });
+
+  it('delivers a finding with an unreadable field and logs what could not be read, with the finding id', async () => {
+    const q = await queues();
+    const a = await startReceiver();
+    receivers.push(a);
+    const logs: string[] = [];
+    const d = deps({ delivery, channels: [channel('A', a.url('/a'))] }, q, logs);
+    const event = rawFixture('ec2-ssh-bruteforce') as { detail: { id: string; service: Record<string, unknown> } };
+    event.detail.service.action = null;
+    await sqs.send(new SendMessageCommand({ QueueUrl: q.main, MessageBody: JSON.stringify(event) }));
+    await drain(sqs, q.main, (records) => processBatch(records, d));
+    expect(a.requests).toHaveLength(1);
+    const sent = JSON.parse(a.requests[0]!.body).finding;
+    expect(sent.readNotes.join(' ')).toContain('service.action');
+    const note = logs.map((l) => JSON.parse(l)).find((l) => l.message === 'finding read best-effort');
+    expect(note).toMatchObject({ findingId: event.detail.id, notes: sent.readNotes });
+  });
 });
 
 describe('SNS channel over moto', () => {

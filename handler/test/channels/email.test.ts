@@ -81,7 +81,10 @@ describe.each(fixtureNames())('render %s', (name) => {
     expectGolden(`email/${name}.txt`, textGolden(payload));
     expectGolden(`email/${name}.html`, payload.html);
     expect(tagNames(payload.html).filter((t) => !OUR_TAGS.has(t))).toEqual([]);
-    expect(hrefs(payload.html)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
+    expect(hrefs(payload.html)).toEqual([
+      ...(finding.consoleUrl ? [finding.consoleUrl] : []),
+      ...finding.nextSteps.map((s) => s.url),
+    ]);
     // The text part mirrors the HTML: same headline facts.
     for (const fact of [
       finding.type.full,
@@ -142,8 +145,10 @@ describe('email render', () => {
   });
 
   it('omits the button when there is no console link', () => {
-    const payload = emailChannel.render({ ...normalisedFixture('minimal'), consoleUrl: null }, channel);
-    expect(hrefs(payload.html)).toEqual([]);
+    const finding = normalisedFixture('minimal');
+    const payload = emailChannel.render({ ...finding, consoleUrl: null }, channel);
+    // The next steps stay: fixed AWS documentation pages.
+    expect(hrefs(payload.html)).toEqual(finding.nextSteps.map((s) => s.url));
     expect(payload.text).toContain('No GuardDuty console link');
   });
 

@@ -96,7 +96,10 @@ describe.each(fixtureNames())('render %s', (name) => {
     for (const html of htmlTexts(payload)) expect(html.replace(OUR_TAGS, '')).not.toMatch(/[<>]/);
     for (const text of plainTexts(payload)) expect(text).not.toMatch(/[<>]/);
     expect(payload.thread).toEqual({ threadKey: finding.id });
-    expect(links(payload)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
+    expect(links(payload)).toEqual([
+      ...(finding.consoleUrl ? [finding.consoleUrl] : []),
+      ...finding.nextSteps.map((s) => s.url),
+    ]);
   });
 });
 
@@ -109,7 +112,10 @@ describe('google chat render', () => {
     expect(all).toContain('&quot;&gt;&lt;b&gt; [click]');
     expect(htmlTexts(payload).join('\n')).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(payload.cardsV2[0].card.header.title).toContain('‹!channel›');
-    expect(links(payload)).toEqual([normalisedFixture('hostile').consoleUrl]);
+    expect(links(payload)).toEqual([
+      normalisedFixture('hostile').consoleUrl,
+      ...normalisedFixture('hostile').nextSteps.map((s) => s.url),
+    ]);
   });
 
   it('keeps the notification line free of the prose title and of Chat markup', () => {
@@ -149,9 +155,11 @@ describe('google chat render', () => {
   });
 
   it('skips the button when there is no console link', () => {
-    const payload = googleChatChannel.render({ ...normalisedFixture('minimal'), consoleUrl: null }, channel);
+    const finding = normalisedFixture('minimal');
+    const payload = googleChatChannel.render({ ...finding, consoleUrl: null }, channel);
     GoogleChatPayloadSchema.parse(payload);
-    expect(links(payload)).toEqual([]);
+    // The next steps stay: fixed AWS documentation pages.
+    expect(links(payload)).toEqual(finding.nextSteps.map((s) => s.url));
     expect(JSON.stringify(payload)).toContain('No GuardDuty console link');
   });
 

@@ -61,7 +61,10 @@ describe.each(fixtureNames())('PagerDuty event for fixture %s', (name) => {
     expect(event.payload.class).toBe(finding.type.full);
     expect(event.payload.component).toBe(finding.resource.label);
     expect(event.payload.group).toBe(finding.account.id);
-    expect(event.links.map((l) => l.href)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
+    expect(event.links.map((l) => l.href)).toEqual([
+      ...(finding.consoleUrl ? [finding.consoleUrl] : []),
+      ...finding.nextSteps.map((s) => s.url),
+    ]);
     expect(event.client).toBe('GuardDuty Notify');
     expect(event.client_url).toBe(finding.consoleUrl ?? undefined);
   });
@@ -121,7 +124,7 @@ describe('PagerDuty mapping', () => {
     const event = trigger(pagerDutyChannel.render(hostile, channel));
     expect(event.payload.summary).not.toMatch(/[\r\n]/);
     expect(event.payload.summary.length).toBeLessThanOrEqual(PD_SUMMARY_MAX);
-    expect(event.links).toEqual([{ href: hostile.consoleUrl, text: 'Open in GuardDuty console' }]);
+    expect(event.links.slice(0, 1)).toEqual([{ href: hostile.consoleUrl, text: 'Open in GuardDuty console' }]);
     expect(event.client_url).toBe(hostile.consoleUrl);
   });
 });
@@ -147,7 +150,15 @@ describe('PagerDuty size limits', () => {
     expect(bytes(finding)).toBeGreaterThan(2 * PD_MAX_BYTES);
     const event = trigger(pagerDutyChannel.render(finding, channel));
     expect(event.payload.summary.length).toBeLessThanOrEqual(PD_SUMMARY_MAX);
-    expect(event.payload.summary.endsWith('…')).toBe(true);
+    // The summary leads with what triage needs (severity, type, target, account); the huge title is what gets cut.
+    expect(
+      event.payload.summary.startsWith(
+        `${finding.severity.band} ${finding.severity.score.toFixed(1)}: ${finding.type.full} on `,
+      ),
+    ).toBe(true);
+    expect(event.payload.summary).toContain(
+      ` in ${finding.account.name ? `${finding.account.name} (${finding.account.id})` : finding.account.id} ${finding.region}`,
+    );
     expect(bytes(pagerDutyBody(event, ROUTING_KEY))).toBeLessThanOrEqual(512 * 1024);
     expect(event.payload.custom_details).toMatchObject({ finding_id: finding.id });
   });

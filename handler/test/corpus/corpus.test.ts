@@ -206,6 +206,10 @@ function run(): Outcome {
       for (const problem of limitProblems(channel, rendered.payload))
         result.limits.push({ event: label, channel, problem });
       if (facts.length === 0) continue;
+      // An archived finding resolves its PagerDuty incident: a resolve event carries only the
+      // dedup key (Events API v2), so the facts live on the trigger that opened the incident.
+      if (channel === 'pagerduty' && (rendered.payload as { event_action: string }).event_action === 'resolve')
+        continue;
       const text = payloadText(channel, rendered.payload);
       for (const fact of facts) {
         result.factsChecked++;
