@@ -18,6 +18,10 @@ module "notifier" {
   min_severity                                    = var.min_severity
   finding_types_include                           = var.finding_types_include
   finding_types_exclude                           = var.finding_types_exclude
+  notify_on_api_activity                          = var.notify_on_api_activity
+  notify_on_malware_scan_results                  = var.notify_on_malware_scan_results
+  notify_on_clean_malware_scan_results            = var.notify_on_clean_malware_scan_results
+  notify_on_coverage                              = var.notify_on_coverage
   lambda_zip_path                                 = coalesce(var.lambda_zip_path, "${path.module}/handler/dist/lambda.zip")
   lambda_runtime                                  = var.lambda_runtime
   lambda_architecture                             = var.lambda_architecture

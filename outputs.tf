@@ -73,6 +73,16 @@ output "event_pattern" {
   value       = one(module.notifier[*].event_pattern)
 }
 
+output "signal_event_rule_arns" {
+  description = "ARNs of the rules of GuardDuty's other signals, by family (api-activity, malware-scan, coverage); only the families turned on, empty when create_event_rule is false."
+  value       = one(module.notifier[*].signal_event_rule_arns)
+}
+
+output "signal_event_patterns" {
+  description = "The EventBridge event patterns (JSON) of the signal rules, by family."
+  value       = one(module.notifier[*].signal_event_patterns)
+}
+
 output "event_source_mapping_uuid" {
   description = "UUID of the SQS event source mapping."
   value       = one(module.notifier[*].event_source_mapping_uuid)

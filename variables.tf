@@ -104,6 +104,34 @@ variable "finding_types_exclude" {
   }
 }
 
+variable "notify_on_api_activity" {
+  description = "Send GuardDuty API calls delivered by CloudTrail to the function (a rule \"<name>-api-activity\"): archive/unarchive (archive sync) and the calls that disable or weaken GuardDuty (tamper alerts). Needs a CloudTrail trail logging management events in this account and region (an organization trail counts). Get*/List* calls are never sent."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "notify_on_malware_scan_results" {
+  description = "Send Malware Protection for S3 object scan results to the function (a rule \"<name>-malware-scan\"): THREATS_FOUND and objects that could not be scanned; NO_THREATS_FOUND only with notify_on_clean_malware_scan_results."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "notify_on_clean_malware_scan_results" {
+  description = "Also send NO_THREATS_FOUND scan results to the function (channels stay silent about them unless they ask). false drops them at EventBridge, which costs nothing, instead of paying an SQS request and an invocation share for every clean object."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "notify_on_coverage" {
+  description = "Send GuardDuty coverage events to the function (a rule \"<name>-coverage\"): Malware Protection plan status Warning/Error and post-scan action failures, Runtime Monitoring Unhealthy/Healthy."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 ################################################################################
 # Lambda function
 ################################################################################
