@@ -95,6 +95,30 @@ def patch_lambda_sqs_event_source_mapping_is_a_poller() -> None:
     backend_cls.create_event_source_mapping = create_event_source_mapping  # type: ignore[method-assign]
 
 
+def patch_events_test_event_pattern() -> None:
+    """EventBridge TestEventPattern says whether a pattern matches an event.
+
+    AWS answers ``TestEventPattern(EventPattern, Event)`` with
+    ``{"Result": true|false}`` and refuses a malformed pattern with
+    InvalidEventPatternException. moto's ``EventsHandler.test_event_pattern``
+    returns nothing (its backend method raises NotImplementedError). Answer
+    with moto's own matcher, ``models.EventPattern`` - the one its rules route
+    PutEvents with - so a pattern tested here behaves as it does on the bus.
+    """
+    from moto.events import models, responses
+
+    handler_cls = getattr(responses, "EventsHandler", None)
+    _require(handler_cls is not None and callable(getattr(handler_cls, "test_event_pattern", None)), "events EventsHandler.test_event_pattern is gone")
+    _require(callable(getattr(models.EventPattern, "load", None)) and callable(getattr(models.EventPattern, "matches_event", None)), "events EventPattern.load/matches_event are gone")
+
+    def test_event_pattern(self: Any) -> str:
+        pattern = models.EventPattern.load(self._get_param("EventPattern"))
+        event = json.loads(self._get_param("Event") or "{}")
+        return json.dumps({"Result": pattern.matches_event(event)})
+
+    handler_cls.test_event_pattern = test_event_pattern  # type: ignore[method-assign]
+
+
 def exit_with_parent() -> None:
     """Exit when the process that started us is gone (so a killed harness leaves no emulator behind)."""
     import os
@@ -116,6 +140,7 @@ def main() -> None:
     exit_with_parent()
     patch_sqs_compact_redrive_policy()
     patch_lambda_sqs_event_source_mapping_is_a_poller()
+    patch_events_test_event_pattern()
 
     from moto.server import main as moto_server_main
 
