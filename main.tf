@@ -54,6 +54,10 @@ module "notifier" {
   config_json_version                             = var.config_json_version
   config_secret_name                              = var.config_secret_name
   config_secret_recovery_window_in_days           = var.config_secret_recovery_window_in_days
+  create_state_table                              = var.create_state_table
+  existing_state_table_arn                        = var.existing_state_table_arn
+  state_ttl_days                                  = var.state_ttl_days
+  state_table_deletion_protection                 = var.state_table_deletion_protection
   create_alarms                                   = var.create_alarms
   alarm_actions                                   = var.alarm_actions
   ok_actions                                      = var.ok_actions

@@ -122,3 +122,13 @@ output "forwarder_iam_role_arn" {
   description = "ARN of the IAM role shared by the region forwarders; null unless create_forwarder_iam_role is true."
   value       = one(module.forwarder_iam_role[*].iam_role_arn)
 }
+
+output "state_table_name" {
+  description = "Name of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = one(module.notifier[*].state_table_name)
+}
+
+output "state_table_arn" {
+  description = "ARN of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = one(module.notifier[*].state_table_arn)
+}

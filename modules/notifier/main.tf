@@ -205,7 +205,7 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
 
   environment {
-    variables = {
+    variables = merge({
       GDN_CONFIG_SECRET_ARN      = local.secret_arn
       GDN_CONFIG_REFRESH_SECONDS = tostring(var.config_refresh_seconds)
       GDN_RETRY_QUEUE_URL        = aws_sqs_queue.this.url
@@ -213,7 +213,10 @@ resource "aws_lambda_function" "this" {
       GDN_MAX_REQUEUES           = tostring(var.max_requeues)
       GDN_METRICS_NAMESPACE      = var.metrics_namespace
       GDN_LOG_LEVEL              = var.lambda_log_level
-    }
+      }, local.use_state_table ? {
+      GDN_STATE_TABLE    = local.state_table_name
+      GDN_STATE_TTL_DAYS = tostring(var.state_ttl_days)
+    } : {})
   }
 
   tracing_config {

@@ -121,3 +121,13 @@ output "event_bus_arn" {
   description = "ARN of this region's default event bus, where the rule runs: the target of region forwarders."
   value       = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"
 }
+
+output "state_table_name" {
+  description = "Name of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = local.state_table_name
+}
+
+output "state_table_arn" {
+  description = "ARN of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = local.state_table_arn
+}
