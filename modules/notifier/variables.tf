@@ -87,7 +87,7 @@ variable "finding_types_exclude" {
 }
 
 variable "notify_on_api_activity" {
-  description = "Send GuardDuty API calls delivered by CloudTrail to the function (a rule \"<name>-api-activity\"): archive/unarchive (archive sync) and the calls that disable or weaken GuardDuty (tamper alerts). Needs a CloudTrail trail logging management events in this account and region (an organization trail counts). Get*/List* calls are never sent."
+  description = "Send GuardDuty API calls delivered by CloudTrail to the function (a rule \"<name>-api-activity\"): archive/unarchive (archive sync) and the calls that disable or weaken GuardDuty (tamper alerts). Needs a CloudTrail trail logging management events in this account and region (an organization trail counts). Reading calls (Get..., List...) are never sent."
   type        = bool
   default     = true
   nullable    = false
