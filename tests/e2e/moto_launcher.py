@@ -119,6 +119,37 @@ def patch_events_test_event_pattern() -> None:
     handler_cls.test_event_pattern = test_event_pattern  # type: ignore[method-assign]
 
 
+def patch_kms_aws_managed_keys_are_aws_managed() -> None:
+    """The keys behind ``alias/aws/<service>`` are AWS managed keys (KeyManager AWS).
+
+    On AWS, the AWS managed key of a service (``alias/aws/dynamodb``, ...) is
+    created on first use, even by a DescribeKey of its alias, and DescribeKey
+    reports ``KeyManager: AWS``; a ``terraform destroy`` leaves it, as it does
+    on AWS, and it is not the user's key. The aws provider describes
+    ``alias/aws/dynamodb`` when it reads a table encrypted with a customer
+    managed key (to tell the two apart). moto creates that key in
+    ``KmsBackend._generate_default_keys`` with ``create_key``, which marks
+    every key ``key_manager = "CUSTOMER"``, so the key looked like one the
+    module created and left behind. Mark the keys it generates for reserved
+    aliases as AWS managed.
+    """
+    from moto.kms import models
+
+    backend_cls = models.KmsBackend
+    original = getattr(backend_cls, "_generate_default_keys", None)
+    _require(callable(original), "KmsBackend._generate_default_keys is gone")
+
+    def _generate_default_keys(self: Any, alias_name: str) -> Any:
+        key_id = original(self, alias_name)
+        if key_id is not None:
+            key = self.keys.get(key_id)
+            _require(key is not None and hasattr(key, "key_manager"), "kms Key.key_manager is gone")
+            key.key_manager = "AWS"
+        return key_id
+
+    backend_cls._generate_default_keys = _generate_default_keys  # type: ignore[method-assign]
+
+
 def exit_with_parent() -> None:
     """Exit when the process that started us is gone (so a killed harness leaves no emulator behind)."""
     import os
@@ -141,6 +172,7 @@ def main() -> None:
     patch_sqs_compact_redrive_policy()
     patch_lambda_sqs_event_source_mapping_is_a_poller()
     patch_events_test_event_pattern()
+    patch_kms_aws_managed_keys_are_aws_managed()
 
     from moto.server import main as moto_server_main
 
