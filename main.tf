@@ -76,3 +76,29 @@ module "forwarder_iam_role" {
   iam_role_path                 = var.iam_role_path
   iam_role_permissions_boundary = var.iam_role_permissions_boundary
 }
+
+# Opt-in: nothing of the module is reachable from the internet unless this is
+# turned on. The Slack interaction endpoint (buttons) is a second function of
+# the same bundle behind a function URL; it reads the same config secret and
+# records its claims in the state table.
+module "interaction_endpoint" {
+  source = "./modules/interaction-endpoint"
+  count  = var.create && var.create_interaction_endpoint ? 1 : 0
+
+  name                                   = "${var.name}-interactions"
+  tags                                   = var.tags
+  config_secret_arn                      = module.notifier[0].config_secret_arn
+  state_table_arn                        = module.notifier[0].state_table_arn
+  state_ttl_days                         = var.state_ttl_days
+  kms_key_arn                            = var.kms_key_arn
+  lambda_zip_path                        = coalesce(var.lambda_zip_path, "${path.module}/handler/dist/lambda.zip")
+  lambda_runtime                         = var.lambda_runtime
+  lambda_architecture                    = var.lambda_architecture
+  lambda_reserved_concurrent_executions  = var.interaction_reserved_concurrent_executions
+  lambda_log_level                       = var.lambda_log_level
+  metrics_namespace                      = var.metrics_namespace
+  cloudwatch_log_group_retention_in_days = var.cloudwatch_log_group_retention_in_days
+  iam_role_path                          = var.iam_role_path
+  iam_role_permissions_boundary          = var.iam_role_permissions_boundary
+  slack_app_name                         = var.slack_app_name
+}

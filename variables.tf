@@ -634,3 +634,38 @@ variable "create_dashboard" {
   default     = false
   nullable    = false
 }
+
+################################################################################
+# Slack interactions (opt-in)
+################################################################################
+
+variable "create_interaction_endpoint" {
+  description = "Create the Slack interaction endpoint: a second function behind a Lambda function URL that receives Slack's button clicks (acknowledge, archive, feedback, suppress proposal), authenticating each by Slack's request signature. Off by default: nothing of the module is reachable from the internet unless this is true. Needs the config secret's slackApp section."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "interaction_reserved_concurrent_executions" {
+  description = "Concurrency reserved for (and capping) the interaction endpoint, so a flood of refused requests cannot take the account's Lambda concurrency. -1: unreserved."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.interaction_reserved_concurrent_executions == -1 || (var.interaction_reserved_concurrent_executions >= 1 && var.interaction_reserved_concurrent_executions <= 1000)
+    error_message = "interaction_reserved_concurrent_executions must be -1 or between 1 and 1000."
+  }
+}
+
+variable "slack_app_name" {
+  description = "Display name of the Slack app in the slack_app_manifest output."
+  type        = string
+  default     = "GuardDuty Notify"
+  nullable    = false
+
+  validation {
+    condition     = length(var.slack_app_name) >= 1 && length(var.slack_app_name) <= 35
+    error_message = "slack_app_name must be 1-35 characters (Slack's limit for an app name)."
+  }
+}
