@@ -18,6 +18,10 @@ module "notifier" {
   min_severity                                    = var.min_severity
   finding_types_include                           = var.finding_types_include
   finding_types_exclude                           = var.finding_types_exclude
+  notify_on_api_activity                          = var.notify_on_api_activity
+  notify_on_malware_scan_results                  = var.notify_on_malware_scan_results
+  notify_on_clean_malware_scan_results            = var.notify_on_clean_malware_scan_results
+  notify_on_coverage                              = var.notify_on_coverage
   lambda_zip_path                                 = coalesce(var.lambda_zip_path, "${path.module}/handler/dist/lambda.zip")
   lambda_runtime                                  = var.lambda_runtime
   lambda_architecture                             = var.lambda_architecture
@@ -50,6 +54,10 @@ module "notifier" {
   config_json_version                             = var.config_json_version
   config_secret_name                              = var.config_secret_name
   config_secret_recovery_window_in_days           = var.config_secret_recovery_window_in_days
+  create_state_table                              = var.create_state_table
+  existing_state_table_arn                        = var.existing_state_table_arn
+  state_ttl_days                                  = var.state_ttl_days
+  state_table_deletion_protection                 = var.state_table_deletion_protection
   create_alarms                                   = var.create_alarms
   alarm_actions                                   = var.alarm_actions
   ok_actions                                      = var.ok_actions
@@ -67,4 +75,30 @@ module "forwarder_iam_role" {
   create_rule                   = false
   iam_role_path                 = var.iam_role_path
   iam_role_permissions_boundary = var.iam_role_permissions_boundary
+}
+
+# Opt-in: nothing of the module is reachable from the internet unless this is
+# turned on. The Slack interaction endpoint (buttons) is a second function of
+# the same bundle behind a function URL; it reads the same config secret and
+# records its claims in the state table.
+module "interaction_endpoint" {
+  source = "./modules/interaction-endpoint"
+  count  = var.create && var.create_interaction_endpoint ? 1 : 0
+
+  name                                   = "${var.name}-interactions"
+  tags                                   = var.tags
+  config_secret_arn                      = module.notifier[0].config_secret_arn
+  state_table_arn                        = module.notifier[0].state_table_arn
+  state_ttl_days                         = var.state_ttl_days
+  kms_key_arn                            = var.kms_key_arn
+  lambda_zip_path                        = coalesce(var.lambda_zip_path, "${path.module}/handler/dist/lambda.zip")
+  lambda_runtime                         = var.lambda_runtime
+  lambda_architecture                    = var.lambda_architecture
+  lambda_reserved_concurrent_executions  = var.interaction_reserved_concurrent_executions
+  lambda_log_level                       = var.lambda_log_level
+  metrics_namespace                      = var.metrics_namespace
+  cloudwatch_log_group_retention_in_days = var.cloudwatch_log_group_retention_in_days
+  iam_role_path                          = var.iam_role_path
+  iam_role_permissions_boundary          = var.iam_role_permissions_boundary
+  slack_app_name                         = var.slack_app_name
 }

@@ -73,6 +73,16 @@ output "event_pattern" {
   value       = one(module.notifier[*].event_pattern)
 }
 
+output "signal_event_rule_arns" {
+  description = "ARNs of the rules of GuardDuty's other signals, by family (api-activity, malware-scan, coverage); only the families turned on, empty when create_event_rule is false."
+  value       = one(module.notifier[*].signal_event_rule_arns)
+}
+
+output "signal_event_patterns" {
+  description = "The EventBridge event patterns (JSON) of the signal rules, by family."
+  value       = one(module.notifier[*].signal_event_patterns)
+}
+
 output "event_source_mapping_uuid" {
   description = "UUID of the SQS event source mapping."
   value       = one(module.notifier[*].event_source_mapping_uuid)
@@ -111,4 +121,39 @@ output "event_bus_arn" {
 output "forwarder_iam_role_arn" {
   description = "ARN of the IAM role shared by the region forwarders; null unless create_forwarder_iam_role is true."
   value       = one(module.forwarder_iam_role[*].iam_role_arn)
+}
+
+output "state_table_name" {
+  description = "Name of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = one(module.notifier[*].state_table_name)
+}
+
+output "state_table_arn" {
+  description = "ARN of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = one(module.notifier[*].state_table_arn)
+}
+
+output "interaction_function_url" {
+  description = "The Slack interaction endpoint (Slack app → Interactivity → Request URL); null unless create_interaction_endpoint."
+  value       = try(module.interaction_endpoint[0].function_url, null)
+}
+
+output "interaction_function_role_arn" {
+  description = "Role of the interaction function; null unless create_interaction_endpoint."
+  value       = try(module.interaction_endpoint[0].role_arn, null)
+}
+
+output "interaction_function_policy_json" {
+  description = "The interaction function's inline policy, for review; null unless create_interaction_endpoint."
+  value       = try(module.interaction_endpoint[0].policy_json, null)
+}
+
+output "interaction_invoke_permission_command" {
+  description = "AWS requires lambda:InvokeFunction with lambda:InvokedViaFunctionUrl for a public function URL since November 2026; hashicorp/aws adds it only from 6.29. With an older provider run this once after apply. Null unless create_interaction_endpoint."
+  value       = try(module.interaction_endpoint[0].invoke_permission_command, null)
+}
+
+output "slack_app_manifest" {
+  description = "Slack app manifest (JSON) to paste at api.slack.com/apps → Create New App → From a manifest; null unless create_interaction_endpoint."
+  value       = try(module.interaction_endpoint[0].slack_app_manifest, null)
 }

@@ -40,7 +40,7 @@ variable "tags" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer managed KMS key that encrypts the queues, the config secret, the log group and the function's environment. Its key policy must let events.amazonaws.com and logs.<region>.amazonaws.com use it (see the multi-channel example). null uses AWS managed encryption (SQS-managed SSE, the aws/secretsmanager key)."
+  description = "ARN of a customer managed KMS key that encrypts the queues, the config secret, the log group, the function's environment and the state table. Its key policy must let events.amazonaws.com and logs.<region>.amazonaws.com use it (see the multi-channel example). null uses AWS managed encryption (SQS-managed SSE, the aws/secretsmanager key)."
   type        = string
   default     = null
 
@@ -102,6 +102,34 @@ variable "finding_types_exclude" {
     condition     = length(var.finding_types_exclude) == 0 || length(var.finding_types_include) == 0
     error_message = "Set finding_types_include or finding_types_exclude, not both: an EventBridge pattern cannot AND two matchers on detail.type. Use the per-channel include/exclude rules in the config secret for finer routing."
   }
+}
+
+variable "notify_on_api_activity" {
+  description = "Send GuardDuty API calls delivered by CloudTrail to the function (a rule \"<name>-api-activity\"): archive/unarchive (archive sync) and the calls that disable or weaken GuardDuty (tamper alerts). Needs a CloudTrail trail logging management events in this account and region (an organization trail counts). Reading calls (Get..., List...) are never sent."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "notify_on_malware_scan_results" {
+  description = "Send Malware Protection for S3 object scan results to the function (a rule \"<name>-malware-scan\"): THREATS_FOUND and objects that could not be scanned; NO_THREATS_FOUND only with notify_on_clean_malware_scan_results."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "notify_on_clean_malware_scan_results" {
+  description = "Also send NO_THREATS_FOUND scan results to the function (channels stay silent about them unless they ask). false drops them at EventBridge, which costs nothing, instead of paying an SQS request and an invocation share for every clean object."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "notify_on_coverage" {
+  description = "Send GuardDuty coverage events to the function (a rule \"<name>-coverage\"): Malware Protection plan status Warning/Error and post-scan action failures, Runtime Monitoring Unhealthy/Healthy."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 ################################################################################
@@ -513,6 +541,47 @@ variable "config_secret_recovery_window_in_days" {
 }
 
 ################################################################################
+# State table
+################################################################################
+
+variable "create_state_table" {
+  description = "Create the DynamoDB state table (\"<name>-state\": on-demand, point-in-time recovery, TTL) the function uses for idempotent delivery across redeliveries, exact escalations across containers, message references and finding lifecycle. false (and no existing_state_table_arn) keeps the stateless behaviour: a redelivered message may be sent again, escalations are known per warm container only."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "existing_state_table_arn" {
+  description = "ARN of an existing DynamoDB table to use as the state table instead of creating one (string partition key \"pk\", string sort key \"sk\", TTL on \"expiresAt\"). If it is encrypted with a KMS key other than kms_key_arn, that key's policy must let the function's role use it through DynamoDB."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.existing_state_table_arn == null || can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.existing_state_table_arn))
+    error_message = "existing_state_table_arn must be a DynamoDB table ARN (arn:<partition>:dynamodb:<region>:<account>:table/<name>)."
+  }
+}
+
+variable "state_ttl_days" {
+  description = "Days after its last update that a state item expires (DynamoDB TTL on expiresAt, GDN_STATE_TTL_DAYS). The default, 90, is GuardDuty's own finding retention: an update of an older finding is treated as new."
+  type        = number
+  default     = 90
+  nullable    = false
+
+  validation {
+    condition     = var.state_ttl_days >= 1 && var.state_ttl_days <= 3650 && floor(var.state_ttl_days) == var.state_ttl_days
+    error_message = "state_ttl_days must be a whole number of days from 1 to 3650."
+  }
+}
+
+variable "state_table_deletion_protection" {
+  description = "Turn on DynamoDB deletion protection for the state table the module creates. false (default) lets terraform destroy remove it like every other resource of the module; the table is a cache of delivery state, and point-in-time recovery keeps a restorable backup of a deleted table for 35 days. true makes a destroy fail until it is set back to false and applied."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+################################################################################
 # Alarms and dashboard
 ################################################################################
 
@@ -564,4 +633,39 @@ variable "create_dashboard" {
   type        = bool
   default     = false
   nullable    = false
+}
+
+################################################################################
+# Slack interactions (opt-in)
+################################################################################
+
+variable "create_interaction_endpoint" {
+  description = "Create the Slack interaction endpoint: a second function behind a Lambda function URL that receives Slack's button clicks (acknowledge, archive, feedback, suppress proposal), authenticating each by Slack's request signature. Off by default: nothing of the module is reachable from the internet unless this is true. Needs the config secret's slackApp section."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "interaction_reserved_concurrent_executions" {
+  description = "Concurrency reserved for (and capping) the interaction endpoint, so a flood of refused requests cannot take the account's Lambda concurrency. -1: unreserved."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.interaction_reserved_concurrent_executions == -1 || (var.interaction_reserved_concurrent_executions >= 1 && var.interaction_reserved_concurrent_executions <= 1000)
+    error_message = "interaction_reserved_concurrent_executions must be -1 or between 1 and 1000."
+  }
+}
+
+variable "slack_app_name" {
+  description = "Display name of the Slack app in the slack_app_manifest output."
+  type        = string
+  default     = "GuardDuty Notify"
+  nullable    = false
+
+  validation {
+    condition     = length(var.slack_app_name) >= 1 && length(var.slack_app_name) <= 35
+    error_message = "slack_app_name must be 1-35 characters (Slack's limit for an app name)."
+  }
 }

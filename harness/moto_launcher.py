@@ -156,6 +156,61 @@ def patch_sns_json_message_structure_needs_default() -> None:
     SNSBackend.publish = publish  # type: ignore[method-assign]
 
 
+def patch_events_test_event_pattern() -> None:
+    """EventBridge TestEventPattern says whether a pattern matches an event.
+
+    AWS answers ``TestEventPattern(EventPattern, Event)`` with
+    ``{"Result": true|false}`` and refuses a malformed pattern with
+    InvalidEventPatternException. moto's ``EventsHandler.test_event_pattern``
+    returns nothing (its backend method raises NotImplementedError). Answer
+    with moto's own matcher, ``models.EventPattern`` - the one its rules route
+    PutEvents with - so a pattern tested here behaves as it does on the bus.
+    """
+    from moto.events import models, responses
+
+    handler_cls = getattr(responses, "EventsHandler", None)
+    _require(handler_cls is not None and callable(getattr(handler_cls, "test_event_pattern", None)), "events EventsHandler.test_event_pattern is gone")
+    _require(callable(getattr(models.EventPattern, "load", None)) and callable(getattr(models.EventPattern, "matches_event", None)), "events EventPattern.load/matches_event are gone")
+
+    def test_event_pattern(self: Any) -> str:
+        pattern = models.EventPattern.load(self._get_param("EventPattern"))
+        event = json.loads(self._get_param("Event") or "{}")
+        return json.dumps({"Result": pattern.matches_event(event)})
+
+    handler_cls.test_event_pattern = test_event_pattern  # type: ignore[method-assign]
+
+
+def patch_kms_aws_managed_keys_are_aws_managed() -> None:
+    """The keys behind ``alias/aws/<service>`` are AWS managed keys (KeyManager AWS).
+
+    On AWS, the AWS managed key of a service (``alias/aws/dynamodb``, ...) is
+    created on first use, even by a DescribeKey of its alias, and DescribeKey
+    reports ``KeyManager: AWS``; a ``terraform destroy`` leaves it, as it does
+    on AWS, and it is not the user's key. The aws provider describes
+    ``alias/aws/dynamodb`` when it reads a table encrypted with a customer
+    managed key (to tell the two apart). moto creates that key in
+    ``KmsBackend._generate_default_keys`` with ``create_key``, which marks
+    every key ``key_manager = "CUSTOMER"``, so the key looked like one the
+    module created and left behind. Mark the keys it generates for reserved
+    aliases as AWS managed.
+    """
+    from moto.kms import models
+
+    backend_cls = models.KmsBackend
+    original = getattr(backend_cls, "_generate_default_keys", None)
+    _require(callable(original), "KmsBackend._generate_default_keys is gone")
+
+    def _generate_default_keys(self: Any, alias_name: str) -> Any:
+        key_id = original(self, alias_name)
+        if key_id is not None:
+            key = self.keys.get(key_id)
+            _require(key is not None and hasattr(key, "key_manager"), "kms Key.key_manager is gone")
+            key.key_manager = "AWS"
+        return key_id
+
+    backend_cls._generate_default_keys = _generate_default_keys  # type: ignore[method-assign]
+
+
 def exit_with_parent() -> None:
     """Exit when the process that started us is gone (so a killed harness leaves no emulator behind)."""
     import os
@@ -183,6 +238,8 @@ def main() -> None:
     from moto_guardduty import patch_guardduty_findings_apis  # beside this file
 
     patch_guardduty_findings_apis()
+    patch_events_test_event_pattern()
+    patch_kms_aws_managed_keys_are_aws_managed()
 
     from moto.server import main as moto_server_main
 

@@ -5,6 +5,8 @@
 #   make tf-fmt-check    fmt -check -recursive, both engines
 #   make tf-validate     init + validate: root, modules/*, examples/*, both engines
 #   make tf-test         tests/*.tftest.hcl (mocked provider), both engines
+#   make tf-pattern-test the event patterns evaluated by EventBridge (moto's TestEventPattern)
+#                        against real-shaped GuardDuty events, both engines
 #   make tf-lint         tflint (bundled terraform ruleset) + checkov + pass-through drift
 #   make tf-docs         regenerate the inputs/outputs reference in the READMEs
 #   make tf-docs-check   fail when a generated reference is stale
@@ -50,14 +52,14 @@ TF_ENGINE_DEPS = $(if $(filter tofu,$(TF_ENGINES)),$(TOFU))
 # the markers, into docs/terraform.md until then.
 TF_ROOT_DOC = README.md
 
-.PHONY: tf-check tf-tools tf-cli-config tf-fmt tf-fmt-check tf-validate tf-test tf-validate-test \
+.PHONY: tf-check tf-tools tf-cli-config tf-fmt tf-fmt-check tf-validate tf-test tf-validate-test tf-pattern-test \
         tf-lint tf-docs tf-docs-check tf-cdktf-test tf-clean
 
 tf-%: export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 tf-%: export CHECKPOINT_DISABLE := 1
 tf-%: export TF_IN_AUTOMATION := 1
 
-tf-check: tf-fmt-check tf-validate-test tf-lint tf-docs-check tf-cdktf-test
+tf-check: tf-fmt-check tf-validate-test tf-pattern-test tf-lint tf-docs-check tf-cdktf-test
 	@echo "tf-check: all Terraform checks passed ($(TF_ENGINES))"
 
 tf-tools: tf-cli-config $(TOFU) $(TFLINT) $(TF_VENV)/.installed
@@ -106,6 +108,13 @@ tf-test: tf-cli-config $(TF_ENGINE_DEPS)
 # validate and test in one pass: every directory initialised once per engine.
 tf-validate-test: tf-cli-config $(TF_ENGINE_DEPS)
 	@TF_ENGINE_BINS="$(TF_ENGINE_BINS)" TF_STAGE_DIR=$(TF_STAGE) $(TF_MK_ROOT)/scripts/tf/engines.sh validate,test $(TF_DIRS)
+
+# modules/event-pattern applied (it has no provider) and its patterns put to
+# EventBridge's TestEventPattern on moto (harness/moto_launcher.py serves it
+# with moto's own matcher) with events of every family: tests/e2e/patterns.ts.
+tf-pattern-test: node-deps python-deps $(TF_ENGINE_DEPS)
+	@cd $(TF_MK_ROOT) && MOTO_PYTHON=$(GDN_CACHE)/venv-moto/bin/python E2E_TERRAFORM=$(TERRAFORM) E2E_TOFU=$(TOFU) \
+	  TF_PATTERN_ENGINES="$(TF_ENGINES)" npx tsx tests/e2e/patterns.ts
 
 tf-lint: $(TFLINT) $(TF_VENV)/.installed
 	@cd $(TF_MK_ROOT) && for d in $(TF_DIRS); do \

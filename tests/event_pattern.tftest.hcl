@@ -206,3 +206,138 @@ run "wildcard_in_prefix_rejected" {
 
   expect_failures = [var.finding_types_include]
 }
+
+################################################################################
+# GuardDuty's other signals. Their patterns are also evaluated by EventBridge
+# (moto's matcher, through TestEventPattern) against real-shaped events in
+# make tf-pattern-test; these runs pin their shape.
+################################################################################
+
+run "signals_default" {
+  command = plan
+
+  module {
+    source = "./modules/event-pattern"
+  }
+
+  assert {
+    condition     = keys(output.signal_patterns) == ["api-activity", "coverage", "malware-scan"]
+    error_message = "Every signal family is on by default: ${jsonencode(keys(output.signal_patterns))}"
+  }
+  assert {
+    condition     = output.signal_patterns["api-activity"] == output.api_activity_json && output.signal_patterns["malware-scan"] == output.malware_scan_results_json && output.signal_patterns["coverage"] == output.coverage_json
+    error_message = "signal_patterns carries the same patterns as the per-family outputs."
+  }
+}
+
+run "api_activity_names_the_calls" {
+  command = plan
+
+  module {
+    source = "./modules/event-pattern"
+  }
+
+  assert {
+    condition = jsondecode(output.api_activity_json) == {
+      source        = ["aws.guardduty"]
+      "detail-type" = ["AWS API Call via CloudTrail"]
+      detail = {
+        eventSource = ["guardduty.amazonaws.com"]
+        eventName = [
+          "ArchiveFindings", "UnarchiveFindings",
+          "DeleteDetector", "UpdateDetector", "UpdateMemberDetectors", "UpdateMalwareScanSettings",
+          "CreateFilter", "UpdateFilter", "CreateIPSet", "UpdateIPSet",
+          "DeleteThreatIntelSet", "UpdateThreatIntelSet",
+          "DeleteMembers", "DisassociateMembers", "StopMonitoringMembers",
+          "DisassociateFromAdministratorAccount", "DisassociateFromMasterAccount",
+          "DeletePublishingDestination", "UpdateOrganizationConfiguration", "DisableOrganizationAdminAccount",
+          "DeleteMalwareProtectionPlan", "UpdateMalwareProtectionPlan",
+        ]
+      }
+    }
+    error_message = "The API-activity pattern: exactly the GuardDuty calls that archive or change what GuardDuty sees: ${output.api_activity_json}"
+  }
+  assert {
+    condition     = alltrue([for n in output.api_activity_event_names : !can(regex("^(Get|List|Describe)", n))])
+    error_message = "No reading call (Get*, List*, Describe*) is ever matched."
+  }
+  assert {
+    condition     = length(distinct(output.api_activity_event_names)) == length(output.api_activity_event_names) && !contains(output.api_activity_event_names, "DeleteFilter") && !contains(output.api_activity_event_names, "DeleteIPSet")
+    error_message = "Names appear once; deleting a suppression rule or a trusted IP list (which restores findings) is not matched."
+  }
+}
+
+run "malware_scan_drops_clean_results_by_default" {
+  command = plan
+
+  module {
+    source = "./modules/event-pattern"
+  }
+
+  assert {
+    condition = jsondecode(output.malware_scan_results_json) == {
+      source        = ["aws.guardduty"]
+      "detail-type" = ["GuardDuty Malware Protection Object Scan Result"]
+      detail        = { scanResultDetails = { scanResultStatus = [{ "anything-but" = ["NO_THREATS_FOUND"] }, { exists = false }] } }
+    }
+    error_message = "By default every scan result but NO_THREATS_FOUND matches (a result without a status too): ${output.malware_scan_results_json}"
+  }
+}
+
+run "malware_scan_with_clean_results" {
+  command = plan
+
+  module {
+    source = "./modules/event-pattern"
+  }
+
+  variables {
+    include_clean_malware_scan_results = true
+  }
+
+  assert {
+    condition     = jsondecode(output.malware_scan_results_json) == { source = ["aws.guardduty"], "detail-type" = ["GuardDuty Malware Protection Object Scan Result"] }
+    error_message = "With clean results, every scan result matches (no detail filter): ${output.malware_scan_results_json}"
+  }
+}
+
+run "coverage_detail_types" {
+  command = plan
+
+  module {
+    source = "./modules/event-pattern"
+  }
+
+  assert {
+    condition = jsondecode(output.coverage_json) == {
+      source = ["aws.guardduty"]
+      "detail-type" = [
+        "GuardDuty Malware Protection Post Scan Action Failed",
+        "GuardDuty Malware Protection Resource Status Warning",
+        "GuardDuty Malware Protection Resource Status Error",
+        "GuardDuty Runtime Protection Unhealthy",
+        "GuardDuty Runtime Protection Healthy",
+      ]
+    }
+    error_message = "Coverage: the five detail-types of the EventBridge reference for aws.guardduty: ${output.coverage_json}"
+  }
+}
+
+run "signals_turned_off" {
+  command = plan
+
+  module {
+    source = "./modules/event-pattern"
+  }
+
+  variables {
+    api_activity         = false
+    malware_scan_results = false
+    coverage             = false
+  }
+
+  assert {
+    condition     = output.signal_patterns == {} && jsondecode(output.json)["detail-type"] == ["GuardDuty Finding"]
+    error_message = "With every family off, only the findings pattern remains."
+  }
+}

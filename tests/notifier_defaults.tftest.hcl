@@ -87,6 +87,8 @@ run "defaults" {
       GDN_MAX_REQUEUES           = "5"
       GDN_METRICS_NAMESPACE      = "GuardDutyNotify"
       GDN_LOG_LEVEL              = "INFO"
+      GDN_STATE_TABLE            = "guardduty-notify-state"
+      GDN_STATE_TTL_DAYS         = "90"
     })
     error_message = "The function environment must match the handler contract."
   }

@@ -24,6 +24,9 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_event_rule" {
     defaults = { arn = "arn:aws:events:eu-west-1:123456789012:rule/guardduty-notify" }
   }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/guardduty-notify-state" }
+  }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/guardduty-notify" }
   }
@@ -91,6 +94,12 @@ run "default_policy" {
           Resource = ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/guardduty-notify:log-stream:*"]
         },
         {
+          Sid      = "UseStateTable"
+          Effect   = "Allow"
+          Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+          Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/guardduty-notify-state"]
+        },
+        {
           Sid      = "DescribeOrganizationAccounts"
           Effect   = "Allow"
           Action   = ["organizations:DescribeAccount"]
@@ -125,7 +134,7 @@ run "every_option" {
 
   assert {
     condition = [for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Sid] == [
-      "ReadConfigSecret", "ConsumeQueue", "RequeueAndDeadLetter", "WriteLogs", "CreateOwnLogGroup", "UseModuleKmsKey",
+      "ReadConfigSecret", "ConsumeQueue", "RequeueAndDeadLetter", "WriteLogs", "CreateOwnLogGroup", "UseStateTable", "UseModuleKmsKey",
       "PublishToAllowedTopics", "CreateFunctionNetworkInterfaces", "ManageFunctionNetworkInterfaces", "DescribeFunctionNetwork",
     ]
     error_message = "Unexpected statements: ${aws_iam_role_policy.this[0].policy}"
@@ -137,9 +146,9 @@ run "every_option" {
       Effect    = "Allow"
       Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
       Resource  = ["arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"]
-      Condition = { StringEquals = { "kms:ViaService" = ["secretsmanager.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com", "lambda.eu-west-1.amazonaws.com", "sns.eu-west-1.amazonaws.com"] } }
+      Condition = { StringEquals = { "kms:ViaService" = ["secretsmanager.eu-west-1.amazonaws.com", "sqs.eu-west-1.amazonaws.com", "lambda.eu-west-1.amazonaws.com", "sns.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com"] } }
     }
-    error_message = "The key must be usable only through Secrets Manager, SQS, Lambda and SNS."
+    error_message = "The key must be usable only through Secrets Manager, SQS, Lambda, SNS and DynamoDB (the state table)."
   }
 
   assert {
@@ -170,6 +179,106 @@ run "every_option" {
   assert {
     condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Effect == "Allow" && !anytrue([for a in s.Action : endswith(a, "*")])])
     error_message = "No action wildcards."
+  }
+}
+
+run "state_table_with_module_key" {
+  command = apply
+
+  module {
+    source = "./modules/notifier"
+  }
+
+  variables {
+    kms_key_arn                     = "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    state_ttl_days                  = 30
+    state_table_deletion_protection = true
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.state[0].name == "guardduty-notify-state" &&
+      aws_dynamodb_table.state[0].billing_mode == "PAY_PER_REQUEST" &&
+      aws_dynamodb_table.state[0].hash_key == "pk" && aws_dynamodb_table.state[0].range_key == "sk" &&
+      toset([for a in aws_dynamodb_table.state[0].attribute : "${a.name}:${a.type}"]) == toset(["pk:S", "sk:S"])
+    )
+    error_message = "The state table: on-demand, string keys pk (partition) and sk (sort), nothing else declared."
+  }
+  assert {
+    condition     = aws_dynamodb_table.state[0].ttl[0].attribute_name == "expiresAt" && aws_dynamodb_table.state[0].ttl[0].enabled && aws_dynamodb_table.state[0].point_in_time_recovery[0].enabled
+    error_message = "TTL on expiresAt and point-in-time recovery are on."
+  }
+  assert {
+    condition     = aws_dynamodb_table.state[0].server_side_encryption[0].enabled && aws_dynamodb_table.state[0].server_side_encryption[0].kms_key_arn == var.kms_key_arn && aws_dynamodb_table.state[0].deletion_protection_enabled
+    error_message = "With kms_key_arn the table is encrypted with it; deletion protection follows its variable."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["GDN_STATE_TABLE"] == "guardduty-notify-state" && aws_lambda_function.this.environment[0].variables["GDN_STATE_TTL_DAYS"] == "30"
+    error_message = "The function is told the table's name and the TTL in days."
+  }
+  assert {
+    condition     = output.state_table_name == "guardduty-notify-state" && output.state_table_arn == "arn:aws:dynamodb:eu-west-1:123456789012:table/guardduty-notify-state"
+    error_message = "state_table_name and state_table_arn name the table."
+  }
+}
+
+run "state_table_defaults" {
+  command = apply
+
+  module {
+    source = "./modules/notifier"
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.state[0].server_side_encryption) == 0 && !aws_dynamodb_table.state[0].deletion_protection_enabled
+    error_message = "Without kms_key_arn the table uses DynamoDB's AWS owned key (no server_side_encryption block); deletion protection is off by default."
+  }
+}
+
+run "state_table_existing" {
+  command = apply
+
+  module {
+    source = "./modules/notifier"
+  }
+
+  variables {
+    existing_state_table_arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/shared-gdn-state"
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.state) == 0 && one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "UseStateTable"]) == ["arn:aws:dynamodb:eu-west-1:123456789012:table/shared-gdn-state"]
+    error_message = "An existing table: none created, the grant scoped to that table."
+  }
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["GDN_STATE_TABLE"] == "shared-gdn-state" && output.state_table_arn == var.existing_state_table_arn
+    error_message = "The function uses the existing table by name."
+  }
+}
+
+run "stateless" {
+  command = apply
+
+  module {
+    source = "./modules/notifier"
+  }
+
+  variables {
+    create_state_table = false
+    kms_key_arn        = "arn:aws:kms:eu-west-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.state) == 0 && !contains([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Sid], "UseStateTable")
+    error_message = "create_state_table = false: no table, no DynamoDB grant."
+  }
+  assert {
+    condition     = !contains(one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Condition.StringEquals["kms:ViaService"] if s.Sid == "UseModuleKmsKey"]), "dynamodb.eu-west-1.amazonaws.com")
+    error_message = "Without a state table the key is not usable through DynamoDB."
+  }
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this.environment[0].variables), "GDN_STATE_TABLE") && !contains(keys(aws_lambda_function.this.environment[0].variables), "GDN_STATE_TTL_DAYS") && output.state_table_name == null
+    error_message = "Stateless: the function gets no state table variables."
   }
 }
 

@@ -33,6 +33,9 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/guardduty-notify" }
   }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/guardduty-notify-state" }
+  }
   mock_resource "aws_lambda_function" {
     defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:guardduty-notify" }
   }
@@ -125,5 +128,27 @@ run "severity_floor_reaches_the_rule" {
   assert {
     condition     = jsondecode(output.event_pattern).detail == { severity = [{ numeric = [">=", 7] }], type = [{ prefix = "UnauthorizedAccess:" }, { prefix = "CryptoCurrency:" }] }
     error_message = "The rule's pattern must carry the severity floor and type prefixes: ${output.event_pattern}"
+  }
+}
+
+run "interaction_endpoint_is_opt_in" {
+  command = plan
+
+  assert {
+    condition     = length(module.interaction_endpoint) == 0 && output.interaction_function_url == null && output.slack_app_manifest == null
+    error_message = "Nothing reachable from the internet unless create_interaction_endpoint is true."
+  }
+}
+
+run "interaction_endpoint_on" {
+  command = plan
+
+  variables {
+    create_interaction_endpoint = true
+  }
+
+  assert {
+    condition     = length(module.interaction_endpoint) == 1
+    error_message = "create_interaction_endpoint adds the endpoint."
   }
 }

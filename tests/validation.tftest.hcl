@@ -330,3 +330,24 @@ run "rejects_config_version_with_existing_secret" {
 
   expect_failures = [var.config_json_version]
 }
+
+run "rejects_bad_state_settings" {
+  command = plan
+
+  variables {
+    state_ttl_days           = 0
+    existing_state_table_arn = "arn:aws:s3:::not-a-table"
+  }
+
+  expect_failures = [var.state_ttl_days, var.existing_state_table_arn]
+}
+
+run "rejects_state_ttl_too_long_or_fractional" {
+  command = plan
+
+  variables {
+    state_ttl_days = 3650.5
+  }
+
+  expect_failures = [var.state_ttl_days]
+}

@@ -40,3 +40,31 @@ variable "finding_types_exclude" {
     error_message = "Set finding_types_include or finding_types_exclude, not both: an EventBridge pattern cannot AND two matchers on detail.type. Use the per-channel include/exclude rules in the config secret for finer routing."
   }
 }
+
+variable "api_activity" {
+  description = "Include the pattern of GuardDuty API calls delivered by CloudTrail (archive/unarchive, and the calls that disable or weaken GuardDuty) in signal_patterns."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "malware_scan_results" {
+  description = "Include the pattern of Malware Protection for S3 object scan results in signal_patterns."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "include_clean_malware_scan_results" {
+  description = "Match NO_THREATS_FOUND scan results too. false (default) drops them at EventBridge, where filtering costs nothing; every other result (THREATS_FOUND, and objects that could not be scanned) matches."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "coverage" {
+  description = "Include the pattern of coverage events (Malware Protection plan status and post-scan action failures, Runtime Monitoring healthy/unhealthy) in signal_patterns."
+  type        = bool
+  default     = true
+  nullable    = false
+}

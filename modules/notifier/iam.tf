@@ -6,11 +6,13 @@
 
 locals {
   # kms:ViaService keeps the key usable only through the services that need
-  # it: the secret, the queues, the function's encrypted environment and, with
-  # allowed topics, SNS (for topics encrypted with the same key).
+  # it: the secret, the queues, the function's encrypted environment, the
+  # state table the module creates (DynamoDB uses the key on the caller's
+  # behalf) and, with allowed topics, SNS (for topics encrypted with the same key).
   kms_via_services = concat(
     ["secretsmanager.${local.region}.amazonaws.com", "sqs.${local.region}.amazonaws.com", "lambda.${local.region}.amazonaws.com"],
     length(var.allowed_sns_topic_arns) > 0 ? ["sns.${local.region}.amazonaws.com"] : [],
+    local.use_state_table ? ["dynamodb.${local.region}.amazonaws.com"] : [],
   )
 
   ec2_arn_prefix = "arn:${local.partition}:ec2:${local.region}:${local.account_id}"
@@ -55,6 +57,17 @@ locals {
       Action   = ["logs:CreateLogGroup"]
       Resource = [local.log_group_arn]
     }],
+    # The state table, and only it. The calls the function makes: GetItem
+    # (a finding's record), UpdateItem (conditional updates of that record:
+    # escalation, lifecycle, message references), BatchGetItem (the receipts
+    # of a batch, before sending) and BatchWriteItem (the receipts, after).
+    # No Scan, Query, DeleteItem, or table-level actions.
+    local.use_state_table ? [{
+      Sid      = "UseStateTable"
+      Effect   = "Allow"
+      Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+      Resource = [local.state_table_arn]
+    }] : [],
     var.kms_key_arn == null ? [] : [{
       Sid       = "UseModuleKmsKey"
       Effect    = "Allow"

@@ -8,6 +8,11 @@ module "event_pattern" {
   min_severity          = var.min_severity
   finding_types_include = var.finding_types_include
   finding_types_exclude = var.finding_types_exclude
+
+  api_activity                       = var.notify_on_api_activity
+  malware_scan_results               = var.notify_on_malware_scan_results
+  include_clean_malware_scan_results = var.notify_on_clean_malware_scan_results
+  coverage                           = var.notify_on_coverage
 }
 
 locals {
@@ -30,6 +35,14 @@ locals {
   in_vpc       = length(var.lambda_subnet_ids) > 0
 
   event_rule_arn = var.create_event_rule ? aws_cloudwatch_event_rule.this[0].arn : null
+
+  # The other signals' rules, by family (api-activity, malware-scan, coverage).
+  signal_patterns = var.create_event_rule ? module.event_pattern.signal_patterns : {}
+  signal_rule_descriptions = {
+    api-activity = "GuardDuty API calls via CloudTrail (archive sync, tamper alerts)"
+    malware-scan = "Malware Protection for S3 scan results${var.notify_on_clean_malware_scan_results ? "" : " other than NO_THREATS_FOUND"}"
+    coverage     = "GuardDuty coverage (Malware Protection plan status, Runtime Monitoring health)"
+  }
 }
 
 ################################################################################
@@ -105,6 +118,16 @@ locals {
       Resource  = aws_sqs_queue.this.arn
       Condition = { Bool = { "aws:SecureTransport" = "false" } }
     }],
+    # One statement per signal rule, each scoped to that rule's ARN (after
+    # the existing ones, so upgrading only appends to the policy).
+    [for family, rule in aws_cloudwatch_event_rule.signals : {
+      Sid       = "AllowGuardDuty${join("", [for w in split("-", family) : title(w)])}Rule"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = "sqs:SendMessage"
+      Resource  = aws_sqs_queue.this.arn
+      Condition = { ArnEquals = { "aws:SourceArn" = rule.arn } }
+    }],
   )
 }
 
@@ -130,6 +153,24 @@ resource "aws_cloudwatch_event_target" "this" {
   count = var.create_event_rule ? 1 : 0
 
   rule      = aws_cloudwatch_event_rule.this[0].name
+  target_id = "sqs"
+  arn       = aws_sqs_queue.this.arn
+}
+
+# GuardDuty's other signals, one rule per family, into the same queue.
+resource "aws_cloudwatch_event_rule" "signals" {
+  for_each = local.signal_patterns
+
+  name          = "${var.name}-${each.key}"
+  description   = "${local.signal_rule_descriptions[each.key]} to the ${var.name} queue"
+  event_pattern = each.value
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "signals" {
+  for_each = local.signal_patterns
+
+  rule      = aws_cloudwatch_event_rule.signals[each.key].name
   target_id = "sqs"
   arn       = aws_sqs_queue.this.arn
 }
@@ -164,7 +205,7 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions
 
   environment {
-    variables = {
+    variables = merge({
       GDN_CONFIG_SECRET_ARN      = local.secret_arn
       GDN_CONFIG_REFRESH_SECONDS = tostring(var.config_refresh_seconds)
       GDN_RETRY_QUEUE_URL        = aws_sqs_queue.this.url
@@ -172,7 +213,10 @@ resource "aws_lambda_function" "this" {
       GDN_MAX_REQUEUES           = tostring(var.max_requeues)
       GDN_METRICS_NAMESPACE      = var.metrics_namespace
       GDN_LOG_LEVEL              = var.lambda_log_level
-    }
+      }, local.use_state_table ? {
+      GDN_STATE_TABLE    = local.state_table_name
+      GDN_STATE_TTL_DAYS = tostring(var.state_ttl_days)
+    } : {})
   }
 
   tracing_config {

@@ -73,6 +73,16 @@ output "event_pattern" {
   value       = module.event_pattern.json
 }
 
+output "signal_event_rule_arns" {
+  description = "ARNs of the rules of GuardDuty's other signals, by family (api-activity, malware-scan, coverage); only the families turned on, empty when create_event_rule is false."
+  value       = { for family, rule in aws_cloudwatch_event_rule.signals : family => rule.arn }
+}
+
+output "signal_event_patterns" {
+  description = "The EventBridge event patterns (JSON) of the signal rules, by family."
+  value       = local.signal_patterns
+}
+
 output "event_source_mapping_uuid" {
   description = "UUID of the SQS event source mapping."
   value       = aws_lambda_event_source_mapping.this.uuid
@@ -110,4 +120,14 @@ output "dashboard_arn" {
 output "event_bus_arn" {
   description = "ARN of this region's default event bus, where the rule runs: the target of region forwarders."
   value       = "arn:${local.partition}:events:${local.region}:${local.account_id}:event-bus/default"
+}
+
+output "state_table_name" {
+  description = "Name of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = local.state_table_name
+}
+
+output "state_table_arn" {
+  description = "ARN of the DynamoDB state table the function uses (created or existing); null when it runs without state."
+  value       = local.state_table_arn
 }

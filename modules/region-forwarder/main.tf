@@ -1,5 +1,7 @@
-# Forwards GuardDuty findings from this provider's region to the central
-# region's default event bus, where the notifier's rule picks them up.
+# Forwards GuardDuty findings, and GuardDuty's other signals (API activity,
+# Malware Protection for S3 scan results, coverage), from this provider's
+# region to the central region's default event bus, where the notifier's rules
+# pick them up.
 
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
@@ -11,6 +13,11 @@ module "event_pattern" {
   min_severity          = var.min_severity
   finding_types_include = var.finding_types_include
   finding_types_exclude = var.finding_types_exclude
+
+  api_activity                       = var.notify_on_api_activity
+  malware_scan_results               = var.notify_on_malware_scan_results
+  include_clean_malware_scan_results = var.notify_on_clean_malware_scan_results
+  coverage                           = var.notify_on_coverage
 }
 
 locals {
@@ -26,6 +33,13 @@ locals {
   rule_arn_region = var.create_rule ? local.region : "*"
 
   iam_role_arn = var.create_iam_role ? aws_iam_role.this[0].arn : var.iam_role_arn
+
+  # One rule per signal family ("<name>-forward-api-activity", ...). The role
+  # trusts every family's rule name, so a role shared by regions that turn on
+  # different families serves them all.
+  signal_patterns   = var.create_rule ? module.event_pattern.signal_patterns : {}
+  signal_families   = ["api-activity", "malware-scan", "coverage"]
+  trusted_rule_arns = [for n in concat([local.rule_name], [for f in local.signal_families : "${local.rule_name}-${f}"]) : "arn:${local.partition}:events:${local.rule_arn_region}:${local.account_id}:rule/${n}"]
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
@@ -53,6 +67,27 @@ resource "aws_cloudwatch_event_target" "this" {
   role_arn  = local.iam_role_arn
 }
 
+resource "aws_cloudwatch_event_rule" "signals" {
+  for_each = local.signal_patterns
+
+  name          = "${local.rule_name}-${each.key}"
+  description   = "Forward GuardDuty ${each.key} events to ${var.target_event_bus_arn}"
+  event_pattern = each.value
+  tags          = var.tags
+
+  # The findings rule's precondition refuses the central region for both.
+  depends_on = [aws_cloudwatch_event_rule.this]
+}
+
+resource "aws_cloudwatch_event_target" "signals" {
+  for_each = local.signal_patterns
+
+  rule      = aws_cloudwatch_event_rule.signals[each.key].name
+  target_id = "central-bus"
+  arn       = var.target_event_bus_arn
+  role_arn  = local.iam_role_arn
+}
+
 resource "aws_iam_role" "this" {
   count = var.create_iam_role ? 1 : 0
 
@@ -70,7 +105,7 @@ resource "aws_iam_role" "this" {
       Action    = "sts:AssumeRole"
       Condition = {
         StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:events:${local.rule_arn_region}:${local.account_id}:rule/${local.rule_name}" }
+        ArnLike      = { "aws:SourceArn" = local.trusted_rule_arns }
       }
     }]
   })

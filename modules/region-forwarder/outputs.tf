@@ -17,3 +17,8 @@ output "event_pattern" {
   description = "The EventBridge event pattern (JSON) of the forwarded findings."
   value       = module.event_pattern.json
 }
+
+output "signal_event_rule_arns" {
+  description = "ARNs of the forwarding rules of GuardDuty's other signals, by family (api-activity, malware-scan, coverage); empty when create_rule is false."
+  value       = { for family, rule in aws_cloudwatch_event_rule.signals : family => rule.arn }
+}

@@ -78,6 +78,34 @@ variable "finding_types_exclude" {
   }
 }
 
+variable "notify_on_api_activity" {
+  description = "Forward GuardDuty API calls delivered by CloudTrail (rule \"<name>-forward-api-activity\"). Use the notifier's value."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "notify_on_malware_scan_results" {
+  description = "Forward Malware Protection for S3 object scan results (rule \"<name>-forward-malware-scan\"). Use the notifier's value."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "notify_on_clean_malware_scan_results" {
+  description = "Forward NO_THREATS_FOUND scan results too. Use the notifier's value."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "notify_on_coverage" {
+  description = "Forward GuardDuty coverage events (rule \"<name>-forward-coverage\"). Use the notifier's value."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "create_iam_role" {
   description = "Create the IAM role EventBridge assumes to put events on the central bus. Set false and pass iam_role_arn to use a shared role (for example the root module's forwarder_iam_role_arn)."
   type        = bool

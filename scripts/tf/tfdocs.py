@@ -253,6 +253,45 @@ def is_true(expr: str | None) -> bool:
     return (expr or "").strip() == "true"
 
 
+CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def align_table(lines: list[str]) -> list[str]:
+    """Pad a Markdown table's columns the way Biome's formatter lays them out
+    (`make lint` formats the READMEs), so the generated section is stable
+    under it: cells padded to the widest, a centred column (`:--:`) centred."""
+    rows = [[c.strip() for c in CELL_SPLIT.split(line.strip())[1:-1]] for line in lines]
+    header, rule, body = rows[0], rows[1], rows[2:]
+    centred = [r.startswith(":") and r.endswith(":") for r in rule]
+    widths = [max(3, *(len(r[i]) for r in [header, *body])) for i in range(len(header))]
+
+    def pad(text: str, i: int) -> str:
+        room = widths[i] - len(text)
+        return " " * (room // 2) + text + " " * (room - room // 2) if centred[i] else text + " " * room
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    separator = [":" + "-" * (w - 2) + ":" if c else "-" * w for w, c in zip(widths, centred)]
+    return [line([pad(c, i) for i, c in enumerate(header)]), line(separator)] + [
+        line([pad(c, i) for i, c in enumerate(r)]) for r in body
+    ]
+
+
+def align_tables(text: str) -> str:
+    out: list[str] = []
+    table: list[str] = []
+    for line in text.split("\n") + [""]:
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        if table:
+            out += align_table(table)
+            table = []
+        out.append(line)
+    return "\n".join(out[:-1])
+
+
 def render(blocks: list[Block]) -> str:
     out: list[str] = []
     terraform = [b for b in blocks if b.kind == "terraform"]
@@ -321,7 +360,7 @@ def render(blocks: list[Block]) -> str:
             out.append(f"| {o.labels[0]} | {desc} |")
     else:
         out.append("No outputs.")
-    return "\n".join(out).rstrip() + "\n"
+    return align_tables("\n".join(out).rstrip() + "\n")
 
 
 def splice(current: str, section: str, target: Path) -> str:

@@ -514,22 +514,25 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       `queue visibility timeout ${visibility} s is under 6 × the function timeout (${fn.Timeout} s)`,
     );
 
+    // The findings rule and one rule per signal family (issue 16), all on the default bus, all into this queue.
     const ruleNames = (
       await aws.json<{ RuleNames: string[] }>('events', 'AWSEvents.ListRuleNamesByTarget', { TargetArn: queueArn })
     ).RuleNames;
-    check(ruleNames.length === 1, `expected one EventBridge rule targeting the queue, found ${ruleNames.length}`);
-    const rule = await aws.json<{ Arn: string; EventPattern: string; State: string; EventBusName?: string }>(
-      'events',
-      'AWSEvents.DescribeRule',
-      { Name: ruleNames[0] },
-    );
-    check(rule.State === 'ENABLED', `rule state ${rule.State}`);
-    check((rule.EventBusName ?? 'default') === 'default', `rule on bus ${rule.EventBusName}`);
-    const pattern = JSON.parse(rule.EventPattern) as { source?: string[]; 'detail-type'?: string[] };
+    const wantedRules: Record<string, string[]> = {
+      [functionName]: ['GuardDuty Finding'],
+      [`${functionName}-api-activity`]: ['AWS API Call via CloudTrail'],
+      [`${functionName}-malware-scan`]: ['GuardDuty Malware Protection Object Scan Result'],
+      [`${functionName}-coverage`]: [
+        'GuardDuty Malware Protection Post Scan Action Failed',
+        'GuardDuty Malware Protection Resource Status Warning',
+        'GuardDuty Malware Protection Resource Status Error',
+        'GuardDuty Runtime Protection Unhealthy',
+        'GuardDuty Runtime Protection Healthy',
+      ],
+    };
     check(
-      JSON.stringify(pattern.source) === '["aws.guardduty"]' &&
-        JSON.stringify(pattern['detail-type']) === '["GuardDuty Finding"]',
-      `rule pattern ${rule.EventPattern}`,
+      JSON.stringify([...ruleNames].sort()) === JSON.stringify(Object.keys(wantedRules).sort()),
+      `rules targeting the queue ${JSON.stringify(ruleNames)}, expected ${JSON.stringify(Object.keys(wantedRules))}`,
     );
     const queuePolicy = JSON.parse(queueAttrs.Policy ?? '{"Statement":[]}') as {
       Statement: Array<{
@@ -539,15 +542,35 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         Condition?: { ArnEquals?: Record<string, string> };
       }>;
     };
+    for (const [name, detailTypes] of Object.entries(wantedRules)) {
+      if (!ruleNames.includes(name)) continue;
+      const rule = await aws.json<{ Arn: string; EventPattern: string; State: string; EventBusName?: string }>(
+        'events',
+        'AWSEvents.DescribeRule',
+        { Name: name },
+      );
+      check(rule.State === 'ENABLED', `rule ${name} state ${rule.State}`);
+      check((rule.EventBusName ?? 'default') === 'default', `rule ${name} on bus ${rule.EventBusName}`);
+      const pattern = JSON.parse(rule.EventPattern) as { source?: string[]; 'detail-type'?: string[] };
+      check(
+        JSON.stringify(pattern.source) === '["aws.guardduty"]' &&
+          JSON.stringify(pattern['detail-type']) === JSON.stringify(detailTypes),
+        `rule ${name} pattern ${rule.EventPattern}`,
+      );
+      check(
+        queuePolicy.Statement.some(
+          (s) =>
+            s.Effect === 'Allow' &&
+            s.Principal?.Service === 'events.amazonaws.com' &&
+            [s.Action].flat().includes('sqs:SendMessage') &&
+            s.Condition?.ArnEquals?.['aws:SourceArn'] === rule.Arn,
+        ),
+        `the queue policy does not let rule ${name} (and only via its ARN) send to the queue`,
+      );
+    }
     check(
-      queuePolicy.Statement.some(
-        (s) =>
-          s.Effect === 'Allow' &&
-          s.Principal?.Service === 'events.amazonaws.com' &&
-          [s.Action].flat().includes('sqs:SendMessage') &&
-          s.Condition?.ArnEquals?.['aws:SourceArn'] === rule.Arn,
-      ),
-      'the queue policy does not let this rule (and only via its ARN) send to the queue',
+      queuePolicy.Statement.filter((s) => s.Effect === 'Allow').length === Object.keys(wantedRules).length,
+      `the queue policy allows ${queuePolicy.Statement.filter((s) => s.Effect === 'Allow').length} statements, one per rule expected`,
     );
 
     const secretArn = env[ENV.configSecretArn] ?? '';
@@ -607,6 +630,68 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       ),
       'no log group with retention for the function',
     );
+
+    // -- the state table (issue 17): as the module describes it, and the role may touch it only ----------
+    const tableName = env.GDN_STATE_TABLE ?? '';
+    check(tableName !== '', 'the function has no GDN_STATE_TABLE: the examples create the state table');
+    if (tableName !== '') {
+      const ddb = <T>(target: string, body: unknown) =>
+        aws.json<T>('dynamodb', `DynamoDB_20120810.${target}`, body, '1.0');
+      const { Table: table } = await ddb<{
+        Table: {
+          TableArn: string;
+          KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+          BillingModeSummary?: { BillingMode?: string };
+        };
+      }>('DescribeTable', { TableName: tableName });
+      check(
+        JSON.stringify(table.KeySchema) ===
+          JSON.stringify([
+            { AttributeName: 'pk', KeyType: 'HASH' },
+            { AttributeName: 'sk', KeyType: 'RANGE' },
+          ]),
+        `state table keys ${JSON.stringify(table.KeySchema)}`,
+      );
+      check(table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST', 'the state table is not on-demand');
+      const ttl = await ddb<{ TimeToLiveDescription?: { TimeToLiveStatus?: string; AttributeName?: string } }>(
+        'DescribeTimeToLive',
+        { TableName: tableName },
+      );
+      check(
+        ttl.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' &&
+          ttl.TimeToLiveDescription.AttributeName === 'expiresAt',
+        `state table TTL ${JSON.stringify(ttl.TimeToLiveDescription)}`,
+      );
+      const backups = await ddb<{
+        ContinuousBackupsDescription?: { PointInTimeRecoveryDescription?: { PointInTimeRecoveryStatus?: string } };
+      }>('DescribeContinuousBackups', { TableName: tableName });
+      check(
+        backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
+        'point-in-time recovery is off on the state table',
+      );
+      check(/^\d+$/.test(env.GDN_STATE_TTL_DAYS ?? ''), `GDN_STATE_TTL_DAYS ${env.GDN_STATE_TTL_DAYS}`);
+      if (outputs.state_table_arn)
+        check(outputs.state_table_arn.value === table.TableArn, 'the state_table_arn output is not the table');
+      const allowed = (action: string, resource: string) =>
+        evaluate(policies as never, { action, resource }).allowedBy !== undefined;
+      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'])
+        check(
+          allowed(`dynamodb:${action}`, table.TableArn),
+          `IAM: the role may not dynamodb:${action} the state table`,
+        );
+      const otherTable = table.TableArn.replace(/table\/.*/, 'table/someone-elses-table');
+      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'Scan'])
+        check(!allowed(`dynamodb:${action}`, otherTable), `IAM: the role may dynamodb:${action} another table`);
+      for (const action of [
+        'Scan',
+        'DeleteItem',
+        'DeleteTable',
+        'UpdateTable',
+        'UpdateTimeToLive',
+        'ExportTableToPointInTime',
+      ])
+        check(!allowed(`dynamodb:${action}`, table.TableArn), `IAM: the role may dynamodb:${action} the state table`);
+    }
 
     // The function runs with its role's session credentials, as on Lambda.
     const session = await aws.query('sts', 'AssumeRole', '2011-06-15', {

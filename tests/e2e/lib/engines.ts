@@ -87,6 +87,7 @@ const ENDPOINT_BY_TYPE: Array<[RegExp, string | null]> = [
   [/^aws_cloudwatch_event_/, 'events'],
   [/^aws_cloudwatch_log_/, 'logs'],
   [/^aws_cloudwatch_(metric_alarm|dashboard|composite_alarm)$/, 'cloudwatch'],
+  [/^aws_dynamodb_/, 'dynamodb'],
   [/^aws_iam_/, 'iam'],
   [/^aws_kms_/, 'kms'],
   [/^aws_lambda_/, 'lambda'],

@@ -28,6 +28,21 @@ const IAM_ACTION: Record<string, string> = {
   'sns:PublishBatch': 'sns:Publish',
 };
 
+/** The account moto serves (its default): the one in the ARNs it returns. */
+const EMULATOR_ACCOUNT = '123456789012';
+
+/** ARN of a DynamoDB table named in a request (TableName, or the one table of a batch's RequestItems). */
+function dynamodbTableArn(params: Record<string, unknown>): string {
+  const names =
+    typeof params.TableName === 'string'
+      ? [params.TableName]
+      : Object.keys((params.RequestItems as Record<string, unknown> | undefined) ?? {});
+  // A batch naming several tables is recorded as touching all of them: unknown to the policy check.
+  if (names.length !== 1) return names.length === 0 ? '*' : `several tables: ${names.join(', ')}`;
+  const name = names[0]!;
+  return name.startsWith('arn:') ? name : `arn:aws:dynamodb:${REGION}:${EMULATOR_ACCOUNT}:table/${name}`;
+}
+
 function describeCall(
   service: string,
   target: string | undefined,
@@ -62,6 +77,9 @@ function describeCall(
       break;
     case 'organizations':
       resource = str('AccountId') ? orgArn(str('AccountId')) : '*';
+      break;
+    case 'dynamodb':
+      resource = dynamodbTableArn(params);
       break;
   }
   const action = `${service}:${operation}`;

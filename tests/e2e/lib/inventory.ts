@@ -53,6 +53,7 @@ export async function inventory(aws: Aws, sqs: SQSClient, sns: SNSClient): Promi
   const roles = xmlAll(await aws.query('iam', 'ListRoles', '2010-05-08'), 'RoleName');
   const alarms = xmlAll(await aws.query('monitoring', 'DescribeAlarms', '2010-08-01'), 'AlarmName');
   const dashboards = xmlAll(await aws.query('monitoring', 'ListDashboards', '2010-08-01'), 'DashboardName');
+  const tables = await aws.json<{ TableNames?: string[] }>('dynamodb', 'DynamoDB_20120810.ListTables', {}, '1.0');
   const queues = (await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [];
   const topics = (await sns.send(new ListTopicsCommand({}))).Topics ?? [];
   return {
@@ -69,6 +70,7 @@ export async function inventory(aws: Aws, sqs: SQSClient, sns: SNSClient): Promi
     'log groups': (logGroups.logGroups ?? []).map((g) => g.logGroupName).sort(),
     alarms: alarms.sort(),
     dashboards: dashboards.sort(),
+    'dynamodb tables': [...(tables.TableNames ?? [])].sort(),
     'sns topics': topics.map((t) => t.TopicArn!.split(':').pop()!).sort(),
     'kms keys': keyStates
       .filter((k) => k.KeyState !== 'PendingDeletion' && k.KeyManager !== 'AWS')
