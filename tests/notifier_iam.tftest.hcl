@@ -96,7 +96,7 @@ run "default_policy" {
         {
           Sid      = "UseStateTable"
           Effect   = "Allow"
-          Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+          Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
           Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/guardduty-notify-state"]
         },
         {

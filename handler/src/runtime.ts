@@ -25,6 +25,9 @@ export const ENV = {
   maxRequeues: 'GDN_MAX_REQUEUES',
   metricsNamespace: 'GDN_METRICS_NAMESPACE',
   logLevel: 'GDN_LOG_LEVEL',
+  /** The state table's name (createStateStore reads it); unset = stateless. */
+  stateTable: 'GDN_STATE_TABLE',
+  stateTtlDays: 'GDN_STATE_TTL_DAYS',
 } as const;
 
 function intFrom(value: string | undefined, fallback: number, min: number, max: number): number {

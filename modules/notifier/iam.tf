@@ -61,11 +61,12 @@ locals {
     # (a finding's record), UpdateItem (conditional updates of that record:
     # escalation, lifecycle, message references), BatchGetItem (the receipts
     # of a batch, before sending) and BatchWriteItem (the receipts, after).
-    # No Scan, Query, DeleteItem, or table-level actions.
+    # Query reads one finding's delivery receipts (which channels announced it, for
+    # archive-sync notes). No Scan, DeleteItem, or table-level actions.
     local.use_state_table ? [{
       Sid      = "UseStateTable"
       Effect   = "Allow"
-      Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]
+      Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       Resource = [local.state_table_arn]
     }] : [],
     var.kms_key_arn == null ? [] : [{
