@@ -182,6 +182,43 @@ locals {
         },
       ],
       local.channel_metric_widgets,
+      [
+        # From the Slack interaction endpoint (create_interaction_endpoint): seconds from a
+        # finding's first sighting to its acknowledgement and to its archiving, by severity.
+        for i, m in ["TimeToAcknowledge", "TimeToArchive"] : {
+          type   = "metric"
+          x      = i * 12
+          y      = 24
+          width  = 12
+          height = 6
+          properties = {
+            title   = "${m == "TimeToAcknowledge" ? "Time to acknowledge" : "Time to archive"} (s, p50 by severity)"
+            region  = local.region
+            view    = "timeSeries"
+            stat    = "p50"
+            period  = 3600
+            metrics = [for s in ["CRITICAL", "HIGH", "MEDIUM", "LOW"] : [local.ns, m, "Severity", s]]
+          }
+        }
+      ],
+      [{
+        type   = "metric"
+        x      = 0
+        y      = 30
+        width  = 24
+        height = 6
+        properties = {
+          title  = "State table unavailable (calls answered statelessly)"
+          region = local.region
+          view   = "timeSeries"
+          stat   = "Sum"
+          period = local.dashboard_period
+          metrics = [[{
+            expression = "SEARCH('{${local.ns},StateOperation} MetricName=\"StateUnavailable\"', 'Sum', ${local.dashboard_period})"
+            id         = "e1"
+          }]]
+        }
+      }],
     )
   })
 }

@@ -50,6 +50,8 @@ export interface ActionDeps {
   region: string;
   now: () => Date;
   replier: (responseUrl: string | undefined, app: SlackAppConfig) => Replier;
+  /** Called after a finding was acknowledged or archived from Slack: time-to-respond metrics. */
+  onResponse?: (change: { findingId: string; action: 'acknowledge' | 'archive'; at: string }) => Promise<void>;
   /** Called after a finding was acknowledged or archived, to update the parent message. */
   onLifecycle?: (change: {
     findingId: string;
@@ -89,6 +91,7 @@ async function acknowledge(target: ButtonValue, actor: Actor, deps: RunDeps): Pr
   const claim = await deps.state.claim(target.f, 'acknowledge', actor.userId, at);
   if (claim.claimed === false) return `Already acknowledged by ${mention(claim.by)} at ${claim.at}.`;
   await deps.onLifecycle?.({ findingId: target.f, status: 'acknowledged', by: actor.userId, at });
+  if (claim.claimed === true) await deps.onResponse?.({ findingId: target.f, action: 'acknowledge', at });
   return claim.claimed === 'unknown'
     ? `Acknowledged by ${mention(actor.userId)} (not recorded: the state table is unavailable).`
     : `Acknowledged by ${mention(actor.userId)}.`;
@@ -104,6 +107,7 @@ async function archive(target: ButtonValue, actor: Actor, deps: RunDeps, why = '
   if (claim.claimed === false) return `Already archived by ${mention(claim.by)} at ${claim.at}.`;
   await deps.guardduty.archive(detectorId, [target.f]);
   await deps.onLifecycle?.({ findingId: target.f, status: 'archived', by: actor.userId, at: now });
+  if (claim.claimed === true) await deps.onResponse?.({ findingId: target.f, action: 'archive', at: now });
   return `${why} by ${mention(actor.userId)}.`;
 }
 

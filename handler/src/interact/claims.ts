@@ -14,7 +14,9 @@ export function createDynamoClaims(options: {
   tableName: string;
   ttlDays: number;
   onUnavailable?: (error: unknown) => void;
-}): InteractionState {
+}): InteractionState & {
+  alertOf(findingId: string): Promise<{ firstSeenAt: string; highestSeverity: number } | null>;
+} {
   let client: import('@aws-sdk/client-dynamodb').DynamoDBClient | undefined;
   const connect = async () => {
     ddbModule ??= import('@aws-sdk/client-dynamodb');
@@ -23,6 +25,25 @@ export function createDynamoClaims(options: {
     return { mod, client };
   };
   return {
+    /** When the notifier first saw the finding and its highest severity (the state table's finding record), or null. */
+    async alertOf(findingId) {
+      try {
+        const { mod, client } = await connect();
+        const item = await client.send(
+          new mod.GetItemCommand({
+            TableName: options.tableName,
+            Key: { pk: { S: `FINDING#${findingId}` }, sk: { S: 'META' } },
+            ProjectionExpression: 'firstSeenAt, highestSeverity',
+          }),
+        );
+        const firstSeenAt = item.Item?.firstSeenAt?.S;
+        const severity = Number(item.Item?.highestSeverity?.N);
+        return firstSeenAt && Number.isFinite(severity) ? { firstSeenAt, highestSeverity: severity } : null;
+      } catch (error) {
+        options.onUnavailable?.(error);
+        return null;
+      }
+    },
     async claim(findingId, action, by, atIso) {
       const key = { pk: { S: `FINDING#${findingId}` }, sk: { S: `CLAIM#${action}` } };
       try {

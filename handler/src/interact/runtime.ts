@@ -1,6 +1,7 @@
 import { readSecretString } from '../config/secretsManager.js';
 import { secretValues } from '../config/parse.js';
 import { createConfigSource } from '../config/source.js';
+import { severityBand } from '../finding/severity.js';
 import { createLogger, parseLogLevel } from '../observe/logger.js';
 import { cachedGroupMembers, authorise } from './authorise.js';
 import { createDynamoClaims } from './claims.js';
@@ -43,33 +44,45 @@ export function createInteractionRuntime(env: NodeJS.ProcessEnv = process.env): 
   const table = env[INTERACTION_ENV.stateTable];
   const ttlDays = Number(env[INTERACTION_ENV.stateTtlDays]) || 90;
   let members: { token: string; read: GroupMembers } | undefined;
+  const claims = table
+    ? createDynamoClaims({
+        tableName: table,
+        ttlDays,
+        onUnavailable: (error) => logger.warn('state table unavailable; acting without a claim', { error }),
+      })
+    : undefined;
+  /** One CloudWatch embedded-metric line (no API call). */
+  const emit = (name: string, unit: 'Count' | 'Seconds', value: number, dimensions: Record<string, string>) =>
+    process.stdout.write(
+      `${JSON.stringify({
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [
+            { Namespace: namespace, Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: unit }] },
+          ],
+        },
+        ...dimensions,
+        [name]: value,
+      })}\n`,
+    );
   return {
     slackApp: async () => (await config.get()).slackApp ?? null,
     nowSeconds: () => Date.now() / 1000,
     now: () => new Date(),
     logger,
     region: env.AWS_REGION ?? 'us-east-1',
-    count: (metric, reason) =>
-      process.stdout.write(
-        `${JSON.stringify({
-          _aws: {
-            Timestamp: Date.now(),
-            CloudWatchMetrics: [
-              { Namespace: namespace, Dimensions: [['Reason']], Metrics: [{ Name: metric, Unit: 'Count' }] },
-            ],
-          },
-          Reason: reason,
-          [metric]: 1,
-        })}\n`,
-      ),
+    count: (metric, reason) => emit(metric, 'Count', 1, { Reason: reason }),
     guardduty: createGuardDutyActions(),
-    state: table
-      ? createDynamoClaims({
-          tableName: table,
-          ttlDays,
-          onUnavailable: (error) => logger.warn('state table unavailable; acting without a claim', { error }),
-        })
-      : statelessClaims,
+    state: claims ?? statelessClaims,
+    onResponse: async ({ findingId, action, at }) => {
+      // Time from the notifier's first sighting to the team's response, by the finding's severity band.
+      const alert = await claims?.alertOf(findingId);
+      if (!alert) return;
+      const seconds = Math.max(0, (Date.parse(at) - Date.parse(alert.firstSeenAt)) / 1000);
+      if (!Number.isFinite(seconds)) return;
+      const metric = action === 'acknowledge' ? 'TimeToAcknowledge' : 'TimeToArchive';
+      emit(metric, 'Seconds', seconds, { Severity: severityBand(alert.highestSeverity) });
+    },
     replier: (responseUrl, app) =>
       responseUrlReplier(responseUrl, {
         allowedPrefix: app.responseUrlPrefix,

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALICE, BOB, MALLORY, REGION, startWorld, type World } from './world.js';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ALICE, BOB, MALLORY, REGION, startWorld, TABLE, type World } from './world.js';
 
 let world: World;
 let n = 0;
@@ -97,6 +98,41 @@ describe('the interaction endpoint, against moto and a Slack stand-in', () => {
     expect(reply).toContain('aws guardduty create-filter');
     expect(reply).toContain('"resource.instanceDetails.instanceId":{"Eq":["i-0123456789abcdef0"]}');
     expect(await world.finding(id)).toEqual({ archived: false, feedback: undefined });
+  });
+
+  it('measures the time from the first sighting to the acknowledgement and to the archive, by severity band', async () => {
+    const id = await seeded();
+    const firstSeenAt = new Date(Date.now() - 240_000).toISOString(); // four minutes before the click
+    await world.dynamo.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: {
+          pk: { S: `FINDING#${id}` },
+          sk: { S: 'META' },
+          firstSeenAt: { S: firstSeenAt },
+          highestSeverity: { N: '8' },
+        },
+      }),
+    );
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await world.send(world.click(ALICE, 'acknowledge', id));
+      await world.send(world.click(ALICE, 'archive', id));
+    } finally {
+      spy.mockRestore();
+    }
+    const metrics = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"TimeTo'));
+    const parsed = metrics.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((p) => [Object.keys(p).find((k) => k.startsWith('TimeTo')), p.Severity])).toEqual([
+      ['TimeToAcknowledge', 'HIGH'],
+      ['TimeToArchive', 'HIGH'],
+    ]);
+    expect(parsed[0]?.TimeToAcknowledge).toBeGreaterThanOrEqual(240);
+    expect(parsed[0]?.TimeToAcknowledge).toBeLessThan(300);
   });
 
   it('refuses an unsigned request before reading it, and changes nothing', async () => {
