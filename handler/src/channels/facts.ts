@@ -11,6 +11,20 @@ import type { DetailBudget } from './types.js';
  * its own markup.
  */
 
+/** What a view is, in the words of a headline: a finding, or one of GuardDuty's other signals. */
+export function kindLabel(finding: Pick<NormalisedFinding, 'kind'>): string {
+  switch (finding.kind) {
+    case 'activity':
+      return 'GuardDuty API call';
+    case 'scan':
+      return 'Malware Protection for S3';
+    case 'coverage':
+      return 'GuardDuty coverage';
+    default:
+      return 'GuardDuty finding';
+  }
+}
+
 /** "HIGH 8.0": band and score as every channel shows them. */
 export function severityLabel(finding: NormalisedFinding): string {
   return `${finding.severity.band} ${finding.severity.score.toFixed(1)}`;

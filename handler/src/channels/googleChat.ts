@@ -20,6 +20,7 @@ import {
   noConsoleLinkText,
   readNotesText,
   severityLabel,
+  kindLabel,
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
@@ -296,7 +297,7 @@ function findingCard(
   const lead = [...markers.map((m) => `[${m}]`), severityLabel(finding)].join(' ');
   return message(
     // Like Slack's, the notification line leaves the prose title to the card, where it is escaped.
-    `${lead} GuardDuty finding ${finding.type.full} in ${accountLabel(finding.account)} ${finding.region}`,
+    `${lead} ${kindLabel(finding)} ${finding.type.full} in ${accountLabel(finding.account)} ${finding.region}`,
     'guardduty-finding',
     `${lead} · ${finding.title}`,
     `${finding.type.full} · ${accountLabel(finding.account)} · ${finding.region}`,

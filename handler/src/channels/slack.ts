@@ -20,6 +20,7 @@ import {
   severityLabel,
   actorText,
   targetText,
+  kindLabel,
 } from './facts.js';
 import { defineChannel, type DetailBudget } from './types.js';
 
@@ -276,7 +277,7 @@ export function renderSlack(finding: NormalisedFinding, channel: Pick<SlackChann
   // The notification line names the type, not the title: top-level text has no `verbatim`, so
   // Slack would auto-link URLs in finding prose; code spans are never linked.
   const text =
-    `${mentionFor(channel, notify)}${markersText(markers)}*${severityLabel(finding)}* GuardDuty finding ` +
+    `${mentionFor(channel, notify)}${markersText(markers)}*${severityLabel(finding)}* ${kindLabel(finding)} ` +
     `${mrkdwnCode(finding.type.full, 300)} in ${mrkdwnCode(accountLabel(finding.account), 200)} ${mrkdwnCode(finding.region, 40)}`;
   return payload(text, BAND_COLOUR[band], blocks);
 }

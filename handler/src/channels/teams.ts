@@ -19,6 +19,7 @@ import {
   readNotesText,
   severityLabel,
   targetText,
+  kindLabel,
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
@@ -321,7 +322,10 @@ function minimalFindingCard(finding: NormalisedFinding): AdaptiveCard {
   const look = BAND_LOOK[finding.severity.band];
   return card(
     [
-      text(`${look.marker} **${severityLabel(finding)}** · GuardDuty finding`, { color: look.color, weight: 'Bolder' }),
+      text(`${look.marker} **${severityLabel(finding)}** · ${kindLabel(finding)}`, {
+        color: look.color,
+        weight: 'Bolder',
+      }),
       text(markdownLine(truncate(finding.title, 200)), { weight: 'Bolder' }),
       text(
         markdownLine(`${truncate(finding.type.full, 200)} · ${finding.account.id} · ${truncate(finding.region, 32)}`),
