@@ -22,6 +22,8 @@ export interface SlackStoredMessage {
   threadTs: string | undefined;
   body: Record<string, unknown>;
   edits: Record<string, unknown>[];
+  /** The message as Slack shows it now: the post with every edit applied (an edit keeps what it leaves out). */
+  current: Record<string, unknown>;
 }
 
 export interface SlackWebApi {

@@ -53,7 +53,7 @@ export function slackWebApi(options = {}) {
         return jsonReply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
       window.accepted();
       const ts = nextTs();
-      messages.set(key(channel, ts), { channel, ts, threadTs, body, edits: [] });
+      messages.set(key(channel, ts), { channel, ts, threadTs, body, edits: [], current: body });
       return jsonReply(200, { ok: true, channel, ts, message: { ...body, ts } });
     },
     'chat.update'(body) {
@@ -65,6 +65,8 @@ export function slackWebApi(options = {}) {
       if (typeof body.text !== 'string' && !Array.isArray(body.blocks) && !Array.isArray(body.attachments))
         return fail('no_text');
       stored.edits.push(body);
+      // chat.update keeps the attachments and blocks a call leaves out.
+      stored.current = { ...stored.current, ...body };
       return jsonReply(200, { ok: true, channel, ts: stored.ts, text: body.text });
     },
     'usergroups.users.list'(body) {

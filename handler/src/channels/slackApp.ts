@@ -2,9 +2,10 @@ import * as z from 'zod/mini';
 import { DeliveryError } from '../deliver/errors.js';
 import { callSlack, MESSAGE_GONE, type SlackCallOptions } from '../deliver/slackWebApi.js';
 import type { NormalisedFinding } from '../finding/model.js';
-import { bandRank, type SeverityBand } from '../finding/severity.js';
+import { bandRank, severityBand, type SeverityBand } from '../finding/severity.js';
 import { ACTION_IDS, ButtonValueSchema, buttonValue } from '../interact/buttons.js';
 import type { FindingRecord, MessageRef } from '../state/types.js';
+import { truncate } from '../text/clean.js';
 import { mrkdwnCode, slackPlain } from '../text/slackMrkdwn.js';
 import type { SlackPayload } from './slack.js';
 import type { SendContext, SendResult } from './types.js';
@@ -65,6 +66,9 @@ export const slackModeCheck = z.refine<SlackModeFields>(
 );
 
 const DEFAULT_API_BASE = 'https://slack.com/api/';
+/** Slack's limits (see slack.ts): 50 blocks in a message, top-level text truncated after 40,000 characters. */
+const SLACK_MAX_BLOCKS = 50;
+const SLACK_TEXT_MAX = 40_000;
 
 /** What the app send needs to know about the finding behind a payload (renderers stay pure; the send does the I/O). */
 export interface SlackAppFacts {
@@ -73,7 +77,6 @@ export interface SlackAppFacts {
   accountId: string;
   band: SeverityBand;
   score: number;
-  severity: string;
   count: number;
   isUpdate: boolean;
   lifecycle: NormalisedFinding['lifecycle'];
@@ -97,7 +100,6 @@ export function withAppFacts(
       accountId: finding.account.id,
       band: finding.severity.band,
       score: finding.severity.score,
-      severity: `${finding.severity.band} ${finding.severity.score.toFixed(1)}`,
       count: Math.max(1, Math.floor(finding.occurrences.count)),
       isUpdate: finding.isUpdate,
       lifecycle: finding.lifecycle,
@@ -167,49 +169,63 @@ function minutesBetween(fromIso: string | undefined, toIso: string): string | nu
 }
 
 /** The status of a finding as its parent shows it: acknowledged / archived, by whom, how long after the alert. */
-export function statusText(record: FindingRecord | null, facts: SlackAppFacts): string {
+export function statusText(record: FindingRecord | null, lifecycle: NormalisedFinding['lifecycle'] = null): string {
   const parts: string[] = [];
   const first = record?.firstSeenAt;
-  const ackBy = record?.acknowledgedBy;
-  if (ackBy && record?.acknowledgedAt) {
-    const after = minutesBetween(first, record.acknowledgedAt);
-    parts.push(
-      `acknowledged by ${who(ackBy)} ${after ? `${after} after the alert` : `at ${mrkdwnCode(record.acknowledgedAt, 40)}`}`,
-    );
-  }
+  const since = (by: string, at: string) => {
+    const after = minutesBetween(first, at);
+    return `by ${who(by)} ${after ? `${after} after the alert` : `at ${mrkdwnCode(at, 40)}`}`;
+  };
+  if (record?.acknowledgedBy && record.acknowledgedAt)
+    parts.push(`acknowledged ${since(record.acknowledgedBy, record.acknowledgedAt)}`);
   const archive =
-    facts.lifecycle?.action === 'archived'
-      ? { by: facts.lifecycle.by, at: facts.lifecycle.at }
-      : record?.archivedBy && record.archivedAt && !(record.unarchivedAt && record.unarchivedAt > record.archivedAt)
+    lifecycle?.action === 'archived'
+      ? { by: lifecycle.by, at: lifecycle.at }
+      : lifecycle?.action !== 'unarchived' &&
+          record?.archivedBy &&
+          record.archivedAt &&
+          !(record.unarchivedAt && record.unarchivedAt > record.archivedAt)
         ? { by: record.archivedBy, at: record.archivedAt }
         : null;
-  if (archive) {
-    const after = minutesBetween(first, archive.at);
-    parts.push(
-      `archived by ${who(archive.by)} ${after ? `${after} after the alert` : `at ${mrkdwnCode(archive.at, 40)}`}`,
-    );
-  }
+  if (archive) parts.push(`archived ${since(archive.by, archive.at)}`);
   return parts.length > 0 ? parts.join(' · ') : 'open';
 }
 
-/** The summary line at the top of the parent: current severity, occurrence count, status. */
-export function parentSummary(record: FindingRecord | null, facts: SlackAppFacts): string {
-  const count = Math.max(facts.count, record?.lastCount ?? 0);
-  return `*Now:* ${facts.severity} · ${count} occurrence${count === 1 ? '' : 's'} · ${statusText(record, facts)}`;
+/** What the parent says now: current severity, occurrence count, status (the view's, else the state table's). */
+export function parentSummary(
+  record: FindingRecord | null,
+  now: { score: number | null; count: number | null; lifecycle?: NormalisedFinding['lifecycle'] },
+): string {
+  const score = now.score ?? record?.highestSeverity ?? null;
+  const count = Math.max(now.count ?? 0, record?.lastCount ?? 0);
+  const severity = score === null ? null : `${severityBand(score)} ${score.toFixed(1)}`;
+  const counted = count > 0 ? `${count} occurrence${count === 1 ? '' : 's'}` : null;
+  return ['*Now:*', [severity, counted, statusText(record, now.lifecycle ?? null)].filter(Boolean).join(' · ')].join(
+    ' ',
+  );
 }
 
-/** The parent message: the finding's current render with the summary on top and the buttons below. */
-export function parentMessage(
-  payload: SlackOutgoing,
-  summary: string | null,
-  buttons: ReturnType<typeof buttonsBlock>,
-) {
+/**
+ * The parent message: the finding's current render, the summary as the second
+ * line of its text (so a status-only edit can replace it and keep the rest),
+ * and the buttons below the blocks.
+ */
+export function parentMessage(payload: SlackOutgoing, summary: string, buttons: ReturnType<typeof buttonsBlock>) {
   const [attachment] = payload.attachments;
-  const blocks = [
-    ...(summary ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: summary, verbatim: true }] }] : []),
-    ...attachment.blocks,
-  ].slice(0, buttons ? 49 : 50);
-  return messageBody(payload, { ...attachment, blocks: buttons ? [...blocks, buttons] : blocks });
+  const blocks = attachment.blocks.slice(0, buttons ? SLACK_MAX_BLOCKS - 1 : SLACK_MAX_BLOCKS);
+  return messageBody(
+    { ...payload, text: `${payload.text}\n${summary}` },
+    { ...attachment, blocks: buttons ? [...blocks, buttons] : blocks },
+  );
+}
+
+/**
+ * A status-only edit of a parent (archive sync, the interaction endpoint):
+ * `text` only, so Slack keeps the message's attachment (chat.update retains
+ * attachments and blocks a call leaves out).
+ */
+export function statusEdit(findingId: string, summary: string) {
+  return { text: `GuardDuty finding ${mrkdwnCode(findingId, 300)}\n${summary}` };
 }
 
 /** A thread reply: the finding's current render (escalations broadcast to the channel). */
@@ -221,9 +237,9 @@ export function threadReply(payload: SlackOutgoing, parentTs: string, broadcast:
   };
 }
 
-function messageBody(payload: SlackOutgoing, attachment: { color: string; blocks: unknown[] }) {
+function messageBody(payload: Pick<SlackOutgoing, 'text'>, attachment: { color: string; blocks: unknown[] }) {
   return {
-    text: payload.text,
+    text: truncate(payload.text, SLACK_TEXT_MAX),
     attachments: [attachment],
     unfurl_links: false,
     unfurl_media: false,
@@ -232,7 +248,8 @@ function messageBody(payload: SlackOutgoing, attachment: { color: string; blocks
 
 // --- Send path ----------------------------------------------------------------------
 
-interface AppChannel {
+/** The config fields of a Slack app channel. */
+export interface AppChannel {
   name: string;
   type: string;
   botToken?: string | undefined;
@@ -243,18 +260,19 @@ interface AppChannel {
 /** Slack call options for an app channel. */
 export function slackCallOptions(
   channel: AppChannel,
-  context: Pick<SendContext, 'http' | 'httpDeps'>,
+  context: Pick<SendContext, 'http'> & Partial<Pick<SendContext, 'httpDeps'>>,
 ): SlackCallOptions {
   return {
     token: channel.botToken ?? '',
     apiBase: channel.apiBaseUrl ?? DEFAULT_API_BASE,
     policy: context.http,
     label: { name: channel.name, type: channel.type },
-    deps: context.httpDeps,
+    ...(context.httpDeps ? { deps: context.httpDeps } : {}),
   };
 }
 
-const isGone = (error: unknown) =>
+/** Whether a Slack call failed because the message it named is gone (deleted parent). */
+export const isGone = (error: unknown) =>
   error instanceof DeliveryError && error.code !== undefined && MESSAGE_GONE.has(error.code);
 
 /** Whether this update raised the finding's severity (as routing decided it, from the state table or the container). */
@@ -266,10 +284,11 @@ function escalated(facts: SlackAppFacts, context: SendContext): boolean {
 
 /**
  * Delivers a payload through the Slack app: a new parent for the first
- * message of a finding (its ts is returned as the reference to store), a
- * thread reply for the others after editing the parent; a parent deleted
- * since gets a new one. Digests and findings without a known parent post
- * as new messages.
+ * message of a finding (its ts is returned as the reference to store); for
+ * the others, the parent is edited (whole for a sighting, its status line for
+ * an archive-sync view) and the message replies in its thread, an escalation
+ * also to the channel. A parent deleted since gets a new one. Digests, other
+ * signals and findings without a known parent post as new messages.
  */
 export async function sendSlackApp(
   payload: SlackOutgoing,
@@ -279,7 +298,6 @@ export async function sendSlackApp(
   const options = slackCallOptions(channel, context);
   const channelId = channel.channelId ?? '';
   const facts = payload.app;
-  const state = context.state;
   if (!facts) {
     const posted = await callSlack(
       'chat.postMessage',
@@ -288,39 +306,36 @@ export async function sendSlackApp(
     );
     return { attempts: posted.attempts };
   }
+  const state = context.state;
   const [ref, record] = state?.enabled
     ? await Promise.all([state.messageRef(facts.findingId, channel.name), state.findingRecord(facts.findingId)])
     : [undefined, undefined];
-  const buttons = buttonsBlock(facts, context.slackApp);
-  const summary = parentSummary(record ?? null, facts);
+  const summary = parentSummary(
+    record ?? null,
+    facts.lifecycle
+      ? { score: null, count: null, lifecycle: facts.lifecycle }
+      : { score: facts.score, count: facts.count, lifecycle: null },
+  );
   const postParent = async (attemptsBefore: number): Promise<SendResult> => {
-    const posted = await callSlack(
-      'chat.postMessage',
-      { channel: channelId, ...parentMessage(payload, summary, buttons) },
-      options,
-    );
+    const body = parentMessage(payload, summary, facts.lifecycle ? null : buttonsBlock(facts, context.slackApp));
+    const posted = await callSlack('chat.postMessage', { channel: channelId, ...body }, options);
     const newRef: MessageRef = { service: 'slack', channel: posted.channel ?? channelId, ts: posted.ts ?? '' };
     return { attempts: attemptsBefore + posted.attempts, ...(posted.ts ? { ref: newRef } : {}) };
   };
   if (ref?.service !== 'slack') return postParent(0);
   let attempts = 0;
   try {
-    const edited = await callSlack(
-      'chat.update',
-      { channel: ref.channel, ts: ref.ts, ...parentMessage(payload, summary, buttons) },
-      options,
-    );
-    attempts += edited.attempts;
+    const edit = facts.lifecycle
+      ? statusEdit(facts.findingId, summary)
+      : parentMessage(payload, summary, buttonsBlock(facts, context.slackApp));
+    attempts += (await callSlack('chat.update', { channel: ref.channel, ts: ref.ts, ...edit }, options)).attempts;
   } catch (error) {
-    if (isGone(error)) return postParent(1);
+    if (isGone(error)) return postParent(attempts);
     throw error;
   }
   try {
-    const replied = await callSlack(
-      'chat.postMessage',
-      { channel: ref.channel, ...threadReply(payload, ref.ts, escalated(facts, context)) },
-      options,
-    );
+    const reply = threadReply(payload, ref.ts, !facts.lifecycle && escalated(facts, context));
+    const replied = await callSlack('chat.postMessage', { channel: ref.channel, ...reply }, options);
     return { attempts: attempts + replied.attempts, ref };
   } catch (error) {
     if (isGone(error)) return postParent(attempts);
