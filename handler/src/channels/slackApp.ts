@@ -56,14 +56,25 @@ interface SlackModeFields {
   channelId?: string | undefined;
 }
 
+/** The field to fix when a Slack channel is neither a webhook nor an app, or both, and why; null when it is one. */
+export function slackModeProblem(c: SlackModeFields): { path: string; message: string } | null {
+  const app = c.botToken !== undefined || c.channelId !== undefined;
+  if (c.webhookUrl !== undefined && app)
+    return { path: 'botToken', message: 'set webhookUrl, or botToken and channelId (a Slack app), not both' };
+  if (c.webhookUrl === undefined && !app)
+    return { path: 'webhookUrl', message: 'required: a Slack incoming-webhook URL (or botToken and channelId)' };
+  if (c.webhookUrl === undefined && c.channelId === undefined)
+    return { path: 'channelId', message: 'required with botToken: the channel the bot posts to' };
+  if (c.webhookUrl === undefined && c.botToken === undefined)
+    return { path: 'botToken', message: 'required with channelId: the Slack app bot token (xoxb-…)' };
+  return null;
+}
+
 /** A Slack channel is a webhook (webhookUrl) or an app (botToken + channelId), never both or neither. */
-export const slackModeCheck = z.refine<SlackModeFields>(
-  (c) =>
-    c.webhookUrl !== undefined
-      ? c.botToken === undefined && c.channelId === undefined
-      : c.botToken !== undefined && c.channelId !== undefined,
-  { error: 'set webhookUrl, or botToken and channelId (a Slack app), not both' },
-);
+export const slackModeCheck = z.superRefine<SlackModeFields>((c, ctx) => {
+  const problem = slackModeProblem(c);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+});
 
 const DEFAULT_API_BASE = 'https://slack.com/api/';
 /** Slack's limits (see slack.ts): 50 blocks in a message, top-level text truncated after 40,000 characters. */

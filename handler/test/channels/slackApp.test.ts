@@ -30,6 +30,13 @@ describe('Slack channel config: a webhook or an app', () => {
       expect(SlackChannelSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 
+  it('names the field to fix', () => {
+    const paths = (value: unknown) => SlackChannelSchema.safeParse(value).error?.issues.map((i) => i.path.join('.'));
+    expect(paths({ name: 'a', type: 'slack' })).toEqual(['webhookUrl']);
+    expect(paths({ name: 'a', type: 'slack', botToken: APP.botToken })).toEqual(['channelId']);
+    expect(paths({ ...APP, webhookUrl: 'https://hooks.slack.com/x' })).toEqual(['botToken']);
+  });
+
   it('treats the bot token as a secret (redacted from logs)', () => {
     expect(slackChannel.secrets(SlackChannelSchema.parse(APP))).toEqual([APP.botToken]);
   });
