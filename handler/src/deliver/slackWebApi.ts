@@ -10,8 +10,13 @@ import { defaultHttpDeps, postWithRetry, type HttpDeps, type HttpPolicy } from '
  * chat.update, "Errors").
  */
 
-/** The message this call was about is gone (deleted, or never existed): post a new parent instead. */
-export const MESSAGE_GONE = new Set(['message_not_found', 'thread_not_found', 'cant_update_message']);
+/** The message this call was about is gone (deleted), or can no longer be edited: post a new parent instead. */
+export const MESSAGE_GONE = new Set([
+  'message_not_found',
+  'thread_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+]);
 
 /** Codes a config change (token, scopes, inviting the bot, channel id) cures. */
 const CONFIG_CODES = new Set([
