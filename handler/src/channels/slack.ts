@@ -18,23 +18,23 @@ import {
 import { defineChannel, type DetailBudget } from './types.js';
 import { SlackAppChannelFields, sendSlackApp, slackModeCheck, withAppFacts, type SlackOutgoing } from './slackApp.js';
 
-export const SlackChannelSchema = z
-  .strictObject({
-    ...ChannelBase,
-    type: z.literal('slack'),
-    webhookUrl: z.optional(endpointUrl.check(z.describe('Slack incoming-webhook URL (or botToken + channelId).'))),
-    ...SlackAppChannelFields,
-    mention: z
-      .optional(
-        z.string().check(
-          z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, {
-            error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>',
-          }),
-        ),
-      )
-      .check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
-  })
-  .check(slackModeCheck);
+const SlackChannelFields = z.strictObject({
+  ...ChannelBase,
+  type: z.literal('slack'),
+  webhookUrl: z.optional(endpointUrl.check(z.describe('Slack incoming-webhook URL (or botToken + channelId).'))),
+  ...SlackAppChannelFields,
+  mention: z
+    .optional(
+      z.string().check(
+        z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, {
+          error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>',
+        }),
+      ),
+    )
+    .check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
+});
+/** A Slack channel: a webhook, or a Slack app (see slackApp.ts). */
+export const SlackChannelSchema = SlackChannelFields.check(slackModeCheck);
 export type SlackChannel = z.infer<typeof SlackChannelSchema>;
 
 /*
