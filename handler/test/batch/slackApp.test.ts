@@ -233,6 +233,21 @@ describe('Slack app threads through the processor', () => {
     expect(await w.state!.messageRef(id, 'slack')).toMatchObject({ ts: parents[0]!.ts });
   });
 
+  it('posts a digest as a standalone message, with no thread and no stored reference', async () => {
+    const w = await world({ channel: { digestThreshold: 2 } });
+    const ids = [
+      'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0f1',
+      'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0f2',
+      'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0f3',
+    ];
+    const result = await w.run(w.container(), ...ids.map((id) => finding(id, 5, 1, '2026-11-01T00:01:00.000Z')));
+    expect(result.summary).toMatchObject({ delivered: 3, requeued: 0 });
+    const [digest, ...others] = w.api.parents(CHANNEL);
+    expect(others).toHaveLength(0);
+    expect(String(digest!.body.text)).toContain('GuardDuty digest');
+    for (const id of ids) expect(await w.state!.messageRef(id, 'slack')).toBeNull();
+  });
+
   it('without the state table every message is a new parent', async () => {
     const w = await world({ state: false });
     const id = 'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a5';
