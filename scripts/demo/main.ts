@@ -25,6 +25,7 @@ import { createCollector, type Capture } from './capture.js';
 import { DEMO_HMAC_SECRET, DEMO_ROUTING_KEY, demoConfig } from './config.js';
 import { replayBatches, sandboxBurst, sqsRecords, type ReplayItem } from './findings.js';
 import { startLambda, type Invocation, type LambdaHost } from './lambda.js';
+import { slackAppThreadEntry } from './slackApp.js';
 import { startSmtp, type DemoSmtp } from './smtp.js';
 
 /*
@@ -315,6 +316,10 @@ async function main(): Promise<number> {
       skipped: skipsFor(suppressed),
     });
   }
+
+  // 3. The Slack app channel: a thread with an edited parent and its buttons (in-process, see slackApp.ts).
+  entries.push(await slackAppThreadEntry());
+  log('slack app: a thread with an escalation and an acknowledged parent');
 
   const depths = await aws.queueDepths();
   if (depths.retry > 0 || depths.dlq > 0)

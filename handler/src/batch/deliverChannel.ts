@@ -10,6 +10,7 @@ import { recordAccepted, withoutAccepted } from './memory.js';
 import type { WorkItem } from './envelope.js';
 import type { ProcessorDeps } from './process.js';
 import { createNullStateStore } from '../state/store.js';
+import type { MessageRef } from '../state/types.js';
 
 const NO_STATE = createNullStateStore();
 
@@ -167,8 +168,8 @@ function createTally(channel: Channel, deps: Pick<ProcessorDeps, 'metrics' | 'lo
     receipts: () => Promise.all(receipts),
     /** Not attempted (deadline, renderer failure): no delivery log line. */
     fail,
-    delivered(members: readonly Prepared[], attempts: number) {
-      receipts.push(recordAccepted(channel.name, members, deps.state ?? NO_STATE));
+    delivered(members: readonly Prepared[], attempts: number, ref?: MessageRef) {
+      receipts.push(recordAccepted(channel.name, members, deps.state ?? NO_STATE, ref));
       outcome.delivered += members.length;
       deps.metrics.channel(channel.name, 'Delivered', members.length);
       if (attempts > 1) deps.metrics.channel(channel.name, 'Retried', attempts - 1);
@@ -265,7 +266,7 @@ export async function deliverGroups(
         outcomes[i] ??
         new DeliveryError('no outcome reported for this finding', 'retryable', { channel: refOf(channel) });
       if (outcome instanceof Error) tally.failed(r.members, asDeliveryError(outcome, channel));
-      else tally.delivered(r.members, outcome.attempts);
+      else tally.delivered(r.members, outcome.attempts, outcome.ref);
     });
   }
 }

@@ -146,7 +146,13 @@ async function prepareViews(items: readonly WorkItem[], config: Config, deps: Pr
 
 /** Delivers to every channel at once; each channel paces and retries on its own. */
 async function deliverAll(prepared: readonly Prepared[], config: Config, deps: ProcessorDeps, memory: BatchMemory) {
-  const send: SendContext = { ...deps.send, http: config.delivery };
+  const send: SendContext = {
+    ...deps.send,
+    http: config.delivery,
+    state: deps.state ?? NO_STATE,
+    history: memory.history,
+    ...(config.slackApp ? { slackApp: { buttonsMinSeverity: config.slackApp.buttonsMinSeverity } } : {}),
+  };
   const outcomes = await Promise.all(
     config.channels.map((channel) => deliverChannel(channel, config, prepared, deps, send, memory)),
   );

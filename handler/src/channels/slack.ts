@@ -23,11 +23,13 @@ import {
   kindLabel,
 } from './facts.js';
 import { defineChannel, type DetailBudget } from './types.js';
+import { SlackAppChannelFields, sendSlackApp, slackModeCheck, withAppFacts, type SlackOutgoing } from './slackApp.js';
 
-export const SlackChannelSchema = z.strictObject({
+const SlackChannelFields = z.strictObject({
   ...ChannelBase,
   type: z.literal('slack'),
-  webhookUrl: endpointUrl.check(z.describe('Slack incoming-webhook URL.')),
+  webhookUrl: z.optional(endpointUrl.check(z.describe('Slack incoming-webhook URL (or botToken + channelId).'))),
+  ...SlackAppChannelFields,
   mention: z
     .optional(
       z.string().check(
@@ -38,6 +40,8 @@ export const SlackChannelSchema = z.strictObject({
     )
     .check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
 });
+/** A Slack channel: a webhook, or a Slack app (see slackApp.ts). */
+export const SlackChannelSchema = SlackChannelFields.check(slackModeCheck);
 export type SlackChannel = z.infer<typeof SlackChannelSchema>;
 
 /*
@@ -340,19 +344,20 @@ export function renderSlackDigest(digest: Digest, channel: Pick<SlackChannel, 'm
 }
 
 /** Slack incoming webhook: POST JSON; Slack answers 200 "ok", or 400/403/404 with a short reason. */
-export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackPayload>({
+export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackOutgoing>({
   label: 'Slack',
   schema: SlackChannelSchema,
-  secrets: (channel) => [channel.webhookUrl],
+  secrets: (channel) => [channel.webhookUrl, channel.botToken].filter((s): s is string => s !== undefined),
   // Incoming webhooks allow about one message per second.
   defaults: { minIntervalMs: 1_000, digestThreshold: 10 },
   sample: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/PREVIEW' },
   type: 'slack',
-  render: (finding, channel) => renderSlack(finding, channel),
+  render: (finding, channel) => withAppFacts(renderSlack(finding, channel), finding, channel),
   renderDigest: (digest, channel) => renderSlackDigest(digest, channel),
   async send(payload, channel, context) {
+    if (channel.botToken) return sendSlackApp(payload, channel, context);
     const result = await postWithRetry(
-      channel.webhookUrl,
+      channel.webhookUrl ?? '',
       JSON.stringify(payload),
       { 'content-type': 'application/json; charset=utf-8' },
       context.http,

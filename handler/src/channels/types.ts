@@ -5,6 +5,10 @@ import type * as z from 'zod/mini';
 import type { Digest } from '../route/digest.js';
 import { asDeliveryError, type ChannelRef, type DeliveryError } from '../deliver/errors.js';
 import type { HttpDeps, HttpPolicy } from '../deliver/http.js';
+import type { SeverityBand } from '../finding/severity.js';
+import type { SeverityHistory } from '../route/rules.js';
+import type { StateStore } from '../state/store.js';
+import type { MessageRef } from '../state/types.js';
 
 /**
  * What a channel adapter may use to send: the HTTP policy from config, an
@@ -24,6 +28,14 @@ export interface SendContext {
   snsPublishBatch: (input: { topicArn: string; messages: SnsMessage[] }) => Promise<Array<string | DeliveryError>>;
   /** Sends one email through the channel's SMTP settings. Resolves to the message id. */
   sendMail: (smtp: EmailChannel['smtp'], mail: OutgoingMail) => Promise<string>;
+  /** The state table, where a channel finds the message a finding opened (Slack app threads); absent = stateless. */
+  state?: StateStore;
+  /** The batch's severity history (what an update escalated), as routing read it. */
+  history?: SeverityHistory;
+  /** Present when the config has a `slackApp` section (the interaction endpoint exists): buttons from this band up. */
+  slackApp?: { buttonsMinSeverity: SeverityBand };
+  /** Clock for status lines ("4 min after the alert"); defaults to Date.now. */
+  now?: () => number;
 }
 
 /** One SNS message as the Publish request carries it (FIFO topics add the group and deduplication ids). */
@@ -58,6 +70,8 @@ export const SEND_BATCH_MAX = 10;
 export interface SendResult {
   /** HTTP attempts or 1 for SDK/SMTP sends. */
   attempts: number;
+  /** Where the service put the message (Slack app: channel + ts), recorded with the receipt for threads and edits. */
+  ref?: MessageRef;
 }
 
 /** The zod schema of one channel type's config: a strict object whose `type` is a literal. */

@@ -10,6 +10,8 @@ import type { EndpointDeps } from './endpoint.js';
 import { createGuardDutyActions } from './guardduty.js';
 import { responseUrlReplier, slackGroupMembers } from './slackWeb.js';
 import type { GroupMembers } from './authorise.js';
+import { updateParents } from './parentUpdate.js';
+import { createStateStore } from '../state/store.js';
 
 /** Environment the interaction function reads (set by the Terraform module). */
 export const INTERACTION_ENV = {
@@ -65,7 +67,12 @@ export function createInteractionRuntime(env: NodeJS.ProcessEnv = process.env): 
         [name]: value,
       })}\n`,
     );
+  // The same table as the claims: GetItem/UpdateItem only, which the endpoint's role already has.
+  const state = table
+    ? createStateStore({ GDN_STATE_TABLE: table, GDN_STATE_TTL_DAYS: env[INTERACTION_ENV.stateTtlDays] }, { logger })
+    : null;
   return {
+    ...(state ? { onLifecycle: updateParents({ config: () => config.get(), state, logger }) } : {}),
     slackApp: async () => (await config.get()).slackApp ?? null,
     nowSeconds: () => Date.now() / 1000,
     now: () => new Date(),

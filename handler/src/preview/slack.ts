@@ -84,14 +84,32 @@ export function slackHtml(body: unknown): string {
   );
 }
 
-/** A Slack message as the webhook received it. */
+/**
+ * A Slack app thread: the parent as it reads now (after its edits), then its
+ * replies in a thread pane, each marked when it was also sent to the channel.
+ */
+export function slackThreadHtml(parent: unknown, replies: readonly unknown[]): string {
+  const items = replies.map((reply) => {
+    const broadcast = record(reply).reply_broadcast === true;
+    return `<div class="slack-reply">${broadcast ? '<div class="slack-broadcast">Also sent to the channel</div>' : ''}${slackHtml(reply)}</div>`;
+  });
+  return (
+    `${slackHtml(parent)}<div class="slack-thread"><div class="slack-thread-count">${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}</div>` +
+    `${items.join('')}</div>`
+  );
+}
+
+/** A Slack message as the webhook (or the Web API) received it; a Slack app parent with its thread replies. */
 export interface SlackDelivered {
   type: 'slack';
   body: unknown;
+  /** Replies in the message's thread (Slack app channels). */
+  thread?: unknown[];
 }
 
 export const slackPreview: ChannelPreview<'slack', SlackDelivered> = {
-  html: (delivered) => slackHtml(delivered.body),
+  html: (delivered) =>
+    delivered.thread ? slackThreadHtml(delivered.body, delivered.thread) : slackHtml(delivered.body),
   fromPayload: (_channel, payload) => ({ type: 'slack', body: payload }),
   showsRawPayload: true,
   needsScripts: false,

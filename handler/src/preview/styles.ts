@@ -88,6 +88,9 @@ details > summary { cursor: pointer; color: var(--muted); }
 .slack-button { display: inline-block; border: 1px solid rgba(29,28,29,.3); border-radius: 4px; padding: 3px 12px; font-size: 13px; font-weight: 700; color: #1d1c1d; text-decoration: none; background: #fff; white-space: nowrap; }
 .slack-button-primary { background: #007a5a; color: #fff; border-color: #007a5a; }
 .slack-button-danger { background: #e01e5a; color: #fff; border-color: #e01e5a; }
+.slack-thread { margin: 6px 0 0 44px; padding-left: 12px; border-left: 2px solid #e8e8e8; }
+.slack-thread-count { font-size: 13px; font-weight: 700; color: #1264a3; margin: 4px 0; }
+.slack-broadcast { font-size: 12px; color: #616061; margin: 4px 0 0; }
 .slack-divider { border: 0; border-top: 1px solid #ddd; margin: 10px 0; }
 .slack-message code { color: #e01e5a; background: rgba(29,28,29,.04); border: 1px solid rgba(29,28,29,.13); border-radius: 3px; padding: 1px 3px; font-size: 12px; overflow-wrap: anywhere; }
 .slack-message .code-block, .chat-message .code-block { background: rgba(29,28,29,.04); border: 1px solid rgba(29,28,29,.13); border-radius: 4px; padding: 8px; white-space: pre-wrap; font-size: 12px; margin: 4px 0; }

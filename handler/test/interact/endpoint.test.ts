@@ -42,7 +42,8 @@ describe('the interaction endpoint, against moto and a Slack stand-in', () => {
     expect(replies).toHaveLength(2);
     expect(replies.filter((r) => r.startsWith('Acknowledged by'))).toHaveLength(1);
     expect(replies.filter((r) => r.startsWith('Already acknowledged by'))).toHaveLength(1);
-    const claims = (await world.claims()).filter((c) => c.pk === `FINDING#${id}`);
+    // The finding's record (sk META, who acknowledged it for the parent message) sits beside the claim.
+    const claims = (await world.claims()).filter((c) => c.pk === `FINDING#${id}` && c.sk?.startsWith('CLAIM#'));
     expect(claims).toHaveLength(1);
     expect(claims[0]).toMatchObject({ sk: 'CLAIM#acknowledge', by: ALICE });
     expect(Number(claims[0]?.expiresAt)).toBeGreaterThan(Date.now() / 1000 + 89 * 86_400);

@@ -9,6 +9,7 @@ import { handleInteraction, type EndpointResult } from '../../src/interact/endpo
 import { createInteractionRuntime } from '../../src/interact/runtime.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { slackWebApi, type SlackWebApi } from '../../../harness/slackWebApi.mjs';
 
 /*
  * A small world for the interaction endpoint: moto (with GuardDuty's findings
@@ -26,10 +27,16 @@ export const RESPONDERS = 'S0RESPOND';
 export const REGION = 'us-east-1';
 export const ACCOUNT = '123456789012';
 export const TABLE = 'gdn-state-test';
+export const BOT_TOKEN = 'xoxb-test-0123456789';
+/** The Slack app channel of the config: where the notifier posted the parents the endpoint edits. */
+export const APP_CHANNEL = { name: 'sec-app', id: 'C0SECURITY' };
 
 export interface World {
   moto: Moto;
   slack: Receiver;
+  /** The Slack Web API stand-in the app channel posts to (chat.postMessage, chat.update). */
+  slackApi: SlackWebApi;
+  slackApiUrl: string;
   detectorId: string;
   guardduty: GuardDutyClient;
   dynamo: DynamoDBClient;
@@ -90,6 +97,8 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
     }
     return { status: 200, body: 'ok' };
   });
+  const slackApi = slackWebApi({ tokens: [BOT_TOKEN] });
+  const slackApiServer = await startReceiver(slackApi.reply);
   const guardduty = new GuardDutyClient({});
   const dynamo = new DynamoDBClient({});
   const { DetectorId } = await guardduty.send(new CreateDetectorCommand({ Enable: true }));
@@ -109,7 +118,16 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
     }),
   );
   const config = {
-    channels: [{ name: 'sec', type: 'webhook', url: slack.url('/unused') }],
+    channels: [
+      { name: 'sec', type: 'webhook', url: slack.url('/unused') },
+      {
+        name: APP_CHANNEL.name,
+        type: 'slack',
+        botToken: BOT_TOKEN,
+        channelId: APP_CHANNEL.id,
+        apiBaseUrl: slackApiServer.url('/api/'),
+      },
+    ],
     slackApp: {
       signingSecret: SIGNING_SECRET,
       botToken: 'xoxb-test-0123456789',
@@ -139,6 +157,8 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
   return {
     moto,
     slack,
+    slackApi,
+    slackApiUrl: slackApiServer.url('/api/'),
     detectorId,
     guardduty,
     dynamo,
@@ -210,6 +230,7 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
     },
     async stop() {
       await slack.close();
+      await slackApiServer.close();
       await moto.stop();
     },
   };
