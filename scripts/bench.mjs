@@ -34,13 +34,18 @@ import { extractZip } from '../harness/unzip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
-/** `--only=coldstart,throughput,memory,burst` runs a subset (for trying the script; nothing is written). */
+/**
+ * `--only=coldstart,throughput,clicks,memory,burst` runs a subset (for trying the script; nothing is
+ * written), unless `--record` is given too: then the sections run (and the bundle's) replace theirs in
+ * bench/results.json, and `updatedSections` says when, at which commit and under which load.
+ */
 const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
 const wanted = (section) => !ONLY || ONLY.includes(section);
 const PARTIAL = QUICK || ONLY !== undefined;
+const RECORD_PARTIAL = !QUICK && ONLY !== undefined && process.argv.includes('--record');
 /** The Node that plays the Lambda container (memory, burst); GDN_BENCH_LAMBDA_NODE=<path> measures another version. */
 const LAMBDA_NODE = process.env.GDN_BENCH_LAMBDA_NODE || process.execPath;
 const benchStarted = Date.now();
@@ -682,12 +687,19 @@ try {
     const rssFull = QUICK ? null : await memoryRun([...lambdaFlags(128), ...extraArgs], fullRecordsFile);
     // The same 1,000 findings with the state table on (issue 17): receipts, finding records and
     // message references written to a moto DynamoDB table as the module creates it.
+    // The table lives in an emulator of its own (the SDK's service-specific endpoint variable):
+    // one moto process serialises its requests, and the SQS/SNS traffic of the same run would
+    // otherwise queue in front of the state calls, whose timeouts are sized for DynamoDB's
+    // single-digit milliseconds (a timed-out call fails open, and the figure would show less state work).
     const stateLoadBefore = loadAverage();
-    const stateTableName = await createStateTable('gdn-bench-memory-state');
+    const stateMoto = await startMoto();
+    cleanups.push(() => stateMoto.stop());
+    const stateTableName = await createStateTable('gdn-bench-memory-state', stateMoto.endpoint);
     const rssState = await memoryRun([...lambdaFlags(128), ...extraArgs], recordsFile, {
       GDN_STATE_TABLE: stateTableName,
+      AWS_ENDPOINT_URL_DYNAMODB: stateMoto.endpoint,
     });
-    const stateItems = await scanTable(stateTableName);
+    const stateItems = await scanTable(stateTableName, stateMoto.endpoint);
     const rssRun = rss128;
     const batchLog = rssRun.logs.find((l) => l.message === 'batch processed') ?? {};
     const mb = (bytes) => round(bytes / 2 ** 20, 1);
@@ -974,11 +986,28 @@ try {
     bundle,
     coldStart,
     throughput,
+    clicks,
     memory,
     burst: burstResult,
     benchSeconds: Math.round((Date.now() - benchStarted) / 1000),
   };
-  if (PARTIAL) {
+  const resultsFile = join(root, 'bench/results.json');
+  if (RECORD_PARTIAL && existsSync(resultsFile)) {
+    const previous = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    const measured = { bundle, coldStart, throughput, clicks, memory, burst: burstResult };
+    const fresh = Object.fromEntries(Object.entries(measured).filter(([, value]) => value !== null));
+    const stamp = { date: results.date, commit: source.commit, loadAverageAtEnd: loadAverage() };
+    const merged = {
+      ...previous,
+      ...fresh,
+      updatedSections: {
+        ...previous.updatedSections,
+        ...Object.fromEntries(Object.keys(fresh).map((key) => [key, stamp])),
+      },
+    };
+    writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
+    say(`\nupdated ${Object.keys(fresh).join(', ')} in bench/results.json (the other sections are unchanged)`);
+  } else if (PARTIAL) {
     say(`\nquick/partial run: bench/results.json left unchanged`);
   } else {
     mkdirSync(join(root, 'bench'), { recursive: true });

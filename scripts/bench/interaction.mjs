@@ -14,8 +14,8 @@ const USER = 'U0BENCH01';
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
 /** The state table as the module creates it: pk/sk strings, on-demand, TTL on `expiresAt`. */
-export async function createStateTable(tableName) {
-  const dynamo = new DynamoDBClient({});
+export async function createStateTable(tableName, endpoint = undefined) {
+  const dynamo = new DynamoDBClient(endpoint ? { endpoint } : {});
   await dynamo.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -40,8 +40,8 @@ export async function createStateTable(tableName) {
 }
 
 /** Every item of a table (paged), attribute values flattened to strings. */
-export async function scanTable(tableName) {
-  const dynamo = new DynamoDBClient({});
+export async function scanTable(tableName, endpoint = undefined) {
+  const dynamo = new DynamoDBClient(endpoint ? { endpoint } : {});
   const items = [];
   let start;
   do {
