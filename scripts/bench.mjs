@@ -95,7 +95,7 @@ say(
   `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}${machine.lambdaNode ? ` (Lambda containers: Node ${machine.lambdaNode})` : ''}`,
 );
 say(
-  `commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`,
+  `commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${RECORD_PARTIAL ? ' · PARTIAL RUN: its sections are recorded in bench/results.json' : PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`,
 );
 
 // --- Fixtures --------------------------------------------------------------------
