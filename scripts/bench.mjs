@@ -996,7 +996,7 @@ try {
     const previous = JSON.parse(readFileSync(resultsFile, 'utf8'));
     const measured = { bundle, coldStart, throughput, clicks, memory, burst: burstResult };
     const fresh = Object.fromEntries(Object.entries(measured).filter(([, value]) => value !== null));
-    const stamp = { date: results.date, commit: source.commit, loadAverageAtEnd: loadAverage() };
+    const stamp = { date: results.date, commit: source.commit, machine, loadAverageAtEnd: loadAverage() };
     const merged = {
       ...previous,
       ...fresh,
