@@ -18,8 +18,9 @@ import os from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
-import { kb, round, summary } from './bench/stats.mjs';
+import { buildLikeLambda, buildNaiveBaseline, NAIVE_INTERACTION } from './bench/build.mjs';
+import { createStateTable, scanTable, startInteractionWorld } from './bench/interaction.mjs';
+import { kb, quantile, round, summary } from './bench/stats.mjs';
 import { googleChatWebhook } from '../harness/googleChat.mjs';
 import { FIXTURES_DIR } from '../harness/fixtures.mjs';
 import { startReceiver } from '../harness/http.mjs';
@@ -33,13 +34,18 @@ import { extractZip } from '../harness/unzip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
-/** `--only=coldstart,throughput,memory,burst` runs a subset (for trying the script; nothing is written). */
+/**
+ * `--only=coldstart,throughput,clicks,memory,burst` runs a subset (for trying the script; nothing is
+ * written), unless `--record` is given too: then the sections run (and the bundle's) replace theirs in
+ * bench/results.json, and `updatedSections` says when, at which commit and under which load.
+ */
 const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
 const wanted = (section) => !ONLY || ONLY.includes(section);
 const PARTIAL = QUICK || ONLY !== undefined;
+const RECORD_PARTIAL = !QUICK && ONLY !== undefined && process.argv.includes('--record');
 /** The Node that plays the Lambda container (memory, burst); GDN_BENCH_LAMBDA_NODE=<path> measures another version. */
 const LAMBDA_NODE = process.env.GDN_BENCH_LAMBDA_NODE || process.execPath;
 const benchStarted = Date.now();
@@ -55,6 +61,8 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 const accepted = (receiver) => receiver.requests.filter((r) => r.accepted);
 const heading = (title) => say(`\n== ${title} ${'='.repeat(Math.max(0, 72 - title.length))}`);
 const _sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The machine's load average (1, 5, 15 min): the machine may be shared, so every section says it. */
+const loadAverage = () => os.loadavg().map((n) => round(n, 1));
 
 // --- Machine -------------------------------------------------------------------
 
@@ -87,7 +95,7 @@ say(
   `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGB} GB, ${machine.platform} ${machine.arch}, Node ${machine.node}${machine.lambdaNode ? ` (Lambda containers: Node ${machine.lambdaNode})` : ''}`,
 );
 say(
-  `commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`,
+  `commit ${source.commit}${source.uncommittedChangesInHandler ? ' (handler/ has uncommitted changes)' : ''}${RECORD_PARTIAL ? ' · PARTIAL RUN: its sections are recorded in bench/results.json' : PARTIAL ? ' · QUICK/PARTIAL RUN: not for the record' : ''}`,
 );
 
 // --- Fixtures --------------------------------------------------------------------
@@ -167,13 +175,34 @@ function coldPath(start) {
   visit(start);
   return seen;
 }
+/**
+ * Where each AWS SDK client the bundle carries sits: the chunk holding its
+ * signing name, and whether each entry imports that chunk statically (paid at
+ * cold start) or only through a dynamic `import()` (on first use).
+ */
+function sdkClientPlacement(zipEntries, coldPaths) {
+  const clients = ['guardduty', 'dynamodb', 'secretsmanager', 'sns', 'organizations'];
+  return Object.fromEntries(
+    clients.map((client) => {
+      const marker = `defaultSigningName:"${client}"`;
+      const file = zipEntries.find((e) => e.data.includes(marker))?.name ?? null;
+      const placement = (path) => (file === null ? 'absent' : path.has(file) ? 'STATIC (cold start)' : 'lazy');
+      return [
+        client,
+        { file, ...Object.fromEntries(Object.entries(coldPaths).map(([entry, path]) => [entry, placement(path)])) },
+      ];
+    }),
+  );
+}
 const cold = coldPath('index.mjs');
+const interactionCold = coldPath('interaction.mjs');
 const files = entries
   .map((e) => ({
     name: e.name,
     minifiedBytes: e.data.length,
     deflateBytes: deflateRawSync(e.data, { level: 9 }).length,
     loadedAtColdStart: cold.has(e.name),
+    loadedAtInteractionColdStart: interactionCold.has(e.name),
   }))
   .sort((a, b) => b.minifiedBytes - a.minifiedBytes);
 const sum = (list, key) => list.reduce((n, f) => n + f[key], 0);
@@ -190,8 +219,20 @@ const bundle = {
     files.filter((f) => f.loadedAtColdStart),
     'deflateBytes',
   ),
+  interactionColdStartMinifiedBytes: sum(
+    files.filter((f) => f.loadedAtInteractionColdStart),
+    'minifiedBytes',
+  ),
+  sdkClients: sdkClientPlacement(entries, { notifier: cold, interaction: interactionCold }),
   files,
 };
+say(
+  `interaction.mjs + its static imports: ${kb(bundle.interactionColdStartMinifiedBytes)} minified (shared chunks counted in both)`,
+);
+for (const [client, where] of Object.entries(bundle.sdkClients))
+  say(
+    `  SDK client ${client.padEnd(15)} ${where.file ?? 'not in the bundle'}: ${where.file ? `notifier ${where.notifier}, interaction ${where.interaction}` : ''}`,
+  );
 say(`lambda.zip ${bundle.zipBytes.toLocaleString('en')} bytes (${kb(bundle.zipBytes)}, ${bundle.zipMethod})`);
 say(`minified total ${kb(bundle.minifiedBytes)}, deflated (zlib level 9) ${kb(bundle.deflateBytes)}`);
 say(
@@ -206,42 +247,80 @@ for (const f of files)
 
 let coldStart = null;
 if (wanted('coldstart')) {
-  heading('Cold start: module init in a fresh Node process');
+  heading('Cold start: module init in a fresh Node process (notifier and interaction endpoint)');
+  const loadBefore = loadAverage();
   const naiveFile = join(tmp, 'naive', 'naive.mjs');
   const naiveBytes = await buildNaiveBaseline(root, naiveFile);
+  const naiveInteractionFile = join(tmp, 'naive-interaction', 'naive.mjs');
+  const naiveInteractionBytes = await buildNaiveBaseline(root, naiveInteractionFile, NAIVE_INTERACTION);
   const emptyFile = join(tmp, 'empty.mjs');
   writeFileSync(emptyFile, 'export {};\n');
   const importTime = join(root, 'scripts/bench/import-time.mjs');
   const coldRuns = QUICK ? 6 : 25;
-  const candidates = { bundle: join(bundleDir, 'index.mjs'), naive: naiveFile, empty: emptyFile };
-  const samples = { bundle: [], naive: [], empty: [] };
+  const candidates = {
+    bundle: join(bundleDir, 'index.mjs'),
+    naive: naiveFile,
+    interaction: join(bundleDir, 'interaction.mjs'),
+    naiveInteraction: naiveInteractionFile,
+    empty: emptyFile,
+  };
+  const samples = Object.fromEntries(Object.keys(candidates).map((key) => [key, []]));
+  const cpuSamples = Object.fromEntries(Object.keys(candidates).map((key) => [key, []]));
   for (let i = 0; i <= coldRuns; i++) {
     for (const [key, file] of Object.entries(candidates)) {
       const out = execFileSync(process.execPath, [importTime, file], { encoding: 'utf8', env: process.env });
-      if (i > 0) samples[key].push(JSON.parse(out.trim().split('\n').pop()).importMs); // round 0 warms the file cache
+      if (i === 0) continue; // round 0 warms the file cache
+      const run = JSON.parse(out.trim().split('\n').pop());
+      samples[key].push(run.importMs);
+      cpuSamples[key].push(run.importCpuMs);
     }
   }
+  const cpu = (key) => ({ cpuMedian: summary(cpuSamples[key]).median, cpuP90: summary(cpuSamples[key]).p90 });
   coldStart = {
     runsEach: coldRuns,
     method:
-      'performance.now() around `await import(index.mjs)` in a new `node` process; runs interleaved, a warm-up round discarded',
-    targetMedianMs: 40,
-    bundle: summary(samples.bundle),
+      'performance.now() around `await import(<entry>.mjs)` in a new `node` process (and process.cpuUsage(), user + system, for cpuMedian: unlike the wall clock it excludes waiting for a core on a shared machine); runs interleaved, a warm-up round discarded',
+    loadAverage: { before: loadBefore, after: loadAverage() },
+    targetMedianMs: 20,
+    bundle: { ...summary(samples.bundle), ...cpu('bundle') },
     naive: {
       minifiedBytes: naiveBytes,
       ...summary(samples.naive),
+      ...cpu('naive'),
       contents:
         '@aws-sdk/client-secrets-manager, -sns, -organizations, nodemailer, zod (classic, all locales), imported eagerly',
+    },
+    interaction: {
+      entry: 'interaction.mjs',
+      targetMedianMs: 25,
+      ...summary(samples.interaction),
+      ...cpu('interaction'),
+    },
+    naiveInteraction: {
+      minifiedBytes: naiveInteractionBytes,
+      ...summary(samples.naiveInteraction),
+      ...cpu('naiveInteraction'),
+      contents: '@aws-sdk/client-guardduty, -dynamodb, -secrets-manager, zod (classic, all locales), imported eagerly',
     },
     empty: summary(samples.empty),
   };
   coldStart.ratioNaiveToBundle = round(coldStart.naive.median / coldStart.bundle.median, 2);
   coldStart.meetsTarget = coldStart.bundle.median <= coldStart.targetMedianMs;
+  coldStart.interaction.ratioNaiveToBundle = round(coldStart.naiveInteraction.median / coldStart.interaction.median, 2);
+  coldStart.interaction.meetsTarget = coldStart.interaction.median <= coldStart.interaction.targetMedianMs;
+  say(`load average (1/5/15 min) before ${loadBefore.join(' / ')}, after ${coldStart.loadAverage.after.join(' / ')}`);
   say(
-    `committed bundle: median ${coldStart.bundle.median} ms, p90 ${coldStart.bundle.p90} ms (target ≤ ${coldStart.targetMedianMs} ms: ${coldStart.meetsTarget ? 'met' : 'NOT met'})`,
+    `notifier (index.mjs): median ${coldStart.bundle.median} ms, p90 ${coldStart.bundle.p90} ms, CPU median ${coldStart.bundle.cpuMedian} ms (target ≤ ${coldStart.targetMedianMs} ms: ${coldStart.meetsTarget ? 'met' : 'NOT met'})`,
   );
   say(
-    `naive baseline (${kb(naiveBytes)} minified): median ${coldStart.naive.median} ms, p90 ${coldStart.naive.p90} ms → ${coldStart.ratioNaiveToBundle}× the bundle`,
+    `  naive baseline (${kb(naiveBytes)} minified): median ${coldStart.naive.median} ms, p90 ${coldStart.naive.p90} ms, CPU median ${coldStart.naive.cpuMedian} ms → ${coldStart.ratioNaiveToBundle}× the bundle`,
+  );
+  const ix = coldStart.interaction;
+  say(
+    `interaction endpoint (interaction.mjs): median ${ix.median} ms, p90 ${ix.p90} ms, CPU median ${ix.cpuMedian} ms (target ≤ ${ix.targetMedianMs} ms: ${ix.meetsTarget ? 'met' : 'NOT met'})`,
+  );
+  say(
+    `  naive baseline (${kb(naiveInteractionBytes)} minified): median ${coldStart.naiveInteraction.median} ms, p90 ${coldStart.naiveInteraction.p90} ms, CPU median ${coldStart.naiveInteraction.cpuMedian} ms → ${ix.ratioNaiveToBundle}× the bundle`,
   );
   say(`empty module: median ${coldStart.empty.median} ms (Node's own floor)`);
 }
@@ -381,9 +460,9 @@ try {
   }
 
   /** Runs the committed bundle's handler in a fresh process; returns its log lines and result. */
-  function lambdaChild(args, env, timeoutMs, nodeArgs = []) {
+  function lambdaChild(args, env, timeoutMs, nodeArgs = [], script = 'scripts/bench/lambda-child.mjs') {
     return new Promise((resolve, reject) => {
-      const child = spawn(LAMBDA_NODE, [...nodeArgs, join(root, 'scripts/bench/lambda-child.mjs'), ...args], {
+      const child = spawn(LAMBDA_NODE, [...nodeArgs, join(root, script), ...args], {
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -412,6 +491,11 @@ try {
       });
     });
   }
+  /** Builds a bench entry (scripts/bench/entries/<name>.ts) from handler/src like the Lambda bundle, and imports it. */
+  async function importBenchEntry(name) {
+    await buildLikeLambda(root, { [name]: `scripts/bench/entries/${name}.ts` }, join(tmp, `entry-${name}`));
+    return import(pathToFileURL(join(tmp, `entry-${name}`, `${name}.mjs`)).href);
+  }
   const lambdaEnv = (secretArn, q, extra = {}) => ({
     GDN_CONFIG_SECRET_ARN: secretArn,
     GDN_RETRY_QUEUE_URL: q.main,
@@ -419,6 +503,112 @@ try {
     GDN_LOG_LEVEL: 'INFO',
     ...extra,
   });
+
+  // --- Slack clicks through the interaction endpoint ------------------------------------
+
+  let clicks = null;
+  if (wanted('clicks')) {
+    heading('Clicks: signed Slack clicks → interaction endpoint → GuardDuty (moto) + state table → response_url');
+    const loadBefore = loadAverage();
+    const CLICKS = QUICK ? 40 : 200;
+    const { ACTION_IDS, buttonValue, slackSignature } = await importBenchEntry('clicks');
+    const app = await startInteractionWorld(moto, { secret, table: await createStateTable('gdn-bench-clicks') });
+    cleanups.push(() => app.slack.close());
+    // Half the findings archived, the other half acknowledged: every click does its full work once.
+    const ids = Array.from({ length: CLICKS / 2 }, () => randomBytes(16).toString('hex'));
+    await app.seed(ids);
+    const plan = ids.flatMap((id) => [
+      { id, button: 'archive' },
+      { id, button: 'acknowledge' },
+    ]);
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const events = plan.map(({ id, button }) => {
+      const payload = {
+        type: 'block_actions',
+        team: { id: app.team, domain: 'bench' },
+        user: { id: app.user, username: 'bench', team_id: app.team },
+        channel: { id: 'C0SECURITY' },
+        container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0SECURITY' },
+        response_url: app.slack.url(`/response/${button}/${id}`),
+        actions: [
+          {
+            action_id: ACTION_IDS[button],
+            block_id: 'gdn_actions',
+            value: buttonValue({ id, region: app.region, accountId: app.account }),
+            action_ts: '1700000001.000200',
+          },
+        ],
+      };
+      // Slack's form encoding and signature (v0:<timestamp>:<raw body>), as a function URL event.
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      return {
+        version: '2.0',
+        rawPath: '/',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(nowSeconds),
+          'x-slack-signature': slackSignature(app.signingSecret, String(nowSeconds), body),
+        },
+        body,
+        isBase64Encoded: false,
+        requestContext: { http: { method: 'POST', sourceIp: '127.0.0.1' } },
+      };
+    });
+    const eventsFile = join(tmp, 'clicks.json');
+    writeFileSync(eventsFile, JSON.stringify(events));
+    const run = await lambdaChild(
+      [bundleDir, eventsFile],
+      {
+        GDN_CONFIG_SECRET_ARN: app.secretArn,
+        GDN_STATE_TABLE: app.table,
+        GDN_LOG_LEVEL: 'WARN',
+      },
+      CLICKS * 5_000,
+      [],
+      'scripts/bench/interaction-child.mjs',
+    );
+    // What the clicks did, read back from the emulator and the stand-in (not from the function's word).
+    const done = await app.outcome(ids);
+    const times = run.result.clicks.map((c) => c.ms);
+    const warm = times.slice(1);
+    const latency = (values) => ({
+      p50: round(quantile(values, 0.5)),
+      p90: round(quantile(values, 0.9)),
+      p99: round(quantile(values, 0.99)),
+      max: round(Math.max(...values)),
+    });
+    clicks = {
+      clicks: CLICKS,
+      actions: { archive: CLICKS / 2, acknowledge: CLICKS / 2 },
+      loadAverage: { before: loadBefore, after: loadAverage() },
+      method:
+        "the committed bundle's interaction.mjs in a fresh process (scripts/bench/interaction-child.mjs) with the function's environment; clicks one after another; each timed from the signed function URL event in to the handler's answer, after the action (claim in the DynamoDB state table, GuardDuty GetFindings + ArchiveFindings on moto) and the response_url follow-up are done",
+      targetP99Ms: 300,
+      importMs: round(run.result.importMs),
+      firstClickMs: round(times[0]),
+      all: latency(times),
+      afterFirst: latency(warm),
+      meetsTarget: quantile(times, 0.99) <= 300,
+      statuses: Object.fromEntries(
+        [...new Set(run.result.clicks.map((c) => c.status))].map((st) => [
+          st,
+          run.result.clicks.filter((c) => c.status === st).length,
+        ]),
+      ),
+      outcome: done,
+      maxRssMB: round(run.result.maxRssKb / 1024, 1),
+    };
+    say(`load average (1/5/15 min) before ${loadBefore.join(' / ')}, after ${clicks.loadAverage.after.join(' / ')}`);
+    say(
+      `${CLICKS} clicks (${CLICKS / 2} archive, ${CLICKS / 2} acknowledge): p50 ${clicks.all.p50} ms, p99 ${clicks.all.p99} ms, max ${clicks.all.max} ms (target p99 ≤ 300 ms: ${clicks.meetsTarget ? 'met' : 'NOT met'})`,
+    );
+    say(
+      `  first click ${clicks.firstClickMs} ms (config secret read, SDK clients loaded); after it: p50 ${clicks.afterFirst.p50} ms, p99 ${clicks.afterFirst.p99} ms · import ${clicks.importMs} ms · HTTP ${JSON.stringify(clicks.statuses)}`,
+    );
+    say(
+      `  done: ${done.archived}/${CLICKS / 2} findings archived in GuardDuty, ${done.claims} claims in the state table, ${done.replies.done} "done" replies and ${done.replies.other} others at response_url`,
+    );
+  }
 
   // --- Peak RSS for 1,000 findings ------------------------------------------------------
 
@@ -479,13 +669,13 @@ try {
       `--max-semi-space-size=${Math.floor(mbytes / 20)}`,
       `--max-old-space-size=${mbytes - Math.floor(mbytes / 10)}`,
     ];
-    const memoryRun = async (nodeArgs, file = recordsFile) => {
+    const memoryRun = async (nodeArgs, file = recordsFile, extraEnv = {}) => {
       http.pd.reset();
       http.webhook.reset();
       const q = await queues();
       const run = await lambdaChild(
         ['rss', bundleDir, file],
-        lambdaEnv(await secret(allChannels), q),
+        lambdaEnv(await secret(allChannels), q, extraEnv),
         300_000,
         nodeArgs,
       );
@@ -495,6 +685,21 @@ try {
     const rss128 = await memoryRun([...lambdaFlags(128), ...extraArgs]);
     const rssDefault = await memoryRun([]);
     const rssFull = QUICK ? null : await memoryRun([...lambdaFlags(128), ...extraArgs], fullRecordsFile);
+    // The same 1,000 findings with the state table on (issue 17): receipts, finding records and
+    // message references written to a moto DynamoDB table as the module creates it.
+    // The table lives in an emulator of its own (the SDK's service-specific endpoint variable):
+    // one moto process serialises its requests, and the SQS/SNS traffic of the same run would
+    // otherwise queue in front of the state calls, whose timeouts are sized for DynamoDB's
+    // single-digit milliseconds (a timed-out call fails open, and the figure would show less state work).
+    const stateLoadBefore = loadAverage();
+    const stateMoto = await startMoto();
+    cleanups.push(() => stateMoto.stop());
+    const stateTableName = await createStateTable('gdn-bench-memory-state', stateMoto.endpoint);
+    const rssState = await memoryRun([...lambdaFlags(128), ...extraArgs], recordsFile, {
+      GDN_STATE_TABLE: stateTableName,
+      AWS_ENDPOINT_URL_DYNAMODB: stateMoto.endpoint,
+    });
+    const stateItems = await scanTable(stateTableName, stateMoto.endpoint);
     const rssRun = rss128;
     const batchLog = rssRun.logs.find((l) => l.message === 'batch processed') ?? {};
     const mb = (bytes) => round(bytes / 2 ** 20, 1);
@@ -529,6 +734,35 @@ try {
         invocationMs: Math.round(rssFull.result.ms),
         delivered: rssFull.logs.find((l) => l.message === 'batch processed')?.delivered,
       },
+      withStateTable: {
+        maxRssMB: round(rssState.result.maxRssKb / 1024, 1),
+        fits128MB: rssState.result.maxRssKb / 1024 < 128,
+        rssAfterImportMB: mb(rssState.result.rssAfterImport),
+        peaksMB: Object.fromEntries(Object.entries(rssState.result.peak).map(([k, v]) => [k, mb(v)])),
+        invocationMs: Math.round(rssState.result.ms),
+        failures: rssState.result.failures,
+        delivered: rssState.logs.find((l) => l.message === 'batch processed')?.delivered,
+        received: { ...rssState.received },
+        tableItemsWritten: stateItems.length,
+        tableItemKinds: Object.fromEntries(
+          [...new Set(stateItems.map((item) => String(item.sk).split('#')[0]))].map((kind) => [
+            kind,
+            stateItems.filter((item) => String(item.sk).split('#')[0] === kind).length,
+          ]),
+        ),
+        stateUnavailableWarnings: rssState.logs.filter((l) => String(l.message).startsWith('state table unavailable'))
+          .length,
+        // Fail-open at work: every outage's first failure (the rest of an outage is skipped, then counted).
+        stateOutages: rssState.logs
+          .filter((l) => String(l.message).startsWith('state table unavailable'))
+          .map((l) => ({
+            operation: l.operation,
+            reason: l.reason,
+            error: `${l.errorName}: ${String(l.errorMessage).slice(0, 160)}`,
+          })),
+        loadAverage: { before: stateLoadBefore, after: loadAverage() },
+        note: 'GDN_STATE_TABLE set to a moto DynamoDB table (pk/sk, TTL on expiresAt); same records, flags and channels as the stateless figure; the item count is read back from the table',
+      },
       note: "the committed bundle (handler/dist/lambda.zip) in a fresh process (scripts/bench/lambda-child.mjs) with the V8 limits Lambda derives for 128 MB; maxRSS from process.resourceUsage() includes Node itself and the records; the second figure is the same run with Node's default limits; largestEvent is a 6 MB event, the most Lambda hands one invocation",
     };
     say(
@@ -551,6 +785,12 @@ try {
     say(
       `  invocation ${(memory.invocationMs / 1000).toFixed(1)} s · pairs delivered ${memory.summary.delivered} · PagerDuty received ${memory.received.pagerduty}, webhook ${memory.received.webhook}`,
     );
+    {
+      const st = memory.withStateTable;
+      say(
+        `with the state table on (GDN_STATE_TABLE, moto DynamoDB): ${st.stateOutages.map((o) => `outage: ${o.operation} ${o.reason} ${o.error}`).join(' · ')} peak RSS ${st.maxRssMB} MB → ${st.fits128MB ? 'fits' : 'does NOT fit'} a 128 MB function (stateless: ${memory.maxRssMB} MB) · ${(st.invocationMs / 1000).toFixed(1)} s · pairs delivered ${st.delivered} · ${st.tableItemsWritten} items in the table ${JSON.stringify(st.tableItemKinds)} · ${st.stateUnavailableWarnings} "state table unavailable" warnings · load ${st.loadAverage.before.join(' / ')}`,
+      );
+    }
     if (memory.largestEvent) {
       const l = memory.largestEvent;
       say(
@@ -746,11 +986,28 @@ try {
     bundle,
     coldStart,
     throughput,
+    clicks,
     memory,
     burst: burstResult,
     benchSeconds: Math.round((Date.now() - benchStarted) / 1000),
   };
-  if (PARTIAL) {
+  const resultsFile = join(root, 'bench/results.json');
+  if (RECORD_PARTIAL && existsSync(resultsFile)) {
+    const previous = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    const measured = { bundle, coldStart, throughput, clicks, memory, burst: burstResult };
+    const fresh = Object.fromEntries(Object.entries(measured).filter(([, value]) => value !== null));
+    const stamp = { date: results.date, commit: source.commit, machine, loadAverageAtEnd: loadAverage() };
+    const merged = {
+      ...previous,
+      ...fresh,
+      updatedSections: {
+        ...previous.updatedSections,
+        ...Object.fromEntries(Object.keys(fresh).map((key) => [key, stamp])),
+      },
+    };
+    writeFileSync(resultsFile, `${JSON.stringify(merged, null, 2)}\n`);
+    say(`\nupdated ${Object.keys(fresh).join(', ')} in bench/results.json (the other sections are unchanged)`);
+  } else if (PARTIAL) {
     say(`\nquick/partial run: bench/results.json left unchanged`);
   } else {
     mkdirSync(join(root, 'bench'), { recursive: true });

@@ -54,19 +54,31 @@ export async function buildLikeLambda(root, entryPoints, outdir, { english = tru
   }));
 }
 
+/** The notifier's naive baseline (issue 7): the three AWS SDK clients, nodemailer and classic `zod` (every locale). */
+export const NAIVE_NOTIFIER = [
+  "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
+  "import { SNSClient } from '@aws-sdk/client-sns';",
+  "import { OrganizationsClient } from '@aws-sdk/client-organizations';",
+  "import nodemailer from 'nodemailer';",
+  "import { z } from 'zod';",
+  'export const loaded = [SecretsManagerClient, SNSClient, OrganizationsClient, nodemailer.createTransport, z.object];',
+];
+
+/** The interaction endpoint's naive baseline: the clients it uses (GuardDuty, DynamoDB, Secrets Manager) and classic `zod`. */
+export const NAIVE_INTERACTION = [
+  "import { GuardDutyClient } from '@aws-sdk/client-guardduty';",
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+  "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
+  "import { z } from 'zod';",
+  'export const loaded = [GuardDutyClient, DynamoDBClient, SecretsManagerClient, z.object];',
+];
+
 /**
- * The issue's naive baseline: one minified ESM file that eagerly imports the
- * three AWS SDK clients, nodemailer and classic `zod` (every locale included).
+ * A naive baseline: one minified ESM file that eagerly imports what `lines`
+ * import (by default the notifier's: {@link NAIVE_NOTIFIER}).
  */
-export async function buildNaiveBaseline(root, outfile) {
-  const contents = [
-    "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
-    "import { SNSClient } from '@aws-sdk/client-sns';",
-    "import { OrganizationsClient } from '@aws-sdk/client-organizations';",
-    "import nodemailer from 'nodemailer';",
-    "import { z } from 'zod';",
-    'export const loaded = [SecretsManagerClient, SNSClient, OrganizationsClient, nodemailer.createTransport, z.object];',
-  ].join('\n');
+export async function buildNaiveBaseline(root, outfile, lines = NAIVE_NOTIFIER) {
+  const contents = lines.join('\n');
   const result = await build({
     absWorkingDir: root,
     stdin: { contents, resolveDir: root, sourcefile: 'naive-entry.mjs', loader: 'js' },
