@@ -51,7 +51,7 @@ describe('guardduty-notify CLI', () => {
   it('rejects events that are not GuardDuty findings and unknown commands', () => {
     const wrong = run(['render', '--channel', 'sns', join(FIXTURES_DIR, 'invalid', 'wrong-detail-type.json')]);
     expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toMatch(/not a GuardDuty finding event: detail-type "EC2 Instance State-change Notification"/);
+    expect(wrong.stderr).toMatch(/not a GuardDuty event: detail-type "EC2 Instance State-change Notification"/);
     expect(run(['render', '--channel', 'discord', join(FIXTURES_DIR, 'minimal.json')]).stderr).toMatch(
       /unknown channel "discord"/,
     );
