@@ -19,3 +19,6 @@ const clean = rows.filter((r) => !r.knownBug);
 const lost = clean.reduce((n, r) => n + r.lost, 0);
 const duplicated = clean.reduce((n, r) => n + r.duplicated, 0);
 console.log(`\nduplicated: ${duplicated}, lost: ${lost} (scenarios not marked as known bugs)`);
+
+// The interaction endpoint's hostile-request run writes its own line beside the tally.
+if (existsSync(`${file}.interactions`)) process.stdout.write(readFileSync(`${file}.interactions`, 'utf8'));
