@@ -17,6 +17,7 @@ import {
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
+import { renderReportGoogleChat } from '../report/render/googleChat.js';
 
 export const GoogleChatChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -373,6 +374,7 @@ export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, G
   type: 'googleChat',
   render: (finding, channel) => renderGoogleChat(finding, channel),
   renderDigest: (digest) => renderGoogleChatDigest(digest),
+  renderReport: (report) => renderReportGoogleChat(report),
   async send(payload, channel, context) {
     const url = payload.thread ? withReplyOption(channel.webhookUrl) : channel.webhookUrl;
     const result = await postWithRetry(

@@ -16,6 +16,7 @@ import {
   severityLabel,
 } from './facts.js';
 import { defineChannel, type DetailBudget } from './types.js';
+import { renderReportSlack } from '../report/render/slack.js';
 
 export const SlackChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -333,6 +334,7 @@ export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackPayloa
   type: 'slack',
   render: (finding, channel) => renderSlack(finding, channel),
   renderDigest: (digest, channel) => renderSlackDigest(digest, channel),
+  renderReport: (report) => renderReportSlack(report),
   async send(payload, channel, context) {
     const result = await postWithRetry(
       channel.webhookUrl,
