@@ -117,5 +117,7 @@ export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStor
     findingRecord: guard('findingRecord'),
     recordProcessed: guard('recordProcessed'),
     lastProcessed: guard('lastProcessed'),
+    recordSignals: guard('recordSignals'),
+    signalsBetween: guard('signalsBetween'),
   } as StateStore;
 }

@@ -10,6 +10,7 @@ import type {
   Observation,
   PipelineRecord,
   Sighting,
+  SignalEntry,
 } from './types.js';
 
 /**
@@ -50,6 +51,10 @@ export interface StateBackend {
   recordProcessed(eventTime: string): Promise<void>;
   /** The pipeline's last processed event; null before the first. */
   lastProcessed(): Promise<PipelineRecord | null>;
+  /** Keeps tamper alerts and coverage changes for the report (a redelivered one overwrites itself). */
+  recordSignals(entries: readonly SignalEntry[]): Promise<void>;
+  /** The signals kept for [start, end), oldest first. */
+  signalsBetween(start: Date, end: Date): Promise<SignalEntry[]>;
 }
 
 type Answer<T> = T extends Promise<infer R> ? Promise<(R extends void ? true : R) | undefined> : never;
@@ -83,6 +88,8 @@ export function createNullStateStore(): StateStore {
     findingRecord: unknown,
     recordProcessed: unknown,
     lastProcessed: unknown,
+    recordSignals: unknown,
+    signalsBetween: unknown,
   };
 }
 
