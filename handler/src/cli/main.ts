@@ -8,7 +8,7 @@ import { ChannelSchema, type Channel, type ChannelType, type Config } from '../c
 import { parseFindingEvent } from '../batch/envelope.js';
 import { normaliseFinding } from '../finding/normalise.js';
 import { previewDocument } from '../preview/standalone.js';
-import { runReportCommand } from '../report/cli.js';
+import { REPORT_USAGE, runReportCommand } from '../report/cli.js';
 
 const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, PagerDuty and webhooks
 
@@ -19,6 +19,7 @@ Usage:
       With --config, --channel may name a configured channel (its options apply).
       With --html, print a standalone HTML page showing the message as the
       channel's client would (save it and open it in a browser).
+${REPORT_USAGE}
   guardduty-notify validate-config [config.json]
       Check a config secret's JSON (file or stdin) against the schema.
   guardduty-notify schema
