@@ -8,6 +8,8 @@
 //   memory        peak RSS of one invocation with 1,000 findings, in a fresh process
 //   burst         500 findings into a receiver enforcing Slack's 1 message/s per webhook,
 //                 through the SQS event source mapping, against one message per finding
+//   report        the weekly report of a 10,000-finding period (scripts/bench/report.mjs):
+//                 normalise, aggregate, render every channel with Lambda's 128 MB V8 limits
 //
 // Numbers are measured, never asserted. `--quick` shortens every section (for
 // trying the script; its numbers are not the ones to record).
@@ -19,6 +21,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { buildLikeLambda, buildNaiveBaseline } from './bench/build.mjs';
+import { measureReport } from './bench/report.mjs';
 import { kb, round, summary } from './bench/stats.mjs';
 import { googleChatWebhook } from '../harness/googleChat.mjs';
 import { FIXTURES_DIR } from '../harness/fixtures.mjs';
@@ -33,7 +36,7 @@ import { extractZip } from '../harness/unzip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
-/** `--only=coldstart,throughput,memory,burst` runs a subset (for trying the script; nothing is written). */
+/** `--only=coldstart,throughput,memory,burst,report` runs a subset (for trying the script; nothing is written). */
 const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -735,6 +738,17 @@ try {
     );
   }
 
+  // --- The weekly report at 10,000 findings ------------------------------------------------
+
+  let report = null;
+  if (wanted('report')) {
+    heading('Report: a 10,000-finding period, 128 MB');
+    report = await measureReport();
+    say(
+      `${report.findings} findings: ${report.totalMs} ms (normalise ${report.normaliseMs}, aggregate ${report.buildMs}), peak RSS ${report.maxRssMB} MB · fits ${report.fitsTimeout ? '' : 'NOT '}the 120 s timeout, ${report.fits128MB ? '' : 'NOT '}128 MB`,
+    );
+  }
+
   // --- Results ------------------------------------------------------------------------------
 
   const results = {
@@ -748,6 +762,7 @@ try {
     throughput,
     memory,
     burst: burstResult,
+    report,
     benchSeconds: Math.round((Date.now() - benchStarted) / 1000),
   };
   if (PARTIAL) {
