@@ -11,8 +11,9 @@ import type { Period } from './period.js';
  * zero that looks like a fact.
  */
 
-/** Parallel GetItem reads of finding records (the store's own client allows 16 sockets' worth of work). */
-export const STATE_READ_CONCURRENCY = 16;
+/** Finding ids per BatchGetItem (DynamoDB's limit), and such reads in flight at once. */
+export const STATE_READ_BATCH = 100;
+export const STATE_READ_CONCURRENCY = 4;
 
 /** The state record the report counts, or null when the memory never saw the finding arrive. */
 function stateRecordOf(findingId: string, record: FindingRecord): StateRecord | null {
@@ -28,9 +29,10 @@ function stateRecordOf(findingId: string, record: FindingRecord): StateRecord | 
 }
 
 /**
- * The finding records of `findingIds`, read with {@link STATE_READ_CONCURRENCY}
- * GetItem calls at a time until `deadline` (epoch ms). Throws when there is no
- * table, when the table stops answering, or at the deadline, with how far it got.
+ * The finding records of `findingIds`: BatchGetItem of {@link STATE_READ_BATCH}
+ * ids, {@link STATE_READ_CONCURRENCY} at a time, until `deadline` (epoch ms).
+ * Throws when there is no table, when the table stops answering, or at the
+ * deadline, with how far it got.
  */
 export async function readStateRecords(
   state: StateStore,
@@ -38,24 +40,31 @@ export async function readStateRecords(
   deadline: number,
 ): Promise<StateRecord[]> {
   if (!state.enabled) throw new Error('no state table is configured');
+  const batches: string[][] = [];
+  for (let i = 0; i < findingIds.length; i += STATE_READ_BATCH) batches.push(findingIds.slice(i, i + STATE_READ_BATCH));
   const records: StateRecord[] = [];
   let next = 0;
-  let unanswered = 0;
+  let read = 0;
+  let unanswered = false;
   const worker = async () => {
-    while (next < findingIds.length && unanswered === 0 && Date.now() < deadline) {
-      const id = findingIds[next++] as string;
-      const record = await state.findingRecord(id);
-      if (record === undefined) unanswered++;
-      else if (record !== null) {
-        const counted = stateRecordOf(id, record);
-        if (counted) records.push(counted);
+    while (next < batches.length && !unanswered && Date.now() < deadline) {
+      const ids = batches[next++] as string[];
+      const answer = await state.findingRecords(ids);
+      if (answer === undefined) {
+        unanswered = true;
+        return;
       }
+      answer.forEach((record, i) => {
+        const counted = record && stateRecordOf(ids[i] as string, record);
+        if (counted) records.push(counted);
+      });
+      read += ids.length;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(STATE_READ_CONCURRENCY, findingIds.length) }, worker));
-  if (unanswered > 0) throw new Error('the table did not answer');
-  if (next < findingIds.length)
-    throw new Error(`stopped at the deadline after ${next} of ${findingIds.length} findings`);
+  await Promise.all(Array.from({ length: Math.min(STATE_READ_CONCURRENCY, batches.length) }, worker));
+  if (unanswered) throw new Error('the table did not answer');
+  if (read < findingIds.length)
+    throw new Error(`stopped at the deadline after ${read} of ${findingIds.length} findings`);
   return records;
 }
 

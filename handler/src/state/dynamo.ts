@@ -20,6 +20,7 @@ import {
   MessageRefSchema,
   type Observation,
   PipelineRecordSchema,
+  type FindingRecord,
   type Sighting,
   type SignalEntry,
   SignalEntrySchema,
@@ -422,6 +423,33 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       if (!item) return null;
       const parsed = FindingRecordSchema.safeParse(plain(item));
       return parsed.success ? parsed.data : null;
+    },
+
+    async findingRecords(findingIds) {
+      if (findingIds.length > BATCH_GET_LIMIT)
+        throw new RangeError(`findingRecords takes at most ${BATCH_GET_LIMIT} ids, got ${findingIds.length}`);
+      if (findingIds.length === 0) return [];
+      return withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        const found = new Map<string, FindingRecord>();
+        let pending: Item[] = [...new Set(findingIds)].map((id) => ({ pk: S(findingPk(id)), sk: S(META) }));
+        for (let round = 0; pending.length > 0; round++) {
+          if (round > unprocessedRounds) throw new StateIncompleteError('findingRecords', pending.length);
+          if (round > 0) await backoff(round, signal);
+          // Eventually consistent (half the read cost): the report looks at days, not milliseconds.
+          const result = await client.send(
+            new mod.BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+            { abortSignal: signal },
+          );
+          for (const item of result.Responses?.[tableName] ?? []) {
+            const parsed = FindingRecordSchema.safeParse(plain(item));
+            const pk = str(item.pk);
+            if (parsed.success && pk) found.set(pk, parsed.data);
+          }
+          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+        return findingIds.map((id) => found.get(findingPk(id)) ?? null);
+      });
     },
 
     async recordProcessed(eventTime) {

@@ -47,6 +47,8 @@ export interface StateBackend {
   setLifecycle(findingId: string, change: LifecycleChange): Promise<boolean>;
   /** The finding's record; null when the memory has none. */
   findingRecord(findingId: string): Promise<FindingRecord | null>;
+  /** The records of up to 100 findings in one BatchGetItem (same order; null where none), for the report. */
+  findingRecords(findingIds: readonly string[]): Promise<Array<FindingRecord | null>>;
   /** Advances the pipeline's last processed event time (never moves it back). */
   recordProcessed(eventTime: string): Promise<void>;
   /** The pipeline's last processed event; null before the first. */
@@ -86,6 +88,7 @@ export function createNullStateStore(): StateStore {
     messageRef: unknown,
     setLifecycle: unknown,
     findingRecord: unknown,
+    findingRecords: unknown,
     recordProcessed: unknown,
     lastProcessed: unknown,
     recordSignals: unknown,
