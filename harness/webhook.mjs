@@ -31,7 +31,8 @@ export function signedWebhook(options = {}) {
     if (request.headers['content-type'] !== 'application/json')
       return { status: 415, body: 'expected application/json' };
     const body = jsonObject(request.body);
-    if (body?.version !== 1 || (body.kind !== 'finding' && body.kind !== 'digest'))
+    // The envelope kinds the webhook channel sends (channels/webhook.ts, report/render/webhook.ts).
+    if (body?.version !== 1 || !['finding', 'digest', 'report'].includes(String(body.kind)))
       return { status: 400, body: 'bad body' };
     return { status: 204 };
   };

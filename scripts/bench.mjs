@@ -8,6 +8,8 @@
 //   memory        peak RSS of one invocation with 1,000 findings, in a fresh process
 //   burst         500 findings into a receiver enforcing Slack's 1 message/s per webhook,
 //                 through the SQS event source mapping, against one message per finding
+//   report        the weekly report of a 10,000-finding period (scripts/bench/report.mjs):
+//                 normalise, aggregate, render every channel with Lambda's 128 MB V8 limits
 //
 // Numbers are measured, never asserted. `--quick` shortens every section (for
 // trying the script; its numbers are not the ones to record).
@@ -21,6 +23,7 @@ import { deflateRawSync } from 'node:zlib';
 import { buildLikeLambda, buildNaiveBaseline, NAIVE_INTERACTION } from './bench/build.mjs';
 import { createStateTable, scanTable, startInteractionWorld } from './bench/interaction.mjs';
 import { kb, quantile, round, summary } from './bench/stats.mjs';
+import { measureReport } from './bench/report.mjs';
 import { googleChatWebhook } from '../harness/googleChat.mjs';
 import { FIXTURES_DIR } from '../harness/fixtures.mjs';
 import { startReceiver } from '../harness/http.mjs';
@@ -35,7 +38,7 @@ import { extractZip } from '../harness/unzip.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 /**
- * `--only=coldstart,throughput,clicks,memory,burst` runs a subset (for trying the script; nothing is
+ * `--only=coldstart,throughput,clicks,memory,burst,report` runs a subset (for trying the script; nothing is
  * written), unless `--record` is given too: then the sections run (and the bundle's) replace theirs in
  * bench/results.json, and `updatedSections` says when, at which commit and under which load.
  */
@@ -975,6 +978,17 @@ try {
     );
   }
 
+  // --- The weekly report at 10,000 findings ------------------------------------------------
+
+  let report = null;
+  if (wanted('report')) {
+    heading('Report: a 10,000-finding period, 128 MB');
+    report = await measureReport();
+    say(
+      `${report.findings} findings: ${report.totalMs} ms (normalise ${report.normaliseMs}, aggregate ${report.buildMs}), peak RSS ${report.maxRssMB} MB · fits ${report.fitsTimeout ? '' : 'NOT '}the 120 s timeout, ${report.fits128MB ? '' : 'NOT '}128 MB`,
+    );
+  }
+
   // --- Results ------------------------------------------------------------------------------
 
   const results = {
@@ -989,6 +1003,7 @@ try {
     clicks,
     memory,
     burst: burstResult,
+    report,
     benchSeconds: Math.round((Date.now() - benchStarted) / 1000),
   };
   const resultsFile = join(root, 'bench/results.json');

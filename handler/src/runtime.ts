@@ -7,12 +7,14 @@ import { defaultHttpDeps } from './deliver/http.js';
 import { createPacer } from './deliver/pacer.js';
 import { sendMail } from './deliver/smtp.js';
 import { snsPublish, snsPublishBatch } from './deliver/sns.js';
-import { createSqsQueueWriter } from './deliver/sqs.js';
+import { createSqsQueueWriter, queueDepth } from './deliver/sqs.js';
 import { createAccountNamer } from './enrich/accounts.js';
 import { describeAccountName } from './enrich/organizations.js';
 import { createLogger, parseLogLevel } from './observe/logger.js';
 import { createMetrics } from './observe/metrics.js';
 import { createSeverityMemory } from './route/history.js';
+import { createGuardDutyFindingsApi } from './report/guardduty.js';
+import type { ReportDeps } from './report/deliver.js';
 import { createStateMetrics } from './state/metrics.js';
 import { createStateStore } from './state/store.js';
 
@@ -35,11 +37,15 @@ function intFrom(value: string | undefined, fallback: number, min: number, max: 
   return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
 }
 
+/** What the Lambda entry needs: the batch processor's dependencies and the report's. */
+export type Runtime = ProcessorDeps & Pick<ReportDeps, 'guardduty' | 'queues'>;
+
 /**
- * Builds the processor's dependencies from the environment. Called once per
- * container; nothing here performs I/O (the secret is read on first use).
+ * Builds the processor's and the report's dependencies from the environment.
+ * Called once per container; nothing here performs I/O (the secret is read on
+ * first use, the GuardDuty SDK loaded by the first report).
  */
-export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDeps {
+export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const logger = createLogger(parseLogLevel(env[ENV.logLevel]));
   const secretArn = env[ENV.configSecretArn];
   const config = createConfigSource({
@@ -82,5 +88,7 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): ProcessorDe
       },
     },
     maxRequeues: intFrom(env[ENV.maxRequeues], 5, 0, 50),
+    guardduty: createGuardDutyFindingsApi(),
+    queues: { queueDepth, queueUrl: env[ENV.retryQueueUrl], dlqUrl: env[ENV.dlqUrl] },
   };
 }

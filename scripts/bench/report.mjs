@@ -5,6 +5,7 @@
 // process builds the entry like the Lambda bundle (esbuild, minified).
 //
 //   node scripts/bench/report.mjs            → build, run the child, print the result
+//   import { measureReport } from './report.mjs' → the same figures as an object (make bench's "report" section)
 //   GDN_BENCH_REPORT_FINDINGS=20000 node …   → another size
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -70,7 +71,11 @@ async function child(entryFile) {
   process.stdout.write(`${JSON.stringify({ ...result, totalMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);
 }
 
-async function parent() {
+/**
+ * Builds the entry like the Lambda bundle, runs the child with Lambda's
+ * 128 MB V8 limits and returns its figures (throws when the child fails).
+ */
+export async function measureReport() {
   const { buildLikeLambda } = await import('./build.mjs');
   const out = mkdtempSync(join(tmpdir(), 'gdn-bench-report-'));
   try {
@@ -100,12 +105,20 @@ async function parent() {
       fits128MB: r.maxRssKb / 1024 < MEMORY_MB,
       note: `${FINDINGS.toLocaleString('en')} findings as GetFindings returns them (page by page), normalised, aggregated and rendered for every channel in a fresh process with Lambda's V8 limits for ${MEMORY_MB} MB; GuardDuty's own latency is not included (see the reader's deadline); maxRSS from process.resourceUsage() includes Node itself`,
     };
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    if (!summary.fitsTimeout || !summary.fits128MB) process.exitCode = 1;
+    return summary;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === 'child') await child(process.argv[3]);
-else await parent();
+async function parent() {
+  const summary = await measureReport();
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (!summary.fitsTimeout || !summary.fits128MB) process.exitCode = 1;
+}
+
+// Run as a script (not when make bench imports measureReport).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === 'child') await child(process.argv[3]);
+  else await parent();
+}

@@ -25,6 +25,7 @@ import { createCollector, type Capture } from './capture.js';
 import { DEMO_HMAC_SECRET, DEMO_ROUTING_KEY, demoConfig } from './config.js';
 import { replayBatches, sandboxBurst, sqsRecords, type ReplayItem } from './findings.js';
 import { startLambda, type Invocation, type LambdaHost } from './lambda.js';
+import { demoReportEntry } from './report.js';
 import { slackAppThreadEntry } from './slackApp.js';
 import { startSmtp, type DemoSmtp } from './smtp.js';
 
@@ -324,6 +325,15 @@ async function main(): Promise<number> {
   const depths = await aws.queueDepths();
   if (depths.retry > 0 || depths.dlq > 0)
     failures.push(`retry queue holds ${depths.retry}, DLQ ${depths.dlq} message(s)`);
+
+  // 3. The weekly report of those findings, rendered offline for every channel.
+  const reportEntry = demoReportEntry(
+    [...batches.flat(), ...burst].map((item) => item.event),
+    config as { channels: unknown[]; accountNames?: Record<string, string> },
+    { lastEventProcessedAt: new Date().toISOString(), queueDepth: depths.retry, dlqDepth: depths.dlq },
+  );
+  entries.push(reportEntry);
+  log(`report: ${reportEntry.heading}, rendered for ${reportEntry.deliveries.length} channel(s)`);
 
   // --- Summary ---
   const summary: GallerySummaryRow[] = channels.map((c) => {

@@ -4,7 +4,9 @@ import type { SeverityHistory } from '../route/rules.js';
 import { occurrenceOf } from '../state/keys.js';
 import type { StateStore } from '../state/store.js';
 import type { DeliveryKey, MessageRef } from '../state/types.js';
+import { signalRecordOf } from '../report/signals.js';
 import type { Prepared } from './deliverChannel.js';
+import type { WorkItem } from './envelope.js';
 
 /*
  * The batch's use of the state table (see state/): exact new-vs-update and
@@ -131,4 +133,18 @@ export async function recordAccepted(
 ): Promise<void> {
   if (!state.enabled || members.length === 0) return;
   await state.recordAccepted(members.map((p) => ({ ...deliveryKey(p, channel), ...(ref ? { ref } : {}) })));
+}
+
+/**
+ * Keeps the batch's tamper alerts and coverage changes for the weekly report
+ * (`SIGNAL#<day>` items; a redelivery rewrites its own item). An event
+ * without a readable time is left out: it has no day to file it under.
+ */
+export async function recordSignals(items: readonly WorkItem[], state: StateStore): Promise<void> {
+  if (!state.enabled) return;
+  const entries = items.flatMap((item) => {
+    const entry = signalRecordOf(item.signal);
+    return entry && !Number.isNaN(Date.parse(entry.at)) ? [entry] : [];
+  });
+  if (entries.length > 0) await state.recordSignals(entries);
 }

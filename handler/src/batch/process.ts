@@ -10,7 +10,7 @@ import type { Metrics } from '../observe/metrics.js';
 import type { SeverityMemory } from '../route/history.js';
 import { viewsOf } from '../signals/view.js';
 import { type BatchMemory, deliverChannel, type Failure, type Prepared } from './deliverChannel.js';
-import { lookupAnnounced, recordLifecycle, rememberSightings } from './memory.js';
+import { lookupAnnounced, recordLifecycle, recordSignals, rememberSightings } from './memory.js';
 import { createNullStateStore, type StateStore } from '../state/store.js';
 
 const NO_STATE = createNullStateStore();
@@ -193,6 +193,7 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     rememberSightings(prepared, state, deps.history),
     lookupAnnounced(prepared, state),
     recordLifecycle(prepared, state),
+    recordSignals(items, state),
   ]);
   const delivery = await deliverAll(prepared, config, deps, { history, announced });
   // ISO 8601 times sort as strings: the last is the latest event of the batch.

@@ -24,6 +24,7 @@ import {
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import { fitWithin, utf8Bytes } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
+import { renderReportEmail } from '../report/render/email.js';
 
 export const EmailChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -419,6 +420,7 @@ export const emailChannel = defineChannel<typeof EmailChannelSchema, EmailPayloa
       attachments: [attachment],
     };
   },
+  renderReport: (report, channel) => renderReportEmail(report, { subjectPrefix: channel.subjectPrefix }),
   async send(payload, channel, context) {
     try {
       await context.sendMail(channel.smtp, {

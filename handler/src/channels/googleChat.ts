@@ -24,6 +24,7 @@ import {
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
+import { renderReportGoogleChat } from '../report/render/googleChat.js';
 
 export const GoogleChatChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -463,6 +464,7 @@ export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, G
     ...renderGoogleChatDigest(digest),
     requestId: digestRequestId(digest, channel),
   }),
+  renderReport: (report) => renderReportGoogleChat(report),
   async send(payload, channel, context) {
     const result = await postWithRetry(
       postUrl(channel.webhookUrl, payload),

@@ -24,6 +24,7 @@ import {
 } from './facts.js';
 import { defineChannel, type DetailBudget } from './types.js';
 import { SlackAppChannelFields, sendSlackApp, slackModeCheck, withAppFacts, type SlackOutgoing } from './slackApp.js';
+import { renderReportSlack } from '../report/render/slack.js';
 
 const SlackChannelFields = z.strictObject({
   ...ChannelBase,
@@ -354,6 +355,7 @@ export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackOutgoi
   type: 'slack',
   render: (finding, channel) => withAppFacts(renderSlack(finding, channel), finding, channel),
   renderDigest: (digest, channel) => renderSlackDigest(digest, channel),
+  renderReport: (report) => renderReportSlack(report),
   async send(payload, channel, context) {
     if (channel.botToken) return sendSlackApp(payload, channel, context);
     const result = await postWithRetry(

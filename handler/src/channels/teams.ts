@@ -23,6 +23,7 @@ import {
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
+import { renderReportTeams } from '../report/render/teams.js';
 
 export const TeamsChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -453,6 +454,7 @@ export const teamsChannel = defineChannel<typeof TeamsChannelSchema, TeamsPayloa
   type: 'teams',
   render: (finding) => renderTeamsFinding(finding),
   renderDigest: (digest) => renderTeamsDigest(digest),
+  renderReport: (report) => renderReportTeams(report),
   async send(payload: TeamsPayload, channel: TeamsChannel, context) {
     const result = await postWithRetry(
       channel.webhookUrl,

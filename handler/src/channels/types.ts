@@ -3,6 +3,7 @@ import type { SnsPayload } from './sns.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import type * as z from 'zod/mini';
 import type { Digest } from '../route/digest.js';
+import type { Report } from '../report/model.js';
 import { asDeliveryError, type ChannelRef, type DeliveryError } from '../deliver/errors.js';
 import type { HttpDeps, HttpPolicy } from '../deliver/http.js';
 import type { SeverityBand } from '../finding/severity.js';
@@ -121,6 +122,12 @@ export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfig
   render(finding: NormalisedFinding, channel: z.infer<S>, eventText?: string): Payload;
   /** Renders a digest of many findings within the channel's limits; `eventTexts` are their events as received. */
   renderDigest(digest: Digest, channel: z.infer<S>, eventTexts?: readonly string[]): Payload;
+  /**
+   * Renders the weekly report within the channel's limits; it is sent with
+   * `send`. Absent: the channel type gets no report (PagerDuty: see
+   * `report/render/pagerduty.ts`).
+   */
+  renderReport?(report: Report, channel: z.infer<S>): Payload;
   /** Delivers one rendered payload; throws DeliveryError on failure. Digests always go through here. */
   send(payload: Payload, channel: z.infer<S>, context: SendContext): Promise<SendResult>;
   /**

@@ -9,7 +9,7 @@ import { decide, effectiveRules } from '../route/rules.js';
 import { parseSignal } from '../signals/parse.js';
 import { viewsOf } from '../signals/view.js';
 import { previewDocument } from '../preview/standalone.js';
-import { runReportCommand } from '../report/cli.js';
+import { REPORT_USAGE, runReportCommand } from '../report/cli.js';
 
 const USAGE = `guardduty-notify — GuardDuty findings to chat, email, SNS, PagerDuty and webhooks
 
@@ -22,6 +22,7 @@ Usage:
       With --config, --channel may name a configured channel (its options apply).
       With --html, print a standalone HTML page showing the message as the
       channel's client would (save it and open it in a browser).
+${REPORT_USAGE}
   guardduty-notify validate-config [config.json]
       Check a config secret's JSON (file or stdin) against the schema.
   guardduty-notify schema

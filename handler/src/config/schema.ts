@@ -45,6 +45,25 @@ export const ConfigSchema = z
       { timeoutMs: 5_000, attempts: 3, maxRetryAfterSeconds: 10 },
     ),
     channels: z.array(ChannelSchema).check(z.minLength(1, { error: 'configure at least one channel' })),
+    reports: z
+      .optional(
+        z.strictObject({
+          channels: z
+            .array(z.string().check(z.minLength(1)))
+            .check(z.minLength(1, { error: 'name at least one channel to receive the report' }))
+            .check(
+              z.describe('Names of configured channels that receive the report (PagerDuty channels are skipped).'),
+            ),
+          periodDays: z
+            ._default(z.int().check(z.gte(1), z.lte(90)), 7)
+            .check(z.describe('Days the report covers (and the period before, for trends); GuardDuty keeps 90.')),
+        }),
+      )
+      .check(
+        z.describe(
+          "The scheduled report (a heartbeat: sent even with no findings). The module's schedule invokes the function; these channels receive it.",
+        ),
+      ),
     slackApp: z
       .optional(SlackAppSchema)
       .check(
@@ -65,6 +84,14 @@ export const ConfigSchema = z
             message: `duplicate channel name "${channel.name}" (also channels[${first}]); names must be unique`,
           });
         } else seen.set(channel.name, index);
+      });
+      config.reports?.channels.forEach((name, index) => {
+        if (!seen.has(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reports', 'channels', index],
+            message: `"${name}" is not a configured channel name; use one of ${[...seen.keys()].join(', ')}`,
+          });
       });
     }),
   );

@@ -49,3 +49,21 @@ export function createSqsQueueWriter(retryQueueUrl: string | undefined, dlqUrl: 
     },
   };
 }
+
+/**
+ * Messages in a queue: waiting, in flight and delayed (SQS's approximate
+ * counts, which is what its console and CloudWatch show). For the report's
+ * heartbeat; needs `sqs:GetQueueAttributes` on the queue.
+ */
+export async function queueDepth(queueUrl: string): Promise<number> {
+  const { mod, client } = await sqs();
+  const names = [
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+    'ApproximateNumberOfMessagesDelayed',
+  ] as const;
+  const result = await client.send(
+    new mod.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...names] }),
+  );
+  return names.reduce((sum, name) => sum + (Number(result.Attributes?.[name]) || 0), 0);
+}

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CHANNELS } from '../channels/registry.js';
 import { parseArgs } from 'node:util';
 import { parseFindingEvent } from '../batch/envelope.js';
 import { ConfigError } from '../config/errors.js';
@@ -19,9 +20,13 @@ import { PAGERDUTY_REPORT_SKIPPED, REPORT_RENDERERS, type ReportChannelType, ren
  * from the same files. Queue depths are unknown offline and say so.
  */
 
+/** Channel types with a report renderer on their descriptor (PagerDuty has none). */
+const REPORT_TYPES = CHANNELS.filter((c) => c.renderReport).map((c) => c.type);
+
 export const REPORT_USAGE = `  guardduty-notify report --channel <type|name> [--config <file>] [--days <n>] [--end <ISO time>] events.json…
       Print the weekly report one channel would send, built from GuardDuty
-      EventBridge events in files (each an event or an array of events).`;
+      EventBridge events in files (each an event or an array of events).
+      Types: ${REPORT_TYPES.join(', ')}.`;
 
 class ReportUsageError extends Error {}
 

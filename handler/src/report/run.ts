@@ -15,8 +15,11 @@ import { type Period, reportPeriods } from './period.js';
 
 export interface ReportSources {
   guardduty: GuardDutyFindingsApi;
-  /** State records (sk=META) whose acknowledgement or archive falls in the period. */
-  stateRecords(period: Period): Promise<StateRecord[]>;
+  /**
+   * State records (sk=META) of the report's findings (read first, so their ids
+   * are known), for acknowledgements and archives in the period.
+   */
+  stateRecords(period: Period, findingIds: readonly string[]): Promise<StateRecord[]>;
   /** Tamper and coverage records of the period (see `signalRecordOf`). */
   signalRecords(period: Period): Promise<SignalRecord[]>;
   /** Last event processed, queue and DLQ depth. */
@@ -59,14 +62,13 @@ export async function prepareReport(event: ReportEvent, sources: ReportSources, 
   const { current, previous } = reportPeriods(end, event.periodDays ?? timing.periodDays);
   const reserve = timing.reserveMs ?? Math.min(DEFAULT_RESERVE_MS, Math.floor(timing.remainingMs / 3));
   const notes: string[] = [];
-  const [read, states, signals, heartbeat] = await Promise.all([
+  const [read, signals, heartbeat] = await Promise.all([
     readReportFindings(sources.guardduty, {
       period: current,
       previous,
       deadline: started + timing.remainingMs - reserve,
       accountNames: sources.accountNames,
     }),
-    degrade('The state table', () => sources.stateRecords(current), [], notes),
     degrade('Signal records', () => sources.signalRecords(current), [], notes),
     degrade(
       'Queue depths',
@@ -75,6 +77,8 @@ export async function prepareReport(event: ReportEvent, sources: ReportSources, 
       notes,
     ),
   ]);
+  const findingIds = read.findings.map((f) => f.id);
+  const states = await degrade('The state table', () => sources.stateRecords(current, findingIds), [], notes);
   return buildReport({
     period: current,
     previous,

@@ -1,5 +1,17 @@
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { deliveryId, deliverySk, expiresAtFrom, findingPk, META, occurrenceOf, PIPELINE_KEY, refSk } from './keys.js';
+import {
+  daysOf,
+  deliveryId,
+  deliverySk,
+  expiresAtFrom,
+  findingPk,
+  META,
+  occurrenceOf,
+  PIPELINE_KEY,
+  refSk,
+  signalPk,
+} from './keys.js';
 import type { StateBackend } from './store.js';
 import {
   type DeliveryKey,
@@ -8,7 +20,10 @@ import {
   MessageRefSchema,
   type Observation,
   PipelineRecordSchema,
+  type FindingRecord,
   type Sighting,
+  type SignalEntry,
+  SignalEntrySchema,
 } from './types.js';
 
 /*
@@ -410,6 +425,33 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       return parsed.success ? parsed.data : null;
     },
 
+    async findingRecords(findingIds) {
+      if (findingIds.length > BATCH_GET_LIMIT)
+        throw new RangeError(`findingRecords takes at most ${BATCH_GET_LIMIT} ids, got ${findingIds.length}`);
+      if (findingIds.length === 0) return [];
+      return withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        const found = new Map<string, FindingRecord>();
+        let pending: Item[] = [...new Set(findingIds)].map((id) => ({ pk: S(findingPk(id)), sk: S(META) }));
+        for (let round = 0; pending.length > 0; round++) {
+          if (round > unprocessedRounds) throw new StateIncompleteError('findingRecords', pending.length);
+          if (round > 0) await backoff(round, signal);
+          // Eventually consistent (half the read cost): the report looks at days, not milliseconds.
+          const result = await client.send(
+            new mod.BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+            { abortSignal: signal },
+          );
+          for (const item of result.Responses?.[tableName] ?? []) {
+            const parsed = FindingRecordSchema.safeParse(plain(item));
+            const pk = str(item.pk);
+            if (parsed.success && pk) found.set(pk, parsed.data);
+          }
+          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+        return findingIds.map((id) => found.get(findingPk(id)) ?? null);
+      });
+    },
+
     async recordProcessed(eventTime) {
       await withDeadline(async (signal) => {
         const { mod, client } = await load();
@@ -436,6 +478,76 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       if (!item) return null;
       const parsed = PipelineRecordSchema.safeParse(plain(item));
       return parsed.success ? parsed.data : null;
+    },
+
+    async recordSignals(entries) {
+      if (entries.length === 0) return;
+      await withDeadline(async (signal) => {
+        const { mod, client } = await load();
+        const ttl = expiresAt();
+        // The sort key is the time and a digest of the entry: a redelivered event rewrites its own item.
+        const puts = new Map<string, Item>();
+        for (const entry of entries) {
+          const sk = `${entry.at}#${createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 16)}`;
+          const item: Item = {
+            pk: S(signalPk(entry.at.slice(0, 10))),
+            sk: S(sk),
+            kind: S(entry.kind),
+            at: S(entry.at),
+            title: S(entry.title),
+            accountId: S(entry.accountId),
+            region: S(entry.region),
+            ...(entry.key === null ? {} : { key: S(entry.key) }),
+            expiresAt: ttl,
+          };
+          puts.set(`${str(item.pk)}|${sk}`, item);
+        }
+        for (const chunk of chunks([...puts.values()], BATCH_WRITE_LIMIT)) {
+          let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+          for (let round = 0; pending.length > 0; round++) {
+            if (round > unprocessedRounds) throw new StateIncompleteError('recordSignals', pending.length);
+            if (round > 0) await backoff(round, signal);
+            const result = await client.send(
+              new mod.BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
+              { abortSignal: signal },
+            );
+            pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
+              r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+            );
+          }
+        }
+      });
+    },
+
+    async signalsBetween(start, end) {
+      const { mod, client } = await load();
+      const entries: SignalEntry[] = [];
+      // One Query per day, each under its own deadline: a 90-day report is 91 small reads, not one long one.
+      for (const day of daysOf(start, end)) {
+        await withDeadline(async (signal) => {
+          let next: Item | undefined;
+          do {
+            const page = await client.send(
+              new mod.QueryCommand({
+                TableName: tableName,
+                // Times in events vary in form (with or without milliseconds): filter by parsed time below.
+                KeyConditionExpression: 'pk = :pk',
+                ExpressionAttributeValues: { ':pk': S(signalPk(day)) },
+                ExclusiveStartKey: next,
+              }),
+              { abortSignal: signal },
+            );
+            for (const item of page.Items ?? []) {
+              const parsed = SignalEntrySchema.safeParse({ key: null, ...plain(item) });
+              if (!parsed.success) continue;
+              const t = Date.parse(parsed.data.at);
+              if (t >= start.getTime() && t < end.getTime()) entries.push(parsed.data);
+            }
+            next = page.LastEvaluatedKey;
+          } while (next);
+        });
+      }
+      return entries;
     },
   };
 

@@ -115,7 +115,10 @@ export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStor
     messageRef: guard('messageRef'),
     setLifecycle: guard('setLifecycle'),
     findingRecord: guard('findingRecord'),
+    findingRecords: guard('findingRecords'),
     recordProcessed: guard('recordProcessed'),
     lastProcessed: guard('lastProcessed'),
+    recordSignals: guard('recordSignals'),
+    signalsBetween: guard('signalsBetween'),
   } as StateStore;
 }

@@ -9,6 +9,7 @@ import type { DeliveryKey, Sighting } from './types.js';
  *   FINDING#<id>        DELIVERY#<occurrence>#<channel>      the receiver accepted this occurrence on this channel
  *   FINDING#<id>        REF#<channel>                        the latest message reference on this channel
  *   PIPELINE            LAST_EVENT                           the last processed event time
+ *   SIGNAL#<yyyy-mm-dd> <time>#<digest>                      a tamper alert or coverage change of that UTC day (the report)
  *
  * Every item carries `expiresAt` (epoch seconds), the table's TTL attribute.
  */
@@ -19,6 +20,16 @@ export const PIPELINE_KEY = { pk: 'PIPELINE', sk: 'LAST_EVENT' } as const;
 export const findingPk = (findingId: string): string => `FINDING#${findingId}`;
 export const deliverySk = (occurrence: string, channel: string): string => `DELIVERY#${occurrence}#${channel}`;
 export const refSk = (channel: string): string => `REF#${channel}`;
+/** One partition per UTC day: the report reads a period with one Query per day. */
+export const signalPk = (day: string): string => `SIGNAL#${day}`;
+
+/** The UTC days (yyyy-mm-dd) that [start, end) touches, oldest first. */
+export function daysOf(start: Date, end: Date): string[] {
+  const days: string[] = [];
+  const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
+  for (; day.getTime() < end.getTime(); day.setUTCDate(day.getUTCDate() + 1)) days.push(day.toISOString().slice(0, 10));
+  return days;
+}
 
 /**
  * What identifies one occurrence of a finding: its `updatedAt` and `service.count`.

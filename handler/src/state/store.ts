@@ -10,6 +10,7 @@ import type {
   Observation,
   PipelineRecord,
   Sighting,
+  SignalEntry,
 } from './types.js';
 
 /**
@@ -46,10 +47,16 @@ export interface StateBackend {
   setLifecycle(findingId: string, change: LifecycleChange): Promise<boolean>;
   /** The finding's record; null when the memory has none. */
   findingRecord(findingId: string): Promise<FindingRecord | null>;
+  /** The records of up to 100 findings in one BatchGetItem (same order; null where none), for the report. */
+  findingRecords(findingIds: readonly string[]): Promise<Array<FindingRecord | null>>;
   /** Advances the pipeline's last processed event time (never moves it back). */
   recordProcessed(eventTime: string): Promise<void>;
   /** The pipeline's last processed event; null before the first. */
   lastProcessed(): Promise<PipelineRecord | null>;
+  /** Keeps tamper alerts and coverage changes for the report (a redelivered one overwrites itself). */
+  recordSignals(entries: readonly SignalEntry[]): Promise<void>;
+  /** The signals kept for [start, end), oldest first. */
+  signalsBetween(start: Date, end: Date): Promise<SignalEntry[]>;
 }
 
 type Answer<T> = T extends Promise<infer R> ? Promise<(R extends void ? true : R) | undefined> : never;
@@ -81,8 +88,11 @@ export function createNullStateStore(): StateStore {
     messageRef: unknown,
     setLifecycle: unknown,
     findingRecord: unknown,
+    findingRecords: unknown,
     recordProcessed: unknown,
     lastProcessed: unknown,
+    recordSignals: unknown,
+    signalsBetween: unknown,
   };
 }
 

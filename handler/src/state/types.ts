@@ -80,6 +80,21 @@ export const FindingRecordSchema = z.object({
 });
 export type FindingRecord = z.infer<typeof FindingRecordSchema>;
 
+/**
+ * A tamper alert or a coverage change, kept for the report (`pk = SIGNAL#<day>`).
+ * The same shape as the report's signal record (`report/model.ts`).
+ */
+export const SignalEntrySchema = z.object({
+  kind: z.enum(['tamper', 'coverageLost', 'coverageRestored']),
+  /** The event's time, ISO 8601: its day is the partition. */
+  at: z.string().check(z.minLength(10)),
+  title: z.string(),
+  accountId: z.string(),
+  region: z.string(),
+  key: z.nullable(z.string()),
+});
+export type SignalEntry = z.infer<typeof SignalEntrySchema>;
+
 /** The pipeline's last processed event (for the heartbeat report). */
 export const PipelineRecordSchema = z.object({
   lastEventAt: z.string(),

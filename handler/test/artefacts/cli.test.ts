@@ -48,6 +48,21 @@ describe('guardduty-notify CLI', () => {
     expect(notJson.stderr).toMatch(/not valid JSON/);
   });
 
+  it('lists the report command in its usage and renders a report from event files', () => {
+    const help = run(['help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('guardduty-notify report --channel <type|name>');
+    expect(help.stdout).toMatch(/Types: slack, teams, googleChat, email, sns, webhook\./);
+    const report = run(['report', '--channel', 'webhook', join(FIXTURES_DIR, 'ec2-ssh-bruteforce.json')]);
+    expect(report.status, report.stderr).toBe(0);
+    const body = JSON.parse(JSON.parse(report.stdout).body);
+    expect(body.kind).toBe('report');
+    expect(body.report.totals.findings).toBe(1);
+    const pager = run(['report', '--channel', 'pagerduty', join(FIXTURES_DIR, 'ec2-ssh-bruteforce.json')]);
+    expect(pager.status).toBe(2);
+    expect(pager.stderr).toMatch(/PagerDuty receives no report/);
+  });
+
   it('rejects events that are not GuardDuty findings and unknown commands', () => {
     const wrong = run(['render', '--channel', 'sns', join(FIXTURES_DIR, 'invalid', 'wrong-detail-type.json')]);
     expect(wrong.status).toBe(2);

@@ -63,6 +63,20 @@ describe('parseConfig', () => {
     expect(error.message).toContain('channels[1].name: duplicate channel name "sec-slack"');
   });
 
+  it('reads reports: named channels and a 7-day default period; an unknown name is an error at its path', () => {
+    expect(parseConfig(JSON.stringify({ ...valid, reports: { channels: ['mail', 'sec-slack'] } })).reports).toEqual({
+      channels: ['mail', 'sec-slack'],
+      periodDays: 7,
+    });
+    expect(parseConfig(JSON.stringify(valid)).reports).toBeUndefined();
+    const unknown = errorOf({ ...valid, reports: { channels: ['mail', 'sec-teams'] } });
+    expect(unknown.message).toContain('reports.channels[1]: "sec-teams" is not a configured channel name');
+    expect(errorOf({ ...valid, reports: { channels: [] } }).message).toMatch(/reports\.channels.*at least one/);
+    expect(errorOf({ ...valid, reports: { channels: ['mail'], periodDays: 91 } }).message).toContain(
+      'reports.periodDays',
+    );
+  });
+
   it('accepts plain http only for loopback receivers', () => {
     expect(() =>
       parseConfig(JSON.stringify({ channels: [{ name: 'a', type: 'slack', webhookUrl: 'http://127.0.0.1:9/x' }] })),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { BAND_COLOUR } from '../../src/finding/severity.js';
 
 /*
  * The demo gallery in a real browser: Debian's chromium (`make browser-deps`),
@@ -72,7 +73,7 @@ interface Entry {
   id: string;
   type: string;
   severity: string;
-  deliveries: Array<{ channelName: string; delivered: { type: string } }>;
+  deliveries: Array<{ channelName: string; delivered: { type: string }; raw?: unknown }>;
 }
 
 let entries: Entry[] = [];
@@ -147,6 +148,34 @@ async function distinctColours(png: Buffer, inset: number): Promise<number> {
       return colours.size;
     },
     [png.toString('base64'), inset] as const,
+  );
+}
+
+/**
+ * How many pixels of a screenshot have each of `colours` (#RRGGBB, exactly), decoded by Chromium
+ * on a blank page of its own: a bar drawn as a table cell with that background has many.
+ */
+async function pixelsOf(png: Buffer, colours: readonly string[]): Promise<Record<string, number>> {
+  return lab.evaluate(
+    async ([base64, wanted]) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context2d = canvas.getContext('2d');
+      context2d.drawImage(image, 0, 0);
+      const { data } = context2d.getImageData(0, 0, image.width, image.height);
+      const counts: Record<string, number> = Object.fromEntries(wanted.map((c) => [c.toUpperCase(), 0]));
+      const hex = (n: number) => n.toString(16).padStart(2, '0');
+      for (let i = 0; i < data.length; i += 4) {
+        const colour = `#${hex(data[i] ?? 0)}${hex(data[i + 1] ?? 0)}${hex(data[i + 2] ?? 0)}`.toUpperCase();
+        if (colour in counts) counts[colour] = (counts[colour] ?? 0) + 1;
+      }
+      return counts;
+    },
+    [png.toString('base64'), colours] as const,
   );
 }
 
@@ -226,7 +255,12 @@ describe('the demo gallery in Chromium', () => {
 
   it('draws Slack and Google Chat cards: header, fields, colour bar, buttons', async () => {
     const slack = await page.evaluate(() =>
-      [...document.querySelectorAll('.delivery[data-channel-name="sec-slack"]')].map((el) => ({
+      // Finding cards (the report's card is checked on its own below).
+      [
+        ...document.querySelectorAll(
+          'article:not([data-entry="weekly-report"]) .delivery[data-channel-name="sec-slack"]',
+        ),
+      ].map((el) => ({
         header: el.querySelector('.slack-header')?.textContent ?? '',
         fields: [...el.querySelectorAll('.slack-field')].length,
         bar: getComputedStyle(el.querySelector('.slack-bar')).backgroundColor,
@@ -243,7 +277,9 @@ describe('the demo gallery in Chromium', () => {
     // Every finding with a console link (all but the aws-cn one) has its button.
     expect(slack.filter((c) => c.buttons === 1).length).toBeGreaterThanOrEqual(slack.length - 1);
     const chat = await page.evaluate(() =>
-      [...document.querySelectorAll('.delivery[data-channel="googleChat"]')].map((el) => ({
+      [
+        ...document.querySelectorAll('article:not([data-entry="weekly-report"]) .delivery[data-channel="googleChat"]'),
+      ].map((el) => ({
         title: el.querySelector('.chat-card-title')?.textContent ?? '',
         widgets: [...el.querySelectorAll('.chat-decorated')].length,
       })),
@@ -261,6 +297,7 @@ describe('the demo gallery in Chromium', () => {
       for (const d of entry.deliveries) {
         const text = texts.get(`${entry.id}/${d.channelName}`) ?? '';
         if (entry.id === 'sandbox-burst') expect(text, `${entry.id} ${d.channelName}`).toMatch(/digest/i);
+        else if (entry.id === 'weekly-report') expect(text, `${entry.id} ${d.channelName}`).toMatch(/\breport\b/i);
         else expect(text, `${entry.id} ${d.channelName}`).toContain(entry.type);
       }
     }
@@ -294,6 +331,30 @@ describe('the demo gallery in Chromium', () => {
       expect(onScreen, `${where}: colours of the email frame on screen`).toBeGreaterThan(8);
     }
   }, 240_000);
+
+  it("draws the weekly report's email: not blank, its severity bars painted in their colours", async () => {
+    const report = entries.find((e) => e.id === 'weekly-report');
+    const email = report?.deliveries.find((d) => d.delivered.type === 'email');
+    expect(email, 'the report has an email delivery').toBeDefined();
+    const frame = delivery('weekly-report', email!.channelName).locator('iframe.email-html');
+    await frame.scrollIntoViewIfNeeded();
+    const text = (await frame.contentFrame().locator('body').textContent()) ?? '';
+    expect(text).toMatch(/GuardDuty report/);
+    const shot = await frame.screenshot({ path: join(SHOTS, 'weekly-report--email.png') });
+    expect(await distinctColours(shot, 16), 'colours of the report email').toBeGreaterThan(8);
+    // The bars by severity are cells filled with the band colours: each band with findings shows
+    // as a block of pixels of exactly that colour (a bar is at least 2 px wide and 14 px high).
+    // Which bands have findings: the same report's numbers, from its webhook body.
+    const webhook = report?.deliveries.find((d) => d.delivered.type === 'webhook')?.raw as { body: string };
+    const counts = (JSON.parse(webhook.body) as { report: { bySeverity: Record<string, number> } }).report.bySeverity;
+    const present = (['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const).filter((b) => (counts[b] ?? 0) > 0);
+    expect(present.length, 'bands with findings in the report').toBeGreaterThan(1);
+    const pixels = await pixelsOf(
+      shot,
+      present.map((b) => BAND_COLOUR[b]),
+    );
+    for (const band of present) expect(pixels[BAND_COLOUR[band]], `${band} bar pixels`).toBeGreaterThanOrEqual(2 * 14);
+  }, 60_000);
 
   it('shows the hostile finding as text in every channel, and runs none of it', async () => {
     const hostile = entries.find((e) => e.id === 'hostile');

@@ -54,10 +54,12 @@ export interface ReportTeamsPayload {
       contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
       contentUrl: null;
       content: {
-        $schema: string;
+        $schema: typeof ADAPTIVE_CARD_SCHEMA;
         type: 'AdaptiveCard';
-        version: string;
+        version: typeof TEAMS_CARD_VERSION;
         body: ReportCardElement[];
+        /** Empty: the report's links are ActionSets in the body; the finding card's type requires the field. */
+        actions: OpenUrl[];
         msteams: { width: 'Full' };
       };
     },
@@ -182,6 +184,7 @@ export function renderReportTeams(report: Report): ReportTeamsPayload {
           type: 'AdaptiveCard',
           version: TEAMS_CARD_VERSION,
           body,
+          actions: [],
           msteams: { width: 'Full' },
         },
       },
