@@ -63,11 +63,20 @@ describe.each(CASES)('%s report', (name, report) => {
     expectGolden(`report/email-${name}.txt`, `Subject: ${payload.subject}\n\n${payload.text}`);
   });
 
-  it('SNS: an ASCII subject under 100 characters, text body, at most 10 attributes with the numbers, golden', () => {
+  it('SNS: an ASCII subject under 100 characters, the report as JSON and text, at most 10 attributes with the numbers, golden', () => {
     const payload = renderReportSns(report);
     expect(SnsPayloadSchema.safeParse(payload).success).toBe(true);
-    expect(payload.attributes.findings).toBe(String(report.totals.findings));
-    expect(payload.attributes.critical).toBe(String(report.bySeverity.CRITICAL));
+    expect(payload.MessageAttributes.findings).toEqual({
+      DataType: 'Number',
+      StringValue: String(report.totals.findings),
+    });
+    expect(payload.MessageAttributes.critical).toEqual({
+      DataType: 'Number',
+      StringValue: String(report.bySeverity.CRITICAL),
+    });
+    const bodies = JSON.parse(payload.Message) as { default: string; email: string };
+    expect(JSON.parse(bodies.default).report.totals).toEqual(report.totals);
+    expect(bodies.email).toContain(String(report.totals.findings));
     expectGolden(`report/sns-${name}.json`, payload);
   });
 
@@ -130,6 +139,6 @@ describe('report rendering', () => {
     };
     for (const type of ['slack', 'teams', 'googleChat', 'email', 'sns'] as const)
       expect(JSON.stringify(renderReport(type, partial, {})), type).toContain('first 26 of at least 5000 findings');
-    expect(renderReportSns(partial).subject).toContain('[partial]');
+    expect(renderReportSns(partial).Subject).toContain('[partial]');
   });
 });

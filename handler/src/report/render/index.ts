@@ -3,7 +3,8 @@ import { renderReportEmail, type ReportEmail } from './email.js';
 import { renderReportGoogleChat, type ReportGoogleChatPayload } from './googleChat.js';
 import { PAGERDUTY_REPORT_SKIPPED } from './pagerduty.js';
 import { renderReportSlack, type ReportSlackPayload } from './slack.js';
-import { renderReportSns, type ReportSnsPayload } from './sns.js';
+import type { SnsPayload } from '../../channels/sns.js';
+import { renderReportSns } from './sns.js';
 import { renderReportTeams, type ReportTeamsPayload } from './teams.js';
 import { renderReportWebhook, type ReportWebhookPayload } from './webhook.js';
 
@@ -18,7 +19,7 @@ export type ReportPayload =
   | ReportTeamsPayload
   | ReportGoogleChatPayload
   | ReportEmail
-  | ReportSnsPayload
+  | SnsPayload
   | ReportWebhookPayload;
 
 /** What a report renderer needs of the channel's options. */
