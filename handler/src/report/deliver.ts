@@ -33,7 +33,8 @@ export interface ReportDeps {
 }
 
 export interface ReportOutcome {
-  report: Report;
+  /** Null when the config names no report channels (nothing was read or sent). */
+  report: Report | null;
   /** Channel names the report was delivered to. */
   sent: string[];
   /** Channels named in `reports.channels` that get no report, with why. */
@@ -93,8 +94,11 @@ async function sendTo(channel: Channel, report: Report, deps: ReportDeps, send: 
 export async function deliverReport(event: ReportEvent, deps: ReportDeps, remainingMs: number): Promise<ReportOutcome> {
   const started = Date.now();
   const config = await deps.config.get();
-  if (!config.reports)
-    throw new ReportFailedError('a report was requested but the config has no "reports" (channels to send it to)');
+  if (!config.reports) {
+    // The module schedules the report by default; until the config names its channels, nothing is read or sent.
+    deps.logger.warn('report requested, but the config has no "reports" section: nothing sent', {});
+    return { report: null, sent: [], skipped: [] };
+  }
   const { targets, skipped } = reportChannels(config, deps.channels);
   for (const s of skipped) deps.logger.warn('report channel skipped', { channel: s.channel, reason: s.reason });
   if (targets.length === 0) throw new ReportFailedError('no channel in reports.channels can receive the report');
