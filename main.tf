@@ -63,6 +63,9 @@ module "notifier" {
   ok_actions                                      = var.ok_actions
   alarm_queue_age_threshold_seconds               = var.alarm_queue_age_threshold_seconds
   create_dashboard                                = var.create_dashboard
+  create_report_schedule                          = var.create_report_schedule
+  report_schedule_expression                      = var.report_schedule_expression
+  report_timezone                                 = var.report_timezone
 }
 
 module "forwarder_iam_role" {

@@ -157,3 +157,8 @@ output "slack_app_manifest" {
   description = "Slack app manifest (JSON) to paste at api.slack.com/apps → Create New App → From a manifest; null unless create_interaction_endpoint."
   value       = try(module.interaction_endpoint[0].slack_app_manifest, null)
 }
+
+output "report_schedule_arn" {
+  description = "ARN of the weekly report's EventBridge Scheduler schedule; null when create_report_schedule is false."
+  value       = try(module.notifier[0].report_schedule_arn, null)
+}

@@ -669,3 +669,38 @@ variable "slack_app_name" {
     error_message = "slack_app_name must be 1-35 characters (Slack's limit for an app name)."
   }
 }
+
+################################################################################
+# Weekly report
+################################################################################
+
+variable "create_report_schedule" {
+  description = "Schedule the weekly report and heartbeat (EventBridge Scheduler invokes the function with {\"guarddutyNotify\":\"report\"}). The config's reports section names the channels that receive it; without one the report event sends nothing."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "report_schedule_expression" {
+  description = "When the report runs: an EventBridge Scheduler cron() or rate() expression, in report_timezone. Default: Mondays at 08:00."
+  type        = string
+  default     = "cron(0 8 ? * MON *)"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(cron\\(.+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))$", var.report_schedule_expression))
+    error_message = "report_schedule_expression must be cron(...) or rate(N unit), as EventBridge Scheduler takes them."
+  }
+}
+
+variable "report_timezone" {
+  description = "IANA time zone of report_schedule_expression (e.g. Europe/Berlin)."
+  type        = string
+  default     = "UTC"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", var.report_timezone))
+    error_message = "report_timezone must be an IANA time zone name such as UTC or Europe/Berlin."
+  }
+}

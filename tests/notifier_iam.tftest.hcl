@@ -100,6 +100,19 @@ run "default_policy" {
           Resource = ["arn:aws:dynamodb:eu-west-1:123456789012:table/guardduty-notify-state"]
         },
         {
+          Sid       = "ReadFindingsForReport"
+          Effect    = "Allow"
+          Action    = ["guardduty:GetFindings", "guardduty:GetFindingsStatistics", "guardduty:ListDetectors", "guardduty:ListFindings"]
+          Resource  = ["*"]
+          Condition = { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }
+        },
+        {
+          Sid      = "ReadDeadLetterDepth"
+          Effect   = "Allow"
+          Action   = ["sqs:GetQueueAttributes"]
+          Resource = ["arn:aws:sqs:eu-west-1:123456789012:guardduty-notify-dlq"]
+        },
+        {
           Sid      = "DescribeOrganizationAccounts"
           Effect   = "Allow"
           Action   = ["organizations:DescribeAccount"]
@@ -134,7 +147,7 @@ run "every_option" {
 
   assert {
     condition = [for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Sid] == [
-      "ReadConfigSecret", "ConsumeQueue", "RequeueAndDeadLetter", "WriteLogs", "CreateOwnLogGroup", "UseStateTable", "UseModuleKmsKey",
+      "ReadConfigSecret", "ConsumeQueue", "RequeueAndDeadLetter", "WriteLogs", "CreateOwnLogGroup", "UseStateTable", "ReadFindingsForReport", "ReadDeadLetterDepth", "UseModuleKmsKey",
       "PublishToAllowedTopics", "CreateFunctionNetworkInterfaces", "ManageFunctionNetworkInterfaces", "DescribeFunctionNetwork",
     ]
     error_message = "Unexpected statements: ${aws_iam_role_policy.this[0].policy}"
@@ -172,8 +185,8 @@ run "every_option" {
   }
 
   assert {
-    condition     = [for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Sid if contains(s.Resource, "*")] == ["DescribeFunctionNetwork"] && one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Action if s.Sid == "DescribeFunctionNetwork"]) == ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
-    error_message = "Only the EC2 Describe actions (no resource-level permissions) may use Resource \"*\"."
+    condition     = [for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Sid if contains(s.Resource, "*")] == ["ReadFindingsForReport", "DescribeFunctionNetwork"] && one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Action if s.Sid == "DescribeFunctionNetwork"]) == ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+    error_message = "Only actions without resource-level permissions (EC2 Describe, GuardDuty's findings reads, the latter kept to the region) may use Resource \"*\"."
   }
 
   assert {

@@ -69,6 +69,22 @@ locals {
       Action   = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
       Resource = [local.state_table_arn]
     }] : [],
+    var.create_report_schedule ? [{
+      # The weekly report reads GuardDuty in this (the administrator) account. These actions
+      # have no resource-level permissions (Service Authorization Reference), so "*" with the region.
+      Sid       = "ReadFindingsForReport"
+      Effect    = "Allow"
+      Action    = ["guardduty:GetFindings", "guardduty:GetFindingsStatistics", "guardduty:ListDetectors", "guardduty:ListFindings"]
+      Resource  = ["*"]
+      Condition = { StringEquals = { "aws:RequestedRegion" = local.region } }
+    }] : [],
+    var.create_report_schedule ? [{
+      # The report's heartbeat: the dead-letter queue's depth (the queue's is in ConsumeQueue).
+      Sid      = "ReadDeadLetterDepth"
+      Effect   = "Allow"
+      Action   = ["sqs:GetQueueAttributes"]
+      Resource = [aws_sqs_queue.dlq.arn]
+    }] : [],
     var.kms_key_arn == null ? [] : [{
       Sid       = "UseModuleKmsKey"
       Effect    = "Allow"

@@ -131,3 +131,8 @@ output "state_table_arn" {
   description = "ARN of the DynamoDB state table the function uses (created or existing); null when it runs without state."
   value       = local.state_table_arn
 }
+
+output "report_schedule_arn" {
+  description = "ARN of the weekly report's EventBridge Scheduler schedule; null when create_report_schedule is false."
+  value       = try(aws_scheduler_schedule.report[0].arn, null)
+}
