@@ -515,7 +515,8 @@ try {
     const loadBefore = loadAverage();
     const CLICKS = QUICK ? 40 : 200;
     const { ACTION_IDS, buttonValue, slackSignature } = await importBenchEntry('clicks');
-    const app = await startInteractionWorld(moto, { secret, table: await createStateTable('gdn-bench-clicks') });
+    await createStateTable('gdn-bench-clicks');
+    const app = await startInteractionWorld(moto, { secret, table: 'gdn-bench-clicks' });
     cleanups.push(() => app.slack.close());
     // Half the findings archived, the other half acknowledged: every click does its full work once.
     const ids = Array.from({ length: CLICKS / 2 }, () => randomBytes(16).toString('hex'));
@@ -697,7 +698,8 @@ try {
     const stateLoadBefore = loadAverage();
     const stateMoto = await startMoto();
     cleanups.push(() => stateMoto.stop());
-    const stateTableName = await createStateTable('gdn-bench-memory-state', stateMoto.endpoint);
+    const stateTableName = 'gdn-bench-memory-state';
+    await createStateTable(stateTableName, stateMoto.endpoint);
     const rssState = await memoryRun([...lambdaFlags(128), ...extraArgs], recordsFile, {
       GDN_STATE_TABLE: stateTableName,
       AWS_ENDPOINT_URL_DYNAMODB: stateMoto.endpoint,

@@ -1,6 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { processBatch } from './batch/process.js';
-import { deliverReport } from './report/deliver.js';
 import { isReportEvent, type ReportEvent } from './report/event.js';
 import { createRuntime } from './runtime.js';
 
@@ -28,6 +27,8 @@ export async function handler(
 
 async function runReport(event: ReportEvent, context?: Context): Promise<{ sent: string[] }> {
   try {
+    // Loaded on the weekly report only: an SQS invocation never pays for the report's code at cold start.
+    const { deliverReport } = await import('./report/deliver.js');
     const { sent } = await deliverReport(event, runtime, context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS);
     return { sent };
   } catch (error) {

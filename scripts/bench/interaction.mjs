@@ -3,9 +3,12 @@
 // GuardDuty's findings APIs): the state table as the module creates it, a
 // detector with seeded findings, the config secret's `slackApp` section, and a
 // stand-in for Slack's response_url.
-import { CreateTableCommand, DynamoDBClient, ScanCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateDetectorCommand, GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { createStateTable, scanFlat, seedFindings } from '../../harness/awsState.mjs';
 import { startReceiver } from '../../harness/http.mjs';
+
+export { createStateTable };
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
@@ -13,44 +16,9 @@ const TEAM = 'T0BENCH01';
 const USER = 'U0BENCH01';
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
-/** The state table as the module creates it: pk/sk strings, on-demand, TTL on `expiresAt`. */
-export async function createStateTable(tableName, endpoint = undefined) {
-  const dynamo = new DynamoDBClient(endpoint ? { endpoint } : {});
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  await dynamo.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' },
-    }),
-  );
-  return tableName;
-}
-
-/** Every item of a table (paged), attribute values flattened to strings. */
-export async function scanTable(tableName, endpoint = undefined) {
-  const dynamo = new DynamoDBClient(endpoint ? { endpoint } : {});
-  const items = [];
-  let start;
-  do {
-    const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? [])
-      items.push(Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? ''])));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+/** Every item of a table, attribute values flattened to strings (the harness's reader on the SDK's environment). */
+export function scanTable(tableName, endpoint = undefined) {
+  return scanFlat(new DynamoDBClient(endpoint ? { endpoint } : {}), tableName);
 }
 
 /**
@@ -82,26 +50,12 @@ export async function startInteractionWorld(moto, { secret, table }) {
     signingSecret: SIGNING_SECRET,
     /** Seeds findings in the detector through the launcher's test-only route (harness/moto_guardduty.py). */
     async seed(ids) {
-      const response = await fetch(`${moto.endpoint}/detector/${detectorId}/gdn-test/findings`, {
-        method: 'POST',
-        headers: {
-          // moto routes by the credential scope's service.
-          authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/guardduty/aws4_request, SignedHeaders=host, Signature=0`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
-          findings: ids.map((id) => ({
-            id,
-            accountId: ACCOUNT,
-            region: REGION,
-            type: 'Recon:EC2/PortProbeUnprotectedPort',
-            severity: 8,
-            resource: { resourceType: 'Instance', instanceDetails: { instanceId: 'i-0abc12345' } },
-            service: { archived: false, count: 1 },
-          })),
-        }),
-      });
-      if (!response.ok) throw new Error(`seeding findings failed: HTTP ${response.status} ${await response.text()}`);
+      await seedFindings(
+        moto.endpoint,
+        detectorId,
+        { region: REGION, account: ACCOUNT },
+        ids.map((id) => ({ id })),
+      );
     },
     /** What the clicks changed: archived findings (GetFindings, 50 ids a call), claims, replies at response_url. */
     async outcome(ids) {

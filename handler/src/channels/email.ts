@@ -24,7 +24,6 @@ import {
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import { fitWithin, utf8Bytes } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
-import { renderReportEmail } from '../report/render/email.js';
 
 export const EmailChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -420,7 +419,11 @@ export const emailChannel = defineChannel<typeof EmailChannelSchema, EmailPayloa
       attachments: [attachment],
     };
   },
-  renderReport: (report, channel) => renderReportEmail(report, { subjectPrefix: channel.subjectPrefix }),
+  // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.
+  loadReportRenderer: async () => {
+    const { renderReportEmail: render } = await import('../report/render/email.js');
+    return (report, channel) => render(report, { subjectPrefix: channel.subjectPrefix });
+  },
   async send(payload, channel, context) {
     try {
       await context.sendMail(channel.smtp, {

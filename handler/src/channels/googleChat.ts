@@ -24,7 +24,6 @@ import {
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel, type DetailBudget } from './types.js';
-import { renderReportGoogleChat } from '../report/render/googleChat.js';
 
 export const GoogleChatChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -464,7 +463,11 @@ export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, G
     ...renderGoogleChatDigest(digest),
     requestId: digestRequestId(digest, channel),
   }),
-  renderReport: (report) => renderReportGoogleChat(report),
+  // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.
+  loadReportRenderer: async () => {
+    const { renderReportGoogleChat: render } = await import('../report/render/googleChat.js');
+    return (report) => render(report);
+  },
   async send(payload, channel, context) {
     const result = await postWithRetry(
       postUrl(channel.webhookUrl, payload),

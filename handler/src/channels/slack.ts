@@ -24,7 +24,6 @@ import {
 } from './facts.js';
 import { defineChannel, type DetailBudget } from './types.js';
 import { SlackAppChannelFields, sendSlackApp, slackModeCheck, withAppFacts, type SlackOutgoing } from './slackApp.js';
-import { renderReportSlack } from '../report/render/slack.js';
 
 const SlackChannelFields = z.strictObject({
   ...ChannelBase,
@@ -355,7 +354,11 @@ export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackOutgoi
   type: 'slack',
   render: (finding, channel) => withAppFacts(renderSlack(finding, channel), finding, channel),
   renderDigest: (digest, channel) => renderSlackDigest(digest, channel),
-  renderReport: (report) => renderReportSlack(report),
+  // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.
+  loadReportRenderer: async () => {
+    const { renderReportSlack: render } = await import('../report/render/slack.js');
+    return (report) => render(report);
+  },
   async send(payload, channel, context) {
     if (channel.botToken) return sendSlackApp(payload, channel, context);
     const result = await postWithRetry(

@@ -17,7 +17,6 @@ import {
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import { fitWithin, utf8Bytes } from './fit.js';
 import { SEND_BATCH_MAX, defineChannel, type DetailBudget, type SendResult } from './types.js';
-import { renderReportSns } from '../report/render/sns.js';
 
 export const SnsChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -372,7 +371,11 @@ export const snsChannel = defineChannel<typeof SnsChannelSchema, SnsPayload>({
   type: 'sns',
   render: (finding, channel) => renderSns(finding, channel),
   renderDigest: (digest, channel) => renderSnsDigest(digest, channel),
-  renderReport: (report) => renderReportSns(report),
+  // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.
+  loadReportRenderer: async () => {
+    const { renderReportSns: render } = await import('../report/render/sns.js');
+    return (report) => render(report);
+  },
   async send(payload, channel, context) {
     try {
       await context.snsPublish({ TopicArn: channel.topicArn, ...payload });

@@ -23,7 +23,6 @@ import {
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
 import { defineChannel } from './types.js';
-import { renderReportTeams } from '../report/render/teams.js';
 
 export const TeamsChannelSchema = z.strictObject({
   ...ChannelBase,
@@ -454,7 +453,11 @@ export const teamsChannel = defineChannel<typeof TeamsChannelSchema, TeamsPayloa
   type: 'teams',
   render: (finding) => renderTeamsFinding(finding),
   renderDigest: (digest) => renderTeamsDigest(digest),
-  renderReport: (report) => renderReportTeams(report),
+  // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.
+  loadReportRenderer: async () => {
+    const { renderReportTeams: render } = await import('../report/render/teams.js');
+    return (report) => render(report);
+  },
   async send(payload: TeamsPayload, channel: TeamsChannel, context) {
     const result = await postWithRetry(
       channel.webhookUrl,

@@ -127,7 +127,7 @@ export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfig
    * `send`. Absent: the channel type gets no report (PagerDuty: see
    * `report/render/pagerduty.ts`).
    */
-  renderReport?(report: Report, channel: z.infer<S>): Payload;
+  loadReportRenderer?(): Promise<(report: Report, channel: z.infer<S>) => Payload>;
   /** Delivers one rendered payload; throws DeliveryError on failure. Digests always go through here. */
   send(payload: Payload, channel: z.infer<S>, context: SendContext): Promise<SendResult>;
   /**

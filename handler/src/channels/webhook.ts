@@ -6,7 +6,6 @@ import { postWithRetry } from '../deliver/http.js';
 import { DigestSchema } from '../route/digest.js';
 import { defineChannel } from './types.js';
 import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, isReservedHeader } from './webhookHeaders.js';
-import { renderReportWebhook } from '../report/render/webhook.js';
 
 /** Static request headers; names the channel sets itself are refused, each named in the error. */
 const WebhookHeaders = z
@@ -156,7 +155,11 @@ export const webhookChannel = defineChannel<typeof WebhookChannelSchema, Webhook
     renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'finding', finding }, channel),
   renderDigest: (digest, channel) =>
     renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'digest', digest }, channel),
-  renderReport: (report, channel) => renderReportWebhook(report, channel),
+  // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.
+  loadReportRenderer: async () => {
+    const { renderReportWebhook: render } = await import('../report/render/webhook.js');
+    return (report, channel) => render(report, channel);
+  },
   async send(payload, channel, context) {
     const result = await postWithRetry(
       channel.url,

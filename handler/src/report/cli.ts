@@ -21,7 +21,7 @@ import { PAGERDUTY_REPORT_SKIPPED, REPORT_RENDERERS, type ReportChannelType, ren
  */
 
 /** Channel types with a report renderer on their descriptor (PagerDuty has none). */
-const REPORT_TYPES = CHANNELS.filter((c) => c.renderReport).map((c) => c.type);
+const REPORT_TYPES = CHANNELS.filter((c) => c.loadReportRenderer).map((c) => c.type);
 
 export const REPORT_USAGE = `  guardduty-notify report --channel <type|name> [--config <file>] [--days <n>] [--end <ISO time>] events.json…
       Print the weekly report one channel would send, built from GuardDuty

@@ -16,7 +16,7 @@ import { type QueueEdges, readHeartbeat, readSignalRecords, readStateRecords } f
 /*
  * The report path of the Lambda entry: the config's report channels, the
  * report prepared from GuardDuty, the state table and the queues, rendered by
- * each channel's `renderReport` and sent with its own `send`. A channel that
+ * each channel's report renderer (`loadReportRenderer`) and sent with its own `send`. A channel that
  * fails does not stop the others; then the invocation fails (ReportFailedError),
  * so the function-errors alarm fires: the report is the heartbeat.
  */
@@ -65,7 +65,7 @@ export function reportChannels(config: Config, registry: ChannelRegistry) {
     const channel = config.channels.find((c) => c.name === name);
     if (!channel) skipped.push({ channel: name, reason: 'not a configured channel' });
     else if (!channel.enabled) skipped.push({ channel: name, reason: 'the channel is disabled' });
-    else if (!descriptorFor(channel, registry).renderReport)
+    else if (!descriptorFor(channel, registry).loadReportRenderer)
       skipped.push({ channel: name, reason: channel.type === 'pagerduty' ? PAGERDUTY_REPORT_SKIPPED : 'no report' });
     else targets.push(channel);
   }
@@ -76,7 +76,8 @@ async function sendTo(channel: Channel, report: Report, deps: ReportDeps, send: 
   const descriptor = descriptorFor(channel, deps.channels);
   try {
     // reportChannels kept only channels with a renderer.
-    const payload = descriptor.renderReport?.(report, channel as never);
+    const render = await descriptor.loadReportRenderer?.();
+    const payload = render?.(report, channel as never);
     await descriptor.send(payload, channel as never, send);
     return null;
   } catch (error) {

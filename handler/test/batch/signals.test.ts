@@ -16,7 +16,7 @@ import { createStateStore } from '../../src/state/store.js';
 import { FIXTURES_DIR, rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { createStateTable } from '../state/table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 
 /*
  * GuardDuty's other signals and the state table through the real processor:
@@ -58,7 +58,7 @@ async function world(options: { state: boolean }) {
   const pager = await startReceiver(() => ({ status: 202, body: '{"status":"success"}' }));
   receivers.push(chat, pager);
   const table = `gdn-signals-${n}`;
-  if (options.state) await createStateTable(moto.endpoint, table);
+  if (options.state) await createStateTable(table, moto.endpoint);
   const config = {
     channels: [
       { name: 'chat', type: 'webhook', url: chat.url('/chat'), minIntervalMs: 0, digestThreshold: null },

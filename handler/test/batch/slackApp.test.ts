@@ -18,7 +18,7 @@ import { slackWebApi, type SlackStoredMessage, type SlackWebApiOptions } from '.
 import { FIXTURES_DIR, rawFixture } from '../helpers/fixtures.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { createStateTable } from '../state/table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 
 /*
  * The Slack app channel through the real processor, against the Slack Web API
@@ -71,7 +71,7 @@ async function world(options: WorldOptions = {}) {
   receivers.push(server);
   const table = `gdn-slackapp-${n}`;
   const withState = options.state ?? true;
-  if (withState) await createStateTable(moto.endpoint, table);
+  if (withState) await createStateTable(table, moto.endpoint);
   const config = {
     defaults: { notifyOn: 'all' },
     channels: [

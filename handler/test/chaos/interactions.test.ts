@@ -160,7 +160,10 @@ it('refuses or safely answers 1,000+ hostile requests: no unauthorised action, n
   const legitActed = (await Promise.all(legitIds.map((id) => world.finding(id)))).filter(
     (f) => f?.archived || f?.feedback,
   ).length;
-  const legitClaims = claims.filter((c) => legitIds.some((id) => c.pk === `FINDING#${id}`)).length;
+  // One claim per acted-on finding; the finding's META record (who acknowledged or archived, when) sits beside it.
+  const legitClaims = claims.filter(
+    (c) => c.sk?.startsWith('CLAIM#') && legitIds.some((id) => c.pk === `FINDING#${id}`),
+  ).length;
 
   const line = `interaction faults: ${cases.length} requests, ${refused} refused, ${unauthorised} unauthorised actions, ${serverErrors} server errors`;
   console.log(

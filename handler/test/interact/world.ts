@@ -1,4 +1,5 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable, scanFlat, seedFindings } from '../../../harness/awsState.mjs';
 import { CreateDetectorCommand, GetFindingsCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { dirname, join } from 'node:path';
@@ -103,20 +104,7 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
   const dynamo = new DynamoDBClient({});
   const { DetectorId } = await guardduty.send(new CreateDetectorCommand({ Enable: true }));
   const detectorId = DetectorId as string;
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-    }),
-  );
+  await createStateTable(TABLE);
   const config = {
     channels: [
       { name: 'sec', type: 'webhook', url: slack.url('/unused') },
@@ -163,38 +151,14 @@ export async function startWorld(extra: Record<string, unknown> = {}): Promise<W
     guardduty,
     dynamo,
     async seed(findings) {
-      // The launcher's test-only route (harness/moto_guardduty.py); moto routes by the credential scope's service.
-      const response = await fetch(`${moto.endpoint}/detector/${detectorId}/gdn-test/findings`, {
-        method: 'POST',
-        headers: {
-          authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/guardduty/aws4_request, SignedHeaders=host, Signature=0`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
-          findings: findings.map((f) => ({
-            id: f.id,
-            accountId: ACCOUNT,
-            region: REGION,
-            type: f.type ?? 'Recon:EC2/PortProbeUnprotectedPort',
-            severity: f.severity ?? 8,
-            resource: f.resource ?? { resourceType: 'Instance', instanceDetails: { instanceId: 'i-0abc12345' } },
-            service: { archived: false, count: 1 },
-          })),
-        }),
-      });
-      if (!response.ok) throw new Error(`seeding findings failed: HTTP ${response.status} ${await response.text()}`);
+      await seedFindings(moto.endpoint, detectorId, { region: REGION, account: ACCOUNT }, findings);
     },
     async finding(id) {
       const result = await guardduty.send(new GetFindingsCommand({ DetectorId: detectorId, FindingIds: [id] }));
       const f = result.Findings?.[0];
       return f ? { archived: f.Service?.Archived === true, feedback: f.Service?.UserFeedback } : null;
     },
-    async claims() {
-      const result = await dynamo.send(new ScanCommand({ TableName: TABLE }));
-      return (result.Items ?? []).map((item) =>
-        Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? v.N ?? ''])),
-      );
-    },
+    claims: () => scanFlat(dynamo, TABLE),
     async send(event) {
       const result = await handleInteraction(event, quiet);
       await result.followUp?.();

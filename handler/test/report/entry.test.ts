@@ -23,7 +23,7 @@ import { createStateStore } from '../../src/state/store.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { type Moto, startMoto } from '../helpers/moto.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
-import { createStateTable } from '../state/table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 import { findingDetail, findingEvent, type Spec } from './fixtures.js';
 
 /*
@@ -122,7 +122,7 @@ beforeAll(async () => {
   ).Attributes?.QueueArn;
   await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: snsQueueArn }));
   process.env.TEST_TOPIC_ARN = topic.TopicArn;
-  await createStateTable(moto.endpoint, 'gdn-report-state');
+  await createStateTable('gdn-report-state', moto.endpoint);
   const secret = await new SecretsManagerClient({}).send(
     new CreateSecretCommand({ Name: 'gdn-report-config', SecretString: '{}' }),
   );

@@ -8,7 +8,7 @@ import {
 import { createNullStateStore, createStateStore, type StateStore } from '../../src/state/store.js';
 import type { SignalEntry } from '../../src/state/types.js';
 import { type Moto, startMoto } from '../helpers/moto.js';
-import { createStateTable } from '../state/table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 
 /*
  * The report's state-table sources against moto's DynamoDB: finding records
@@ -26,7 +26,7 @@ const ids = Array.from({ length: FINDINGS }, (_, i) => `src${String(i).padStart(
 beforeAll(async () => {
   moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
-  await createStateTable(moto.endpoint, 'gdn-report-sources');
+  await createStateTable('gdn-report-sources', moto.endpoint);
   const quiet = { logger: { warn: console.warn, info() {} } };
   // The reader as the function builds it, with moto's slower answers on a shared machine allowed
   // for; the seeder with room for hundreds of writes per call.

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { createStateStore, type Observation, type Sighting } from '../../src/state/index.js';
-import { createStateTable } from './table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 
 /*
  * Two containers, two real processes, one table: of two updates that raise a
@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gdn-state-'));
 beforeAll(async () => {
   moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
-  await createStateTable(moto.endpoint, TABLE);
+  await createStateTable(TABLE, moto.endpoint);
 });
 afterAll(async () => {
   process.env = saved;

@@ -8,7 +8,7 @@ import {
   type StateStore,
 } from '../../src/state/index.js';
 import { type DynamoFault, type DynamoFaultProxy, startDynamoFaultProxy } from './dynamodbFaultProxy.js';
-import { createStateTable } from './table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 
 /*
  * The memory must never hold up or withhold delivery: with DynamoDB throttling,
@@ -63,7 +63,7 @@ beforeAll(async () => {
   moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   proxy = await startDynamoFaultProxy(moto.endpoint);
-  await createStateTable(moto.endpoint, TABLE);
+  await createStateTable(TABLE, moto.endpoint);
 });
 afterAll(async () => {
   process.env = saved;

@@ -9,7 +9,7 @@ import {
   type StateStore,
 } from '../../src/state/index.js';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from './dynamodbFaultProxy.js';
-import { createStateTable, scanAll } from './table.js';
+import { createStateTable, scanAll } from '../../../harness/awsState.mjs';
 
 /*
  * The state store against moto's DynamoDB, through the fault proxy switched
@@ -47,7 +47,7 @@ beforeAll(async () => {
   moto = await startMoto({ attempts: 2 });
   Object.assign(process.env, moto.env);
   proxy = await startDynamoFaultProxy(moto.endpoint);
-  admin = await createStateTable(moto.endpoint, TABLE);
+  admin = await createStateTable(TABLE, moto.endpoint);
 });
 afterAll(async () => {
   process.env = saved;
