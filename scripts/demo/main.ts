@@ -327,7 +327,7 @@ async function main(): Promise<number> {
     failures.push(`retry queue holds ${depths.retry}, DLQ ${depths.dlq} message(s)`);
 
   // 3. The weekly report of those findings, rendered offline for every channel.
-  const reportEntry = demoReportEntry(
+  const reportEntry = await demoReportEntry(
     [...batches.flat(), ...burst].map((item) => item.event),
     config as { channels: unknown[]; accountNames?: Record<string, string> },
     { lastEventProcessedAt: new Date().toISOString(), queueDepth: depths.retry, dlqDepth: depths.dlq },

@@ -26,11 +26,11 @@ const DAY = 86_400_000;
  *
  * @example entries.push(demoReportEntry(items.map((i) => i.event), config, { lastEventProcessedAt, queueDepth: 0, dlqDepth: 0 }))
  */
-export function demoReportEntry(
+export async function demoReportEntry(
   events: readonly unknown[],
   config: { channels: readonly unknown[]; accountNames?: Record<string, string> },
   heartbeat: Heartbeat,
-): GalleryEntry {
+): Promise<GalleryEntry> {
   const findings = events.flatMap((event) => {
     const parsed = parseFindingEvent(event);
     return parsed.ok
@@ -57,13 +57,14 @@ export function demoReportEntry(
   const skipped: GalleryEntry['skipped'] = [];
   for (const channel of channels) {
     const descriptor = CHANNEL_REGISTRY[channel.type] as {
-      renderReport?: (report: unknown, channel: unknown) => unknown;
+      loadReportRenderer?: () => Promise<(report: unknown, channel: unknown) => unknown>;
     };
-    if (!descriptor.renderReport) {
+    if (!descriptor.loadReportRenderer) {
       skipped.push({ channelName: channel.name, channelType: channel.type, reason: PAGERDUTY_REPORT_SKIPPED });
       continue;
     }
-    const payload = descriptor.renderReport(report, channel);
+    const render = await descriptor.loadReportRenderer();
+    const payload = render(report, channel);
     const preview = CHANNEL_PREVIEWS[channel.type] as { fromPayload(channel: unknown, payload: unknown): unknown };
     deliveries.push({
       channelName: channel.name,
