@@ -9,7 +9,6 @@ import {
   ListAccountsCommand,
 } from '@aws-sdk/client-organizations';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { fileURLToPath } from 'node:url';
 
 /*
  * The handler's AWS edges against the moto emulator: the real SDK clients, the
