@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -56,6 +57,7 @@ import {
 } from './lib/receivers.js';
 import {
   buildWaves,
+  queueKey,
   randomToken,
   ruleMatches,
   SCENARIOS,
@@ -259,6 +261,7 @@ interface Report {
     lost: number;
     dlq: number;
     poison: number;
+    direct: number;
   };
 }
 
@@ -292,6 +295,7 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       lost: 0,
       dlq: 0,
       poison: 0,
+      direct: 0,
     },
   };
   const tag = `[${engine}/${example}]`;
@@ -321,9 +325,11 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     const baseline = await inventory(aws, sqs, sns);
 
     const waves: Wave[] = buildWaves();
-    const knownIds = [
-      ...new Set(waves.flatMap((w) => w.put.map((e) => e.findingId).filter((x): x is string => Boolean(x)))),
-    ];
+    // Every string a delivery may name an event by → the event's id (its findingId).
+    const idOf = new Map<string, string>();
+    for (const e of waves.flatMap((w) => [...w.put, ...w.direct]))
+      if (e.findingId) for (const alias of [e.findingId, ...(e.aliases ?? [])]) idOf.set(alias, e.findingId);
+    const knownIds = [...idOf.keys()];
     const recorder: Recorder = { deliveries: [], wave: -1 };
     // Refused requests per (channel, finding), for replies scripted on them.
     const refusedFor = new Map<string, number>();
@@ -337,7 +343,8 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         reply: ({ body, attempt }) => {
           const r = setup.reply(channel, body, attempt, failuresFor);
           if (r.status >= 300)
-            for (const id of knownIds) if (body.includes(id)) refusedFor.set(`${channel}|${id}`, failuresFor(id) + 1);
+            for (const id of knownIds)
+              if (body.includes(id) && idOf.get(id) === id) refusedFor.set(`${channel}|${id}`, failuresFor(id) + 1);
           return r;
         },
       };
@@ -674,13 +681,13 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         check(outputs.state_table_arn.value === table.TableArn, 'the state_table_arn output is not the table');
       const allowed = (action: string, resource: string) =>
         evaluate(policies as never, { action, resource }).allowedBy !== undefined;
-      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'])
+      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'Query'])
         check(
           allowed(`dynamodb:${action}`, table.TableArn),
           `IAM: the role may not dynamodb:${action} the state table`,
         );
       const otherTable = table.TableArn.replace(/table\/.*/, 'table/someone-elses-table');
-      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'Scan'])
+      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'Query', 'PutItem', 'Scan'])
         check(!allowed(`dynamodb:${action}`, otherTable), `IAM: the role may dynamodb:${action} another table`);
       for (const action of [
         'Scan',
@@ -791,6 +798,22 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       );
       for (const p of wave.poison) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: p.body }));
       report.counts.poison += wave.poison.length;
+      // Whole events straight to the queue, in the envelope EventBridge delivers to an SQS target.
+      for (const e of wave.direct) {
+        const envelope = {
+          version: '0',
+          id: randomUUID(),
+          'detail-type': e.event['detail-type'],
+          source: e.event.source,
+          account: String(e.event.detail.accountId ?? ''),
+          time: new Date().toISOString(),
+          region: REGION,
+          resources: e.event.resources,
+          detail: e.event.detail,
+        };
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));
+      }
+      report.counts.direct += wave.direct.length;
       const before = new Set(esmLog.received.keys());
       const { drained, depth: left } = await drain(sqs, queueUrl, esm, container, esmLog, Date.now() + 4 * 60_000);
       check(
@@ -808,23 +831,21 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
             const j = JSON.parse(b) as {
               source?: string;
               'detail-type'?: string;
-              detail?: { id?: string; updatedAt?: string };
+              detail?: Record<string, unknown>;
               guarddutyNotify?: string;
             };
-            return j.guarddutyNotify === undefined && j.source === 'aws.guardduty'
-              ? [`${j.detail?.id}@${j.detail?.updatedAt}`]
-              : [];
+            return j.guarddutyNotify === undefined && j.source === 'aws.guardduty' ? [queueKey(j)] : [];
           } catch {
             return [];
           }
         });
-      const expectedKeys = matching.map((e) => `${e.findingId}@${(e.event.detail as { updatedAt: string }).updatedAt}`);
+      const expectedKeys = [...matching, ...wave.direct].map((e) => queueKey(e.event));
       check(
         JSON.stringify([...events].sort()) === JSON.stringify([...expectedKeys].sort()),
         `wave "${wave.name}": the findings that reached the queue ${JSON.stringify(events)} are not the matching ones ${JSON.stringify(expectedKeys)}`,
       );
       say(
-        `wave "${wave.name}": put ${wave.put.length} (${matching.length} matching) + ${wave.poison.length} poison; ${seen.length} messages through the mapping`,
+        `wave "${wave.name}": put ${wave.put.length} (${matching.length} matching) + ${wave.direct.length} straight to the queue + ${wave.poison.length} poison; ${seen.length} messages through the mapping`,
       );
     }
     report.timings.flow = secondsSince(t);
@@ -832,7 +853,8 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     // -- assertions per (finding, channel) ---------------------------------------------------
     const labelsById = new Map<string, string>();
     for (const w of waves)
-      for (const e of w.put) if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
+      for (const e of [...w.put, ...w.direct])
+        if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
     const accepted = recorder.deliveries.filter((d) => d.accepted);
     const unrouted = recorder.deliveries.filter((d) => d.channel.startsWith('unrouted:'));
     check(
@@ -844,10 +866,11 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     for (const d of accepted) {
       for (const p of setup.checkDelivery(d)) fail(p);
       const header = typeof d.meta.findingIdHeader === 'string' ? [d.meta.findingIdHeader] : [];
-      const ids =
+      const named =
         header.length > 0
           ? header
           : knownIds.filter((id) => d.body.includes(id) || String(d.meta.path ?? '').includes(id));
+      const ids = [...new Set(named.map((id) => idOf.get(id) ?? id))];
       if (ids.length !== 1) {
         fail(`${d.channel}: a delivery names ${ids.length} known findings (a digest or an unattributable message)`);
         continue;
@@ -855,6 +878,9 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       const label = labelsById.get(`${d.wave}:${ids[0]}`) ?? `unknown finding ${ids[0]} in wave ${d.wave}`;
       const key = `${d.channel}|${d.wave}|${label}`;
       observed.set(key, (observed.get(key) ?? 0) + 1);
+      for (const c of scenario.contentChecks)
+        if (c.channel === d.channel && c.label === label && !c.ok({ body: d.body, meta: d.meta, findingId: ids[0]! }))
+          fail(`${d.channel}: "${label}" ${c.what}: not so in ${d.body.slice(0, 300)}`);
     }
     const expected = new Set<string>();
     for (const [channel, byWave] of Object.entries(scenario.expect)) {
@@ -1099,7 +1125,7 @@ async function main(): Promise<number> {
     const sum = (k: keyof Report['counts']) => mine.reduce((n, r) => n + r.counts[k], 0);
     const ok = mine.every((r) => r.failures.length === 0);
     process.stdout.write(
-      `e2e ${engine} ${shared.engines[engine].version}: ${ok ? 'PASS' : 'FAIL'} — examples ${mine.map((r) => r.example).join('+')}: findings put ${sum('put')} (${sum('matching')} matching the rules), deliveries ${sum('deliveries')} of ${sum('expected')} expected, duplicates ${sum('duplicates')}, unexpected ${sum('unexpected')}, lost ${sum('lost')}, dead-lettered ${sum('dlq')} of ${sum('poison')} poison\n`,
+      `e2e ${engine} ${shared.engines[engine].version}: ${ok ? 'PASS' : 'FAIL'} — examples ${mine.map((r) => r.example).join('+')}: events put ${sum('put')} (${sum('matching')} matching the rules) + ${sum('direct')} straight to the queue, deliveries ${sum('deliveries')} of ${sum('expected')} expected, duplicates ${sum('duplicates')}, unexpected ${sum('unexpected')}, lost ${sum('lost')}, dead-lettered ${sum('dlq')} of ${sum('poison')} poison\n`,
     );
   }
   await removeTmp();
