@@ -80,20 +80,11 @@ resource "aws_sns_topic" "findings" {
   kms_master_key_id = aws_kms_key.this.arn
 }
 
-module "guardduty_notify" {
-  source = "../.."
-
-  name        = var.name
-  kms_key_arn = aws_kms_key.this.arn
-
-  min_severity           = "LOW" # channels choose their own floor below
-  allowed_sns_topic_arns = [aws_sns_topic.findings.arn]
-
-  create_dashboard = true
-  alarm_actions    = [aws_sns_topic.alarms.arn]
-  ok_actions       = [aws_sns_topic.alarms.arn]
-
-  config_json = jsonencode({
+# The channel config, written to the config secret. A local, so a Slack app
+# section (slackApp: signing secret, team, who may press which button) can be
+# merged in when create_interaction_endpoint is turned on; see the README.
+locals {
+  config = {
     defaults = {
       minSeverity    = "MEDIUM"
       notifyOn       = "escalations"
@@ -153,7 +144,23 @@ module "guardduty_notify" {
         notifyOn = "all"
       },
     ]
-  })
+  }
+}
+
+module "guardduty_notify" {
+  source = "../.."
+
+  name        = var.name
+  kms_key_arn = aws_kms_key.this.arn
+
+  min_severity           = "LOW" # channels choose their own floor below
+  allowed_sns_topic_arns = [aws_sns_topic.findings.arn]
+
+  create_dashboard = true
+  alarm_actions    = [aws_sns_topic.alarms.arn]
+  ok_actions       = [aws_sns_topic.alarms.arn]
+
+  config_json         = jsonencode(local.config)
   config_json_version = var.config_version
 
   tags = {

@@ -27,3 +27,8 @@ output "dlq_url" {
   description = "URL of the dead-letter queue."
   value       = module.guardduty_notify.dlq_url
 }
+
+output "interaction_function_url" {
+  description = "The Slack interaction endpoint (the Slack app's Interactivity Request URL); null unless the module's create_interaction_endpoint is turned on."
+  value       = module.guardduty_notify.interaction_function_url
+}

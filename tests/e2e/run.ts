@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -45,6 +46,18 @@ import { drain, newEsmLog, queueDepth, type EventSourceMapping } from './lib/esm
 import { evaluate, placeholderOrgAccountArn, startRecordingProxy } from './lib/iam.js';
 import { added, inventory } from './lib/inventory.js';
 import { codeSha256, startContainer, type FunctionConfig } from './lib/lambda.js';
+import {
+  checkInteractionPolicy,
+  clickEvent,
+  INTERACTION_FILES,
+  isArchived,
+  newSlackApp,
+  RESPONSE_URL_PATH,
+  rolePolicies,
+  seedGuardDuty,
+  type SlackApp,
+  slackAppJson,
+} from './lib/interaction.js';
 import { startMoto } from './lib/moto.js';
 import { cleanupAll, installSignalHandlers, interrupted, onCleanup, run } from './lib/proc.js';
 import {
@@ -56,6 +69,7 @@ import {
 } from './lib/receivers.js';
 import {
   buildWaves,
+  queueKey,
   randomToken,
   ruleMatches,
   SCENARIOS,
@@ -83,6 +97,8 @@ interface ExampleSetup {
   smtp?: { host: string; user: string; pass: string; channel: string };
   /** The topic output whose messages are the "sns" channel's deliveries. */
   snsTopicOutput?: { output: string; channel: string };
+  /** The Slack app of the interaction endpoint, when the run turns it on for this example. */
+  interaction?: SlackApp;
   /** Checks the config JSON found in the secret. */
   checkConfig(config: Record<string, unknown>): string[];
   /** Checks one accepted delivery's protocol details. */
@@ -125,6 +141,7 @@ function setupMultiChannel(): ExampleSetup {
   };
   // The example's defaults stay as users get them: SES SMTP on 587, security@example.com,
   // the SIEM collector at https://siem.example.com/collector/guardduty.
+  const slackApp = newSlackApp();
   const smtp = {
     host: 'email-smtp.us-east-1.amazonaws.com',
     user: 'AKIAEXAMPLESMTPUSER',
@@ -135,7 +152,9 @@ function setupMultiChannel(): ExampleSetup {
     vars: {
       TF_VAR_secrets: JSON.stringify(secrets),
       TF_VAR_account_names: JSON.stringify({ '111122223333': 'prod-payments' }),
+      TF_VAR_e2e_slack_app_json: slackAppJson(slackApp),
     },
+    interaction: slackApp,
     secrets: [
       slack,
       teams,
@@ -146,6 +165,7 @@ function setupMultiChannel(): ExampleSetup {
       new URL(slack).pathname,
       new URL(chat).searchParams.get('token')!,
       new URL(teams).searchParams.get('sig')!,
+      slackApp.signingSecret,
     ],
     hosts: {
       'hooks.slack.com': 'sec-slack',
@@ -243,6 +263,156 @@ const SETUPS: Record<string, () => ExampleSetup> = {
 
 // ---------------------------------------------------------------------------
 
+/** The receiver's name for requests to an interaction's response_url. */
+const INTERACTION_REPLIES = 'slack response_url';
+
+interface InteractionRun {
+  app: SlackApp;
+  aws: Aws;
+  outputs: Record<string, { value: unknown }>;
+  notifier: FunctionConfig & { Role: string };
+  secrets: string[];
+  recorder: Recorder;
+  routes: Record<string, number>;
+  shared: Shared;
+  dir: string;
+  fail(s: string): void;
+  check(ok: boolean, s: string): void;
+  note(s: string): void;
+  stops: Array<() => Promise<void>>;
+}
+
+/**
+ * The function URL and the interaction function as deployed (GetFunctionUrlConfig:
+ * no IAM auth, response streaming; the role's policy), then the deployed
+ * `interaction.handler` from the committed zip, with the function's environment
+ * and its role's credentials: an unsigned click and one signed with another
+ * secret change nothing in GuardDuty; a click Slack signed archives the finding
+ * and the clicker is told so at the response_url.
+ */
+async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
+  const { aws, check, fail } = r;
+  const url = String(r.outputs.interaction_function_url?.value ?? '');
+  check(/^https:\/\//.test(url), `the interaction_function_url output is ${JSON.stringify(url)}`);
+  const name = `${r.notifier.FunctionName}-interactions`;
+  const got = await aws.rest<{ Configuration: FunctionConfig & { CodeSha256: string; Role: string } }>(
+    'lambda',
+    'GET',
+    `/2015-03-31/functions/${encodeURIComponent(name)}`,
+  );
+  const fn = got.Configuration;
+  check(fn.Handler === 'interaction.handler', `interaction function handler ${fn.Handler}`);
+  check(fn.CodeSha256 === r.shared.zipSha, 'the interaction function does not run the committed bundle');
+  check(fn.Role !== r.notifier.Role, "the interaction function shares the notifier's role");
+  const urlConfig = await aws.rest<{ FunctionUrl?: string; AuthType?: string; InvokeMode?: string }>(
+    'lambda',
+    'GET',
+    `/2021-10-31/functions/${encodeURIComponent(name)}/url`,
+  );
+  check(urlConfig.AuthType === 'NONE', `function URL AuthType ${urlConfig.AuthType}`);
+  check(urlConfig.InvokeMode === 'RESPONSE_STREAM', `function URL InvokeMode ${urlConfig.InvokeMode}`);
+  check(urlConfig.FunctionUrl === url, `GetFunctionUrlConfig ${urlConfig.FunctionUrl} is not the output ${url}`);
+  const env = fn.Environment?.Variables ?? {};
+  const tableName = env.GDN_STATE_TABLE ?? '';
+  check(tableName === r.notifier.Environment?.Variables?.GDN_STATE_TABLE, 'the endpoint uses another state table');
+  check(
+    env.GDN_CONFIG_SECRET_ARN === r.notifier.Environment?.Variables?.[ENV.configSecretArn],
+    'the endpoint reads another config secret',
+  );
+  const { Table: table } = await aws.json<{ Table: { TableArn: string } }>(
+    'dynamodb',
+    'DynamoDB_20120810.DescribeTable',
+    { TableName: tableName },
+    '1.0',
+  );
+  const roleName = fn.Role.split('/').pop()!;
+  const policies = await rolePolicies(aws, roleName);
+  for (const p of checkInteractionPolicy(policies, {
+    tableArn: table.TableArn,
+    secretArn: env.GDN_CONFIG_SECRET_ARN ?? '',
+  }))
+    fail(p);
+
+  // GuardDuty as the account has it: a detector with one unarchived finding (one whose fields have the same
+  // shape in the API as in the event; an attack sequence's signal times are epoch numbers in GetFindings).
+  const seeded = JSON.parse(
+    readFileSync(join(ROOT, 'handler/test/fixtures/events/iam-exfiltration-credentials.json'), 'utf8'),
+  ) as {
+    detail: Record<string, unknown> & { id: string; accountId: string; service: Record<string, unknown> };
+  };
+  const finding = { ...seeded.detail, region: REGION, service: { ...seeded.detail.service, archived: false } };
+  const detectorId = await seedGuardDuty(aws, finding);
+
+  const session = await aws.query('sts', 'AssumeRole', '2011-06-15', { RoleArn: fn.Role, RoleSessionName: name });
+  const proxy = await startRecordingProxy(aws.endpoint, placeholderOrgAccountArn);
+  r.stops.push(proxy.close);
+  const taskRoot = join(r.dir, 'task-interactions');
+  mkdirSync(taskRoot);
+  extractZip(r.shared.zipBytes, taskRoot);
+  const container = await startContainer({
+    taskRoot,
+    fn,
+    aws: {
+      endpoint: aws.endpoint,
+      region: REGION,
+      accessKeyId: xmlOne(session, 'AccessKeyId')!,
+      secretAccessKey: xmlOne(session, 'SecretAccessKey')!,
+      sessionToken: xmlOne(session, 'SessionToken')!,
+    },
+    caFile: r.shared.certs.caFile,
+    routes: { ...r.routes, [`127.0.0.1:${new URL(aws.endpoint).port}`]: Number(new URL(proxy.endpoint).port) },
+    logFile: join(r.dir, 'interaction-function.log'),
+  });
+  r.stops.push(container.stop);
+  const repliesTo = (signing: string) =>
+    r.recorder.deliveries.filter(
+      (d) => d.channel === INTERACTION_REPLIES && String(d.meta.path).endsWith(`/${signing}`),
+    );
+
+  const seen: string[] = [];
+  for (const signing of ['unsigned', 'wrong-secret'] as const) {
+    const outcome = await container.invoke(clickEvent(url, r.app, finding, signing));
+    const status = (outcome.result as { statusCode?: number } | undefined)?.statusCode;
+    seen.push(`${signing} ${status} (archived: ${await isArchived(aws, detectorId, finding.id)})`);
+    check(
+      outcome.kind === 'result' && status === 401,
+      `an ${signing} click answered ${outcome.kind} ${status}, not 401`,
+    );
+    check((await isArchived(aws, detectorId, finding.id)) === false, `an ${signing} click archived the finding`);
+    check(repliesTo(signing).length === 0, `an ${signing} click got a reply at its response_url`);
+  }
+  const outcome = await container.invoke(clickEvent(url, r.app, finding, 'signed'));
+  const status = (outcome.result as { statusCode?: number } | undefined)?.statusCode;
+  seen.push(`signed ${status} (archived: ${await isArchived(aws, detectorId, finding.id)})`);
+  check(outcome.kind === 'result' && status === 200, `a signed click answered ${outcome.kind} ${status}, not 200`);
+  check((await isArchived(aws, detectorId, finding.id)) === true, 'a signed archive click did not archive the finding');
+  const replies = repliesTo('signed').map((d) => (JSON.parse(d.body) as { text?: string }).text ?? '');
+  check(
+    replies.length === 1 && replies[0]!.includes(`Archived by <@${r.app.analyst}>`),
+    `the clicker's reply at the response_url: ${JSON.stringify(replies)}`,
+  );
+  check(outcome.refused.length === 0, `the endpoint tried non-local destinations: ${JSON.stringify(outcome.refused)}`);
+
+  const calls = [...new Map(proxy.calls.map((c) => [`${c.action} ${c.resource} ${c.region}`, c])).values()];
+  for (const call of calls)
+    check(
+      evaluate(policies as never, call).allowedBy !== undefined,
+      `IAM: the endpoint called ${call.action} on ${call.resource} in ${call.region}, which its role does not allow`,
+    );
+  check(
+    calls.some((c) => c.action === 'guardduty:ArchiveFindings'),
+    'the endpoint did not call guardduty:ArchiveFindings through its role',
+  );
+  const logs = container.logLines.join('\n');
+  for (const s of r.secrets)
+    check(!logs.includes(s), `a credential appears in the endpoint's logs (${s.slice(0, 6)}…)`);
+  await container.stop();
+  await aws.rest('guardduty', 'DELETE', `/detector/${detectorId}`);
+  r.note(
+    `interaction endpoint ${url}: clicks ${seen.join(', ')}; endpoint AWS calls: ${[...new Set(calls.map((c) => c.action))].sort().join(', ')}`,
+  );
+}
+
 interface Report {
   engine: Engine;
   example: string;
@@ -259,6 +429,7 @@ interface Report {
     lost: number;
     dlq: number;
     poison: number;
+    direct: number;
   };
 }
 
@@ -292,6 +463,7 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       lost: 0,
       dlq: 0,
       poison: 0,
+      direct: 0,
     },
   };
   const tag = `[${engine}/${example}]`;
@@ -321,13 +493,18 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     const baseline = await inventory(aws, sqs, sns);
 
     const waves: Wave[] = buildWaves();
-    const knownIds = [
-      ...new Set(waves.flatMap((w) => w.put.map((e) => e.findingId).filter((x): x is string => Boolean(x)))),
-    ];
+    // Every string a delivery may name an event by → the event's id (its findingId).
+    const idOf = new Map<string, string>();
+    for (const e of waves.flatMap((w) => [...w.put, ...w.direct]))
+      if (e.findingId) for (const alias of [e.findingId, ...(e.aliases ?? [])]) idOf.set(alias, e.findingId);
+    const knownIds = [...idOf.keys()];
     const recorder: Recorder = { deliveries: [], wave: -1 };
     // Refused requests per (channel, finding), for replies scripted on them.
     const refusedFor = new Map<string, number>();
     const https = await startHttpsReceiver(shared.certs, recorder, (host, path): HttpRoute | undefined => {
+      // Slack's response_url of an interaction (hooks.slack.com/actions/…): the endpoint's replies, not a channel's.
+      if (host === 'hooks.slack.com' && path.startsWith(RESPONSE_URL_PATH))
+        return { channel: INTERACTION_REPLIES, reply: () => ({ status: 200, body: 'ok' }) };
       const channel = setup.hosts[host];
       if (!channel) return undefined;
       void path;
@@ -337,7 +514,8 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         reply: ({ body, attempt }) => {
           const r = setup.reply(channel, body, attempt, failuresFor);
           if (r.status >= 300)
-            for (const id of knownIds) if (body.includes(id)) refusedFor.set(`${channel}|${id}`, failuresFor(id) + 1);
+            for (const id of knownIds)
+              if (body.includes(id) && idOf.get(id) === id) refusedFor.set(`${channel}|${id}`, failuresFor(id) + 1);
           return r;
         },
       };
@@ -383,6 +561,8 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       for (const m of readFileSync(f, 'utf8').matchAll(/^\s*(?:resource|data)\s+"(aws_[a-z0-9_]+)"/gm))
         tfTypes.add(m[1]!);
     writeFileSync(join(work, 'e2e_override.tf'), overrideHcl(moto.endpoint, endpointsFor(tfTypes)));
+    if (setup.interaction)
+      for (const [file, hcl] of Object.entries(INTERACTION_FILES)) writeFileSync(join(work, file), hcl);
 
     // -- apply ------------------------------------------------------------------
     const tfEnv: NodeJS.ProcessEnv = {
@@ -674,13 +854,13 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         check(outputs.state_table_arn.value === table.TableArn, 'the state_table_arn output is not the table');
       const allowed = (action: string, resource: string) =>
         evaluate(policies as never, { action, resource }).allowedBy !== undefined;
-      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem'])
+      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'Query'])
         check(
           allowed(`dynamodb:${action}`, table.TableArn),
           `IAM: the role may not dynamodb:${action} the state table`,
         );
       const otherTable = table.TableArn.replace(/table\/.*/, 'table/someone-elses-table');
-      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'PutItem', 'Scan'])
+      for (const action of ['GetItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem', 'Query', 'PutItem', 'Scan'])
         check(!allowed(`dynamodb:${action}`, otherTable), `IAM: the role may dynamodb:${action} another table`);
       for (const action of [
         'Scan',
@@ -791,6 +971,22 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       );
       for (const p of wave.poison) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: p.body }));
       report.counts.poison += wave.poison.length;
+      // Whole events straight to the queue, in the envelope EventBridge delivers to an SQS target.
+      for (const e of wave.direct) {
+        const envelope = {
+          version: '0',
+          id: randomUUID(),
+          'detail-type': e.event['detail-type'],
+          source: e.event.source,
+          account: String(e.event.detail.accountId ?? ''),
+          time: new Date().toISOString(),
+          region: REGION,
+          resources: e.event.resources,
+          detail: e.event.detail,
+        };
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(envelope) }));
+      }
+      report.counts.direct += wave.direct.length;
       const before = new Set(esmLog.received.keys());
       const { drained, depth: left } = await drain(sqs, queueUrl, esm, container, esmLog, Date.now() + 4 * 60_000);
       check(
@@ -808,23 +1004,21 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
             const j = JSON.parse(b) as {
               source?: string;
               'detail-type'?: string;
-              detail?: { id?: string; updatedAt?: string };
+              detail?: Record<string, unknown>;
               guarddutyNotify?: string;
             };
-            return j.guarddutyNotify === undefined && j.source === 'aws.guardduty'
-              ? [`${j.detail?.id}@${j.detail?.updatedAt}`]
-              : [];
+            return j.guarddutyNotify === undefined && j.source === 'aws.guardduty' ? [queueKey(j)] : [];
           } catch {
             return [];
           }
         });
-      const expectedKeys = matching.map((e) => `${e.findingId}@${(e.event.detail as { updatedAt: string }).updatedAt}`);
+      const expectedKeys = [...matching, ...wave.direct].map((e) => queueKey(e.event));
       check(
         JSON.stringify([...events].sort()) === JSON.stringify([...expectedKeys].sort()),
         `wave "${wave.name}": the findings that reached the queue ${JSON.stringify(events)} are not the matching ones ${JSON.stringify(expectedKeys)}`,
       );
       say(
-        `wave "${wave.name}": put ${wave.put.length} (${matching.length} matching) + ${wave.poison.length} poison; ${seen.length} messages through the mapping`,
+        `wave "${wave.name}": put ${wave.put.length} (${matching.length} matching) + ${wave.direct.length} straight to the queue + ${wave.poison.length} poison; ${seen.length} messages through the mapping`,
       );
     }
     report.timings.flow = secondsSince(t);
@@ -832,8 +1026,9 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     // -- assertions per (finding, channel) ---------------------------------------------------
     const labelsById = new Map<string, string>();
     for (const w of waves)
-      for (const e of w.put) if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
-    const accepted = recorder.deliveries.filter((d) => d.accepted);
+      for (const e of [...w.put, ...w.direct])
+        if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
+    const accepted = recorder.deliveries.filter((d) => d.accepted && d.channel !== INTERACTION_REPLIES);
     const unrouted = recorder.deliveries.filter((d) => d.channel.startsWith('unrouted:'));
     check(
       unrouted.length === 0,
@@ -844,10 +1039,11 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     for (const d of accepted) {
       for (const p of setup.checkDelivery(d)) fail(p);
       const header = typeof d.meta.findingIdHeader === 'string' ? [d.meta.findingIdHeader] : [];
-      const ids =
+      const named =
         header.length > 0
           ? header
           : knownIds.filter((id) => d.body.includes(id) || String(d.meta.path ?? '').includes(id));
+      const ids = [...new Set(named.map((id) => idOf.get(id) ?? id))];
       if (ids.length !== 1) {
         fail(`${d.channel}: a delivery names ${ids.length} known findings (a digest or an unattributable message)`);
         continue;
@@ -855,6 +1051,9 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       const label = labelsById.get(`${d.wave}:${ids[0]}`) ?? `unknown finding ${ids[0]} in wave ${d.wave}`;
       const key = `${d.channel}|${d.wave}|${label}`;
       observed.set(key, (observed.get(key) ?? 0) + 1);
+      for (const c of scenario.contentChecks)
+        if (c.channel === d.channel && c.label === label && !c.ok({ body: d.body, meta: d.meta, findingId: ids[0]! }))
+          fail(`${d.channel}: "${label}" ${c.what}: not so in ${d.body.slice(0, 300)}`);
     }
     const expected = new Set<string>();
     for (const [channel, byWave] of Object.entries(scenario.expect)) {
@@ -948,8 +1147,9 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     );
 
     // -- IAM: every call the function made is allowed by its role's policy ------------------------
-    const calls = new Map<string, { action: string; resource: string }>();
-    for (const c of proxy.calls) calls.set(`${c.action} ${c.resource}`, { action: c.action, resource: c.resource });
+    const calls = new Map<string, { action: string; resource: string; region: string }>();
+    for (const c of proxy.calls)
+      calls.set(`${c.action} ${c.resource} ${c.region}`, { action: c.action, resource: c.resource, region: c.region });
     for (const call of calls.values()) {
       const verdict = evaluate(policies as never, call);
       check(
@@ -977,6 +1177,27 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
 
     await container.stop();
     if (captureUrl) await sqs.send(new DeleteQueueCommand({ QueueUrl: captureUrl }));
+
+    // -- the Slack interaction endpoint (issue 18) --------------------------------------------------------
+    if (setup.interaction) {
+      t = performance.now();
+      await checkInteractionEndpoint({
+        app: setup.interaction,
+        aws,
+        outputs,
+        notifier: fn,
+        secrets: setup.secrets,
+        recorder,
+        routes,
+        shared,
+        dir,
+        fail,
+        check,
+        note: (n) => report.notes.push(n),
+        stops,
+      });
+      report.timings.interaction = secondsSince(t);
+    }
 
     // -- destroy ---------------------------------------------------------------------------------------
     t = performance.now();
@@ -1084,11 +1305,13 @@ async function main(): Promise<number> {
     );
   }
 
-  process.stdout.write('\ne2e timings (s): engine/example: init, apply, plan, findings flow, destroy, total\n');
+  process.stdout.write(
+    '\ne2e timings (s): engine/example: init, apply, plan, findings flow, interaction endpoint, destroy, total\n',
+  );
   for (const r of reports.sort((a, b) => `${a.engine}${a.example}`.localeCompare(`${b.engine}${b.example}`))) {
     const tm = r.timings;
     process.stdout.write(
-      `  ${r.engine}/${r.example}: ${tm.init ?? '-'}, ${tm.apply ?? '-'}, ${tm.plan ?? '-'}, ${tm.flow ?? '-'}, ${tm.destroy ?? '-'}, ${tm.total ?? '-'}\n`,
+      `  ${r.engine}/${r.example}: ${tm.init ?? '-'}, ${tm.apply ?? '-'}, ${tm.plan ?? '-'}, ${tm.flow ?? '-'}, ${tm.interaction ?? '-'}, ${tm.destroy ?? '-'}, ${tm.total ?? '-'}\n`,
     );
     for (const n of r.notes) process.stdout.write(`    note: ${n}\n`);
     for (const f of r.failures) process.stdout.write(`    FAIL: ${f.split('\n').join('\n          ')}\n`);
@@ -1099,7 +1322,7 @@ async function main(): Promise<number> {
     const sum = (k: keyof Report['counts']) => mine.reduce((n, r) => n + r.counts[k], 0);
     const ok = mine.every((r) => r.failures.length === 0);
     process.stdout.write(
-      `e2e ${engine} ${shared.engines[engine].version}: ${ok ? 'PASS' : 'FAIL'} — examples ${mine.map((r) => r.example).join('+')}: findings put ${sum('put')} (${sum('matching')} matching the rules), deliveries ${sum('deliveries')} of ${sum('expected')} expected, duplicates ${sum('duplicates')}, unexpected ${sum('unexpected')}, lost ${sum('lost')}, dead-lettered ${sum('dlq')} of ${sum('poison')} poison\n`,
+      `e2e ${engine} ${shared.engines[engine].version}: ${ok ? 'PASS' : 'FAIL'} — examples ${mine.map((r) => r.example).join('+')}: events put ${sum('put')} (${sum('matching')} matching the rules) + ${sum('direct')} straight to the queue, deliveries ${sum('deliveries')} of ${sum('expected')} expected, duplicates ${sum('duplicates')}, unexpected ${sum('unexpected')}, lost ${sum('lost')}, dead-lettered ${sum('dlq')} of ${sum('poison')} poison\n`,
     );
   }
   await removeTmp();

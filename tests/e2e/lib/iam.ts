@@ -17,6 +17,8 @@ export interface AwsCall {
   /** The API operation as sent, e.g. SendMessageBatch. */
   operation: string;
   resource: string;
+  /** The Region the call was signed for (its SigV4 credential scope): IAM's aws:RequestedRegion. */
+  region: string;
   status: number;
 }
 
@@ -43,15 +45,34 @@ function dynamodbTableArn(params: Record<string, unknown>): string {
   return name.startsWith('arn:') ? name : `arn:aws:dynamodb:${REGION}:${EMULATOR_ACCOUNT}:table/${name}`;
 }
 
+/**
+ * GuardDuty's REST-JSON operations the interaction endpoint uses, by method and
+ * path (GuardDuty API reference); their IAM actions take no resource ("*").
+ */
+const GUARDDUTY_OPERATIONS: Array<[method: string, path: RegExp, operation: string]> = [
+  ['GET', /^\/detector$/, 'ListDetectors'],
+  ['POST', /^\/detector\/[^/]+\/findings\/get$/, 'GetFindings'],
+  ['POST', /^\/detector\/[^/]+\/findings\/archive$/, 'ArchiveFindings'],
+  ['POST', /^\/detector\/[^/]+\/findings\/unarchive$/, 'UnarchiveFindings'],
+  ['POST', /^\/detector\/[^/]+\/findings\/feedback$/, 'UpdateFindingsFeedback'],
+  ['POST', /^\/detector\/[^/]+\/findings$/, 'ListFindings'],
+];
+
 function describeCall(
   service: string,
-  target: string | undefined,
+  request: { method: string; path: string; target: string | undefined },
   body: string,
   orgArn: (accountId: string) => string,
-): Omit<AwsCall, 'status'> {
+): Omit<AwsCall, 'status' | 'region'> {
+  const { target } = request;
   let operation = '';
   let params: Record<string, unknown> = {};
-  if (target) {
+  if (service === 'guardduty') {
+    const path = request.path.split('?')[0] ?? '';
+    operation =
+      GUARDDUTY_OPERATIONS.find(([m, p]) => m === request.method && p.test(path))?.[2] ??
+      `unknown REST call ${request.method} ${path}`;
+  } else if (target) {
     operation = target.split('.').pop() ?? '';
     try {
       params = JSON.parse(body || '{}') as Record<string, unknown>;
@@ -102,13 +123,21 @@ export async function startRecordingProxy(
   const server = await startServer(async (req, res) => {
     const body = await readBody(req);
     const auth = String(req.headers.authorization ?? '');
-    const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(auth)?.[1] ?? 'unknown';
-    const call = describeCall(
-      service,
-      req.headers['x-amz-target'] as string | undefined,
-      body.toString('utf8'),
-      orgArn,
-    );
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
+    const service = scope?.[2] ?? 'unknown';
+    const call = {
+      ...describeCall(
+        service,
+        {
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          target: req.headers['x-amz-target'] as string | undefined,
+        },
+        body.toString('utf8'),
+        orgArn,
+      ),
+      region: scope?.[1] ?? 'unknown',
+    };
     const upstreamReq = httpRequest(
       {
         host: target.hostname,
@@ -156,7 +185,7 @@ function wildcard(pattern: string, value: string, caseInsensitive = false): bool
   return re.test(value);
 }
 
-function statementMatches(s: Statement, call: Pick<AwsCall, 'action' | 'resource'>): boolean {
+function statementMatches(s: Statement, call: CheckedCall): boolean {
   const actionOk =
     s.Action !== undefined
       ? list(s.Action).some((a) => wildcard(a, call.action, true))
@@ -167,26 +196,49 @@ function statementMatches(s: Statement, call: Pick<AwsCall, 'action' | 'resource
     : !list(s.NotResource).some((r) => wildcard(r, call.resource));
 }
 
+/** What a call is checked with: its action and resource, and the condition keys the harness knows for it. */
+export type CheckedCall = Pick<AwsCall, 'action' | 'resource'> & { region?: string };
+
+/**
+ * Whether a statement's Condition holds for a call. Only what the harness
+ * knows is evaluated: `StringEquals` on `aws:RequestedRegion` (the call's
+ * signing Region). Any other operator or key is unknown, so the statement
+ * does not count as allowing.
+ */
+function conditionHolds(condition: unknown, call: CheckedCall): boolean {
+  if (condition === undefined) return true;
+  const known: Record<string, string | undefined> = { 'aws:requestedregion': call.region };
+  const operators = Object.entries(condition as Record<string, Record<string, string | string[]>>);
+  return operators.every(
+    ([operator, keys]) =>
+      operator === 'StringEquals' &&
+      Object.entries(keys).every(([key, values]) => {
+        const value = known[key.toLowerCase()];
+        return value !== undefined && list(values).includes(value);
+      }),
+  );
+}
+
 export interface Verdict {
-  call: Pick<AwsCall, 'action' | 'resource'>;
+  call: CheckedCall;
   allowedBy?: string;
   deniedBy?: string;
 }
 
 /**
  * Identity-policy evaluation for one call: allowed when an Allow statement
- * without conditions matches and no Deny does. (Conditions are not evaluated:
- * an Allow that depends on one does not count, so the check errs towards
- * "denied"; the function's direct calls need no conditional statement.)
+ * whose condition holds matches and no Deny does. (Conditions are evaluated
+ * only as far as {@link conditionHolds} knows them: an Allow that depends on
+ * an unknown one does not count, so the check errs towards "denied"; a Deny
+ * counts whatever its condition.)
  */
-export function evaluate(
-  policies: Array<{ Statement: Statement | Statement[] }>,
-  call: Pick<AwsCall, 'action' | 'resource'>,
-): Verdict {
+export function evaluate(policies: Array<{ Statement: Statement | Statement[] }>, call: CheckedCall): Verdict {
   const statements = policies.flatMap((p) => (Array.isArray(p.Statement) ? p.Statement : [p.Statement]));
   const deny = statements.find((s) => s.Effect === 'Deny' && statementMatches(s, call));
   if (deny) return { call, deniedBy: deny.Sid ?? '(no Sid)' };
-  const allow = statements.find((s) => s.Effect === 'Allow' && s.Condition === undefined && statementMatches(s, call));
+  const allow = statements.find(
+    (s) => s.Effect === 'Allow' && conditionHolds(s.Condition, call) && statementMatches(s, call),
+  );
   return allow ? { call, allowedBy: allow.Sid ?? '(no Sid)' } : { call };
 }
 
