@@ -164,8 +164,8 @@ function createTally(channel: Channel, deps: Pick<ProcessorDeps, 'metrics' | 'lo
   };
   return {
     outcome,
-    /** Waits for the receipts of what was delivered (they never throw: the store fails open). */
-    receipts: () => Promise.all(receipts),
+    /** Waits for the receipts of what was delivered so far (they never throw: the store fails open). */
+    receipts: () => Promise.all(receipts.splice(0)),
     /** Not attempted (deadline, renderer failure): no delivery log line. */
     fail,
     delivered(members: readonly Prepared[], attempts: number, ref?: MessageRef) {
@@ -268,6 +268,9 @@ export async function deliverGroups(
       if (outcome instanceof Error) tally.failed(r.members, asDeliveryError(outcome, channel));
       else tally.delivered(r.members, outcome.attempts, outcome.ref);
     });
+    // The receipt is written before this channel's next send: a crash can then repeat at most the
+    // send in flight (the state table's one-send window), never a run of sends ahead of their receipts.
+    await tally.receipts();
   }
 }
 
