@@ -21,6 +21,8 @@ export async function startSmtpServer(options = {}) {
   const mails = [];
   const server = new SMTPServer({
     logger: false,
+    // Clients are on 127.0.0.1 and nothing reads the client's host name: skip the reverse DNS lookup per connection.
+    disableReverseLookup: true,
     ...(banner ? { banner } : {}),
     ...(tls === false ? { disabledCommands: ['STARTTLS'] } : {}),
     ...(typeof tls === 'object' ? { key: tls.key, cert: tls.cert } : {}),
@@ -73,6 +75,9 @@ export async function startSmtpServer(options = {}) {
       });
     },
   });
+  // A client that dies mid-session (a killed sender: ECONNRESET) is an error of that connection
+  // only; smtp-server reports it on the server, where an unheard 'error' would end the process.
+  server.on('error', () => undefined);
   // smtp-server keeps its open connections here; a dropped connection is one destroyed before the reply.
   const dropConnections = () => {
     for (const connection of /** @type {{ connections: Set<{ _socket: import('node:net').Socket }> }} */ (
