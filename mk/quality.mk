@@ -14,7 +14,7 @@ CHAOS_TALLY ?= $(GDN_CACHE)/chaos-tally.jsonl
 
 chaos: node-deps python-deps lambda-node
 	@mkdir -p "$(dir $(CHAOS_TALLY))" && rm -f "$(CHAOS_TALLY)" "$(CHAOS_TALLY).interactions"
-	@status=0; GDN_CHAOS_TALLY="$(CHAOS_TALLY)" $(ON_LAMBDA_NODE) npx vitest run handler/test/chaos || status=$$?; \
+	@status=0; GDN_CHAOS_KILL=1 GDN_CHAOS_TALLY="$(CHAOS_TALLY)" $(ON_LAMBDA_NODE) npx vitest run handler/test/chaos || status=$$?; \
 	  npx tsx scripts/chaos/print-tally.ts "$(CHAOS_TALLY)"; exit $$status
 
 bench: python-deps lambda-node

@@ -20,7 +20,7 @@ import { type LambdaHost, startLambdaHost } from '../../../harness/lambdaHost.mj
 import { recordTally } from '../../../scripts/chaos/tally.js';
 import { type Moto, startMoto } from '../helpers/moto.js';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../state/dynamodbFaultProxy.js';
-import { createStateTable } from '../state/table.js';
+import { createStateTable } from '../../../harness/awsState.mjs';
 import { startSmtpServer } from '../../../harness/smtp.mjs';
 import { type Destination, ok, startHttpDestination } from './destinations.js';
 import { freshEvents, idOf } from './harness.js';
@@ -183,7 +183,7 @@ async function run(mode: Mode): Promise<RunResult> {
   const sns = new SNSClient(admin());
   const secrets = new SecretsManagerClient(admin());
   const table = `gdn-kill-${mode}`;
-  const dynamo = await createStateTable(ddb.endpoint, table);
+  const dynamo = await createStateTable(table, ddb.endpoint);
   proxy.set(mode === 'unavailable' ? { kind: 'throttle' } : { kind: 'none' });
 
   // Queues as the module creates them, with a short visibility timeout and the default redrive.
