@@ -1,11 +1,7 @@
-data "aws_partition" "current" {}
 data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
 
 locals {
-  partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.id
-  account_id = data.aws_caller_identity.current.account_id
+  region = data.aws_region.current.id
 
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../../handler/dist/lambda.zip")
   log_group_name  = "/aws/lambda/${var.name}"
