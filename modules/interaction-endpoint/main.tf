@@ -138,6 +138,7 @@ resource "aws_lambda_function_url" "this" {
 }
 
 resource "aws_lambda_permission" "function_url" {
+  #checkov:skip=CKV_AWS_301:The endpoint must be reachable by Slack (opt-in, create_interaction_endpoint); only through the function URL, whose every request the function authenticates by Slack's signature before reading it.
   statement_id           = "AllowSlackThroughFunctionUrl"
   action                 = "lambda:InvokeFunctionUrl"
   function_name          = aws_lambda_function.this.function_name
