@@ -144,6 +144,11 @@ locals {
         notifyOn = "all"
       },
     ]
+    # The weekly report and heartbeat (the module schedules it, Mondays 08:00 UTC).
+    reports = {
+      channels   = ["sec-slack", "sec-email", "siem"]
+      periodDays = 7
+    }
   }
 }
 

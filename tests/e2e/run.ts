@@ -1175,6 +1175,41 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       check(!engineOutput.includes(s), `a channel credential appears in ${engine}'s output (${s.slice(0, 6)}…)`);
     }
 
+    // -- the weekly report (issue 19): the schedule, then its event run by the deployed function ------------
+    if (example === 'multi-channel') {
+      const deliveriesTo = (c: string) => recorder.deliveries.filter((d) => d.channel === c && d.accepted).length;
+      const schedule = await aws.rest<{ ScheduleExpression?: string; Target?: { Arn?: string; Input?: string } }>(
+        'scheduler',
+        'GET',
+        `/schedules/${encodeURIComponent(`${fn.FunctionName}-report`)}`,
+      );
+      check(schedule.ScheduleExpression === 'cron(0 8 ? * MON *)', `report schedule ${schedule.ScheduleExpression}`);
+      check(schedule.Target?.Arn === fn.FunctionArn, `the report schedule targets ${schedule.Target?.Arn}`);
+      const input = JSON.parse(schedule.Target?.Input ?? '{}') as unknown;
+      check(
+        JSON.stringify(input) === '{"guarddutyNotify":"report"}',
+        `report schedule input ${schedule.Target?.Input}`,
+      );
+      const before = new Map(['sec-slack', 'sec-email', 'siem'].map((c) => [c, deliveriesTo(c)]));
+      const outcome = await container.invoke(input);
+      const sent = (outcome.result as { sent?: string[] } | undefined)?.sent ?? [];
+      check(
+        outcome.kind === 'result' && [...sent].sort().join(',') === 'sec-email,sec-slack,siem',
+        `the report event answered ${outcome.kind} ${JSON.stringify(outcome.result ?? outcome)}`,
+      );
+      for (const [channel, count] of before)
+        check(deliveriesTo(channel) === count + 1, `${channel} got ${deliveriesTo(channel) - count} report(s), not 1`);
+      // Its reads (GuardDuty, the state table, queue depths) are allowed by the function's role too.
+      for (const c of proxy.calls) {
+        const verdict = evaluate(policies as never, { action: c.action, resource: c.resource, region: c.region });
+        check(
+          verdict.allowedBy !== undefined,
+          `IAM: the report called ${c.action} on ${c.resource}, which the role does not allow`,
+        );
+      }
+      report.notes.push(`weekly report: schedule ${schedule.ScheduleExpression} → ${sent.join(', ')}`);
+    }
+
     await container.stop();
     if (captureUrl) await sqs.send(new DeleteQueueCommand({ QueueUrl: captureUrl }));
 

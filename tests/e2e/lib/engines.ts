@@ -94,6 +94,7 @@ const ENDPOINT_BY_TYPE: Array<[RegExp, string | null]> = [
   [/^aws_secretsmanager_/, 'secretsmanager'],
   [/^aws_sns_/, 'sns'],
   [/^aws_sqs_/, 'sqs'],
+  [/^aws_scheduler_/, 'scheduler'],
 ];
 
 /**
