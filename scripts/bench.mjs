@@ -160,6 +160,28 @@ const zipBytes = readFileSync(join(root, 'handler/dist/lambda.zip'));
 const bundleDir = join(tmp, 'lambda');
 const entries = extractZip(zipBytes, bundleDir);
 
+/**
+ * The bundle this release is compared with in the same run (cold start): the
+ * committed lambda.zip at `GDN_BENCH_BASELINE_REV`, by default the last commit
+ * before this release's changes. Null (and said) where git or that commit is
+ * not available, e.g. a shallow clone.
+ */
+const BASELINE_REV = process.env.GDN_BENCH_BASELINE_REV || '8faac3a';
+function previousBundle() {
+  try {
+    const zip = execFileSync('git', ['-C', root, 'show', `${BASELINE_REV}:handler/dist/lambda.zip`], {
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const dir = join(tmp, 'previous');
+    extractZip(zip, dir);
+    return join(dir, 'index.mjs');
+  } catch {
+    say(`previous bundle ${BASELINE_REV} not available (no git history here): cold start has no same-run baseline`);
+    return null;
+  }
+}
+
 /** Files `index.mjs` loads at import: its static imports, transitively (dynamic `import()` excluded). */
 function coldPath(start) {
   const byName = new Map(entries.map((e) => [e.name, e.data.toString('utf8')]));
@@ -260,8 +282,10 @@ if (wanted('coldstart')) {
   writeFileSync(emptyFile, 'export {};\n');
   const importTime = join(root, 'scripts/bench/import-time.mjs');
   const coldRuns = QUICK ? 6 : 25;
+  const previousFile = previousBundle();
   const candidates = {
     bundle: join(bundleDir, 'index.mjs'),
+    ...(previousFile ? { previous: previousFile } : {}),
     naive: naiveFile,
     interaction: join(bundleDir, 'interaction.mjs'),
     naiveInteraction: naiveInteractionFile,
@@ -306,7 +330,20 @@ if (wanted('coldstart')) {
       contents: '@aws-sdk/client-guardduty, -dynamodb, -secrets-manager, zod (classic, all locales), imported eagerly',
     },
     empty: summary(samples.empty),
+    previous: previousFile
+      ? {
+          rev: BASELINE_REV,
+          note: 'the committed bundle before this release (index.mjs), measured interleaved in this run',
+          ...summary(samples.previous),
+          ...cpu('previous'),
+        }
+      : null,
   };
+  if (coldStart.previous) {
+    coldStart.ratioToPrevious = round(coldStart.bundle.median / coldStart.previous.median, 2);
+    coldStart.cpuRatioToPrevious = round(coldStart.bundle.cpuMedian / coldStart.previous.cpuMedian, 2);
+    coldStart.noRegression = coldStart.bundle.cpuMedian <= coldStart.previous.cpuMedian * 1.05;
+  }
   coldStart.ratioNaiveToBundle = round(coldStart.naive.median / coldStart.bundle.median, 2);
   coldStart.meetsTarget = coldStart.bundle.median <= coldStart.targetMedianMs;
   coldStart.interaction.ratioNaiveToBundle = round(coldStart.naiveInteraction.median / coldStart.interaction.median, 2);
@@ -325,6 +362,10 @@ if (wanted('coldstart')) {
   say(
     `  naive baseline (${kb(naiveInteractionBytes)} minified): median ${coldStart.naiveInteraction.median} ms, p90 ${coldStart.naiveInteraction.p90} ms, CPU median ${coldStart.naiveInteraction.cpuMedian} ms → ${ix.ratioNaiveToBundle}× the bundle`,
   );
+  if (coldStart.previous)
+    say(
+      `  previous bundle (${BASELINE_REV}): median ${coldStart.previous.median} ms, CPU median ${coldStart.previous.cpuMedian} ms → this release ${coldStart.ratioToPrevious}× its wall time, ${coldStart.cpuRatioToPrevious}× its CPU (${coldStart.noRegression ? 'no regression' : 'REGRESSED'}: CPU within 5%)`,
+    );
   say(`empty module: median ${coldStart.empty.median} ms (Node's own floor)`);
 }
 

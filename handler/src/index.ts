@@ -1,10 +1,13 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { processBatch } from './batch/process.js';
 import { isReportEvent, type ReportEvent } from './report/event.js';
+import type { GuardDutyFindingsApi } from './report/guardduty.js';
 import { createRuntime } from './runtime.js';
 
 // Created once per container: config, caches and clients live across invocations.
 const runtime = createRuntime();
+/** The report's GuardDuty client: created by the first report, kept for the container's next ones. */
+let reportGuardDuty: GuardDutyFindingsApi | undefined;
 
 /** Without a Lambda context (tests, local runs): the function's default timeout. */
 const DEFAULT_REMAINING_MS = 120_000;
@@ -28,8 +31,16 @@ export async function handler(
 async function runReport(event: ReportEvent, context?: Context): Promise<{ sent: string[] }> {
   try {
     // Loaded on the weekly report only: an SQS invocation never pays for the report's code at cold start.
-    const { deliverReport } = await import('./report/deliver.js');
-    const { sent } = await deliverReport(event, runtime, context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS);
+    const [{ deliverReport }, { createGuardDutyFindingsApi }] = await Promise.all([
+      import('./report/deliver.js'),
+      import('./report/guardduty.js'),
+    ]);
+    reportGuardDuty ??= createGuardDutyFindingsApi();
+    const { sent } = await deliverReport(
+      event,
+      { ...runtime, guardduty: reportGuardDuty },
+      context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS,
+    );
     return { sent };
   } catch (error) {
     runtime.logger.error('report failed', { error: error instanceof Error ? error.message : String(error) });

@@ -1,5 +1,4 @@
 import type { ProcessorDeps } from './batch/process.js';
-import { CHANNEL_REGISTRY } from './channels/registry.js';
 import { readSecretString } from './config/secretsManager.js';
 import { secretValues } from './config/parse.js';
 import { createConfigSource } from './config/source.js';
@@ -13,7 +12,6 @@ import { describeAccountName } from './enrich/organizations.js';
 import { createLogger, parseLogLevel } from './observe/logger.js';
 import { createMetrics } from './observe/metrics.js';
 import { createSeverityMemory } from './route/history.js';
-import { createGuardDutyFindingsApi } from './report/guardduty.js';
 import type { ReportDeps } from './report/deliver.js';
 import { createStateMetrics } from './state/metrics.js';
 import { createStateStore } from './state/store.js';
@@ -37,13 +35,17 @@ function intFrom(value: string | undefined, fallback: number, min: number, max: 
   return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
 }
 
-/** What the Lambda entry needs: the batch processor's dependencies and the report's. */
-export type Runtime = ProcessorDeps & Pick<ReportDeps, 'guardduty' | 'queues'>;
+/**
+ * What the Lambda entry needs: the batch processor's dependencies and the
+ * report's, except its GuardDuty client (the entry creates that with the
+ * report's code, loaded on the weekly report only).
+ */
+export type Runtime = ProcessorDeps & Pick<ReportDeps, 'queues'>;
 
 /**
  * Builds the processor's and the report's dependencies from the environment.
  * Called once per container; nothing here performs I/O (the secret is read on
- * first use, the GuardDuty SDK loaded by the first report).
+ * first use).
  */
 export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const logger = createLogger(parseLogLevel(env[ENV.logLevel]));
@@ -75,7 +77,6 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
       onError: (accountId, error) => logger.warn('account name lookup failed; using the id', { accountId, error }),
     }),
     history: createSeverityMemory(),
-    channels: CHANNEL_REGISTRY,
     send: { httpDeps: defaultHttpDeps, snsPublish, snsPublishBatch, sendMail },
     queue: createSqsQueueWriter(env[ENV.retryQueueUrl], env[ENV.dlqUrl]),
     pacer: createPacer(),
@@ -88,7 +89,6 @@ export function createRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
       },
     },
     maxRequeues: intFrom(env[ENV.maxRequeues], 5, 0, 50),
-    guardduty: createGuardDutyFindingsApi(),
     queues: { queueDepth, queueUrl: env[ENV.retryQueueUrl], dlqUrl: env[ENV.dlqUrl] },
   };
 }

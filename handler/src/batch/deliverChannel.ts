@@ -1,4 +1,4 @@
-import { descriptorFor } from '../channels/registry.js';
+import { descriptorFor, settingsFor } from '../channels/settings/index.js';
 import type { SendBatch, SendContext, SendResult } from '../channels/types.js';
 import { sendEachAlone } from '../channels/types.js';
 import type { Channel, Config } from '../config/schema.js';
@@ -88,7 +88,7 @@ export function selectForChannel(
   deps: Pick<ProcessorDeps, 'channels' | 'history' | 'metrics' | 'logger'>,
   memory: BatchMemory = { history: deps.history, announced: new Map() },
 ): { selected: Prepared[]; suppressed: number } {
-  const receivesArchived = descriptorFor(channel, deps.channels).receivesArchived(channel);
+  const receivesArchived = settingsFor(channel).receivesArchived(channel);
   const selected: Prepared[] = [];
   let suppressed = 0;
   for (const p of prepared) {
@@ -121,7 +121,7 @@ export function groupForChannel(
   selected: Prepared[],
   deps: Pick<ProcessorDeps, 'channels' | 'logger'>,
 ): DeliveryPlan {
-  const descriptor = descriptorFor(channel, deps.channels);
+  const descriptor = descriptorFor(channel, deps.channels ?? {});
   if (rules.digestThreshold !== null && selected.length > rules.digestThreshold) {
     deps.logger.info('sending digest', {
       channel: channel.name,
@@ -234,7 +234,7 @@ export async function deliverGroups(
   send: SendContext,
   deps: Pick<ProcessorDeps, 'channels' | 'pacer' | 'logger' | 'remainingMs'>,
 ): Promise<void> {
-  const interval = channel.minIntervalMs ?? descriptorFor(channel, deps.channels).defaults.minIntervalMs;
+  const interval = channel.minIntervalMs ?? settingsFor(channel).defaults.minIntervalMs;
   for (let start = 0; start < plan.groups.length; start += plan.windowSize) {
     const window = plan.groups.slice(start, start + plan.windowSize);
     if (deadlineNear(deps, send)) {

@@ -1,10 +1,16 @@
 import * as z from 'zod/mini';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { FindingEventSchema, GUARDDUTY_DETAIL_TYPE, type FindingEvent } from '../finding/schema.js';
 import type { Signal } from '../signals/model.js';
 import { type ParseSignalOptions, parseSignal } from '../signals/parse.js';
 import { cleanLine } from '../text/clean.js';
 import { formatIssues } from '../config/errors.js';
+
+/**
+ * node:zlib, loaded the first time an envelope is too large for plain text:
+ * only oversized retries need it, and loading it costs every cold start
+ * several milliseconds (`process.getBuiltinModule`, Node 22.3+, is synchronous).
+ */
+const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zlib');
 
 /*
  * Messages on the queue are either EventBridge events (from the rule) or our
@@ -61,7 +67,7 @@ export function serialiseEnvelope(
 ): string {
   const plain = JSON.stringify({ ...envelope, text: original });
   if (Buffer.byteLength(plain, 'utf8') <= MAX_MESSAGE_BYTES) return plain;
-  const packed = JSON.stringify({ ...envelope, gzip: gzipSync(original).toString('base64') });
+  const packed = JSON.stringify({ ...envelope, gzip: zlib().gzipSync(original).toString('base64') });
   if (Buffer.byteLength(packed, 'utf8') <= MAX_MESSAGE_BYTES) return packed;
   throw new MessageTooLargeError(
     `message of ${Buffer.byteLength(original, 'utf8')} bytes does not fit in one SQS message even gzipped`,
@@ -73,7 +79,7 @@ function originalText(envelope: { text?: string | undefined; gzip?: string | und
   if (envelope.text !== undefined) return envelope.text;
   if (envelope.gzip !== undefined) {
     try {
-      return gunzipSync(Buffer.from(envelope.gzip, 'base64')).toString('utf8');
+      return zlib().gunzipSync(Buffer.from(envelope.gzip, 'base64')).toString('utf8');
     } catch {
       return null;
     }

@@ -1,4 +1,4 @@
-import type { ChannelRegistry } from '../channels/registry.js';
+import { type LoadedChannels, loadChannels } from '../channels/settings/index.js';
 import type { SendContext } from '../channels/types.js';
 import { ConfigError } from '../config/errors.js';
 import type { Config } from '../config/schema.js';
@@ -35,8 +35,12 @@ export interface ProcessorDeps {
   config: ConfigSource;
   accounts: AccountNamer;
   history: SeverityMemory;
-  /** Channel descriptors by type (`CHANNEL_REGISTRY`; tests may swap one). */
-  channels: ChannelRegistry;
+  /**
+   * Channel descriptors by type. Absent (the deployed function): the types the
+   * config uses are loaded on first use (`loadChannels`); tests pass
+   * `CHANNEL_REGISTRY` and may swap one.
+   */
+  channels?: LoadedChannels | undefined;
   /** Senders and I/O seams; the HTTP policy comes from the loaded config's `delivery`. */
   send: Omit<SendContext, 'http'>;
   queue: QueueWriter;
@@ -184,6 +188,8 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     return { batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })), summary };
   }
 
+  // Loads the configured channel types' renderers and senders while the batch is parsed and enriched.
+  const channels = deps.channels ? Promise.resolve(deps.channels) : loadChannels(config.channels.map((c) => c.type));
   const { items, poison } = parseRecords(records, config);
   warnGoneChannels(items, config, deps.logger);
   const poisoned = await deadLetterPoison(poison, deps);
@@ -195,7 +201,7 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
     recordLifecycle(prepared, state),
     recordSignals(items, state),
   ]);
-  const delivery = await deliverAll(prepared, config, deps, { history, announced });
+  const delivery = await deliverAll(prepared, config, { ...deps, channels: await channels }, { history, announced });
   // ISO 8601 times sort as strings: the last is the latest event of the batch.
   const lastEvent =
     prepared

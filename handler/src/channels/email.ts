@@ -1,4 +1,3 @@
-import { ChannelBase } from '../config/fields.js';
 import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
@@ -23,38 +22,11 @@ import {
 } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import { fitWithin, utf8Bytes } from './fit.js';
+import { emailSettings, EmailChannelSchema, type EmailChannel } from './settings/email.js';
 import { defineChannel, type DetailBudget } from './types.js';
 
-export const EmailChannelSchema = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('email'),
-  smtp: z.strictObject({
-    host: z.string().check(z.minLength(1)),
-    port: z._default(z.int().check(z.gte(1)).check(z.lte(65_535)), 587),
-    secure: z
-      ._default(z.boolean(), false)
-      .check(z.describe('Implicit TLS from the first byte (port 465). Otherwise STARTTLS is used when offered.')),
-    requireTls: z
-      ._default(z.boolean(), true)
-      .check(z.describe('Refuse to send unless the connection is encrypted (STARTTLS or implicit TLS).')),
-    user: z.optional(z.string()),
-    pass: z.optional(z.string()),
-    timeoutMs: z._default(z.int().check(z.gte(100)).check(z.lte(60_000)), 10_000),
-  }),
-  from: z.string().check(z.minLength(3)),
-  to: z.array(z.email()).check(z.minLength(1)),
-  cc: z._default(z.array(z.email()), []),
-  bcc: z._default(z.array(z.email()), []),
-  subjectPrefix: z._default(z.string().check(z.maxLength(40)), 'GuardDuty'),
-  attachFinding: z
-    ._default(z.boolean(), false)
-    .check(
-      z.describe(
-        'Attach the event as received as guardduty-<finding id>.json (a digest: one JSON array of its events, up to 5 MB).',
-      ),
-    ),
-});
-export type EmailChannel = z.infer<typeof EmailChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/email.ts`, loaded at cold start. */
+export { EmailChannelSchema, type EmailChannel };
 
 /*
  * Email: a multipart message with a plain-text part (the plain-text view shared
@@ -88,27 +60,31 @@ const NO_LINE_BREAKS = /^[^\r\n]*$/;
 /** Largest attachment we produce, before base64 (see above). */
 export const EMAIL_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
 
-const AttachmentSchema = z.strictObject({
-  filename: z.string().check(z.regex(/^guardduty-[A-Za-z0-9._-]{1,128}\.json$/)),
-  contentType: z.literal('application/json'),
-  content: z.string().check(z.maxLength(EMAIL_ATTACHMENT_MAX_BYTES)),
-});
+const AttachmentSchema = z.lazy(() =>
+  z.strictObject({
+    filename: z.string().check(z.regex(/^guardduty-[A-Za-z0-9._-]{1,128}\.json$/)),
+    contentType: z.literal('application/json'),
+    content: z.string().check(z.maxLength(EMAIL_ATTACHMENT_MAX_BYTES)),
+  }),
+);
 export type EmailAttachment = z.infer<typeof AttachmentSchema>;
 
 /** The rendered email, without the envelope (from/to/cc/bcc come from the channel at send time). */
-export const EmailPayloadSchema = z.strictObject({
-  attachments: z.optional(z.array(AttachmentSchema)),
-  subject: z.string().check(z.minLength(1)).check(z.maxLength(EMAIL_SUBJECT_MAX)).check(z.regex(NO_LINE_BREAKS)),
-  text: z.string().check(z.minLength(1)),
-  html: z.string().check(z.minLength(1)),
-  headers: z.record(
-    z.string().check(z.regex(/^X-GuardDuty-[A-Za-z-]+$/)),
-    z
-      .string()
-      .check(z.maxLength(256))
-      .check(z.regex(/^[\x20-\x7E]*$/)),
-  ),
-});
+export const EmailPayloadSchema = z.lazy(() =>
+  z.strictObject({
+    attachments: z.optional(z.array(AttachmentSchema)),
+    subject: z.string().check(z.minLength(1)).check(z.maxLength(EMAIL_SUBJECT_MAX)).check(z.regex(NO_LINE_BREAKS)),
+    text: z.string().check(z.minLength(1)),
+    html: z.string().check(z.minLength(1)),
+    headers: z.record(
+      z.string().check(z.regex(/^X-GuardDuty-[A-Za-z-]+$/)),
+      z
+        .string()
+        .check(z.maxLength(256))
+        .check(z.regex(/^[\x20-\x7E]*$/)),
+    ),
+  }),
+);
 export type EmailPayload = z.infer<typeof EmailPayloadSchema>;
 
 /** A header value: printable ASCII only (no CR/LF injection), at most 256 characters. */
@@ -393,17 +369,7 @@ export function digestAttachment(eventTexts: readonly string[]): { attachment: E
   };
 }
 
-export const emailChannel = defineChannel<typeof EmailChannelSchema, EmailPayload>({
-  label: 'Email',
-  schema: EmailChannelSchema,
-  secrets: (channel) => (channel.smtp.pass ? [channel.smtp.pass] : []),
-  defaults: { minIntervalMs: 0, digestThreshold: 10 },
-  sample: {
-    smtp: { host: 'smtp.example.invalid' },
-    from: 'guardduty@example.invalid',
-    to: ['security@example.invalid'],
-  },
-  type: 'email',
+export const emailChannel = defineChannel(emailSettings, {
   render: (finding, channel, eventText) => {
     const payload = renderEmail(finding, channel);
     if (!channel.attachFinding || eventText === undefined) return payload;

@@ -1,4 +1,3 @@
-import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
@@ -23,17 +22,11 @@ import {
   kindLabel,
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
+import { googleChatSettings, GoogleChatChannelSchema, type GoogleChatChannel } from './settings/googleChat.js';
 import { defineChannel, type DetailBudget } from './types.js';
 
-export const GoogleChatChannelSchema = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('googleChat'),
-  webhookUrl: endpointUrl.check(z.describe('Google Chat space webhook URL (with key and token).')),
-  threadByFinding: z
-    ._default(z.boolean(), true)
-    .check(z.describe('Reply to one thread per finding, so updates stay together.')),
-});
-export type GoogleChatChannel = z.infer<typeof GoogleChatChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/googleChat.ts`, loaded at cold start. */
+export { GoogleChatChannelSchema, type GoogleChatChannel };
 
 /*
  * Google Chat space webhook: a `cardsV2` message with one card plus a `text`
@@ -67,68 +60,79 @@ export const GOOGLE_CHAT_LIMITS = {
 /** Appended to the webhook URL when a message names a thread, so replies fall back to a new thread. */
 export const REPLY_OPTION = 'messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD';
 
-const ChatButtonSchema = z.strictObject({
-  text: z.string().check(z.minLength(1)),
-  onClick: z.strictObject({ openLink: z.strictObject({ url: z.url() }) }),
-});
-const WidgetSchema = z.union([
+const ChatButtonSchema = z.lazy(() =>
   z.strictObject({
-    decoratedText: z.strictObject({
-      topLabel: z.optional(z.string()),
-      text: z.string().check(z.minLength(1)),
-      bottomLabel: z.optional(z.string()),
-      wrapText: z.literal(true),
-      button: z.optional(ChatButtonSchema),
-    }),
+    text: z.string().check(z.minLength(1)),
+    onClick: z.strictObject({ openLink: z.strictObject({ url: z.url() }) }),
   }),
-  z.strictObject({ textParagraph: z.strictObject({ text: z.string().check(z.minLength(1)) }) }),
-  z.strictObject({ buttonList: z.strictObject({ buttons: z.array(ChatButtonSchema).check(z.minLength(1)) }) }),
-]);
-const SectionSchema = z.strictObject({
-  header: z.optional(z.string().check(z.minLength(1))),
-  collapsible: z.optional(z.boolean()),
-  uncollapsibleWidgetsCount: z.optional(z.int().check(z.gte(1))),
-  widgets: z.array(WidgetSchema).check(z.minLength(1)),
-});
+);
+const WidgetSchema = z.lazy(() =>
+  z.union([
+    z.strictObject({
+      decoratedText: z.strictObject({
+        topLabel: z.optional(z.string()),
+        text: z.string().check(z.minLength(1)),
+        bottomLabel: z.optional(z.string()),
+        wrapText: z.literal(true),
+        button: z.optional(ChatButtonSchema),
+      }),
+    }),
+    z.strictObject({ textParagraph: z.strictObject({ text: z.string().check(z.minLength(1)) }) }),
+    z.strictObject({ buttonList: z.strictObject({ buttons: z.array(ChatButtonSchema).check(z.minLength(1)) }) }),
+  ]),
+);
+const SectionSchema = z.lazy(() =>
+  z.strictObject({
+    header: z.optional(z.string().check(z.minLength(1))),
+    collapsible: z.optional(z.boolean()),
+    uncollapsibleWidgetsCount: z.optional(z.int().check(z.gte(1))),
+    widgets: z.array(WidgetSchema).check(z.minLength(1)),
+  }),
+);
 
 /** A request id in the form Google recommends (a UUID), lowercase hex. */
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The JSON body posted to a Google Chat webhook (the request id goes in the query); the schema encodes Chat's limits. */
-export const GoogleChatPayloadSchema = z
-  .strictObject({
-    text: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.text)),
-    cardsV2: z.tuple([
-      z.strictObject({
-        cardId: z.string().check(z.minLength(1)),
-        card: z.strictObject({
-          header: z.strictObject({
-            title: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.headerText)),
-            subtitle: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.headerText))),
+export const GoogleChatPayloadSchema = z.lazy(() =>
+  z
+    .strictObject({
+      text: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.text)),
+      cardsV2: z.tuple([
+        z.strictObject({
+          cardId: z.string().check(z.minLength(1)),
+          card: z.strictObject({
+            header: z.strictObject({
+              title: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.headerText)),
+              subtitle: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.headerText))),
+            }),
+            sections: z.array(SectionSchema).check(z.minLength(1)),
           }),
-          sections: z.array(SectionSchema).check(z.minLength(1)),
         }),
+      ]),
+      thread: z.optional(
+        z.strictObject({
+          threadKey: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.threadKey)),
+        }),
+      ),
+      /** Sent as the `requestId` query parameter, not in the body (see {@link chatRequestId}). */
+      requestId: z.optional(z.string().check(z.regex(REQUEST_ID))),
+    })
+    .check(
+      z.refine(({ requestId: _requestId, ...body }) => payloadBytes(body) <= GOOGLE_CHAT_LIMITS.messageBytes, {
+        error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes`,
       }),
-    ]),
-    thread: z.optional(
-      z.strictObject({ threadKey: z.string().check(z.minLength(1)).check(z.maxLength(GOOGLE_CHAT_LIMITS.threadKey)) }),
+    )
+    .check(
+      z.refine(
+        (p) =>
+          p.cardsV2[0].card.sections.reduce((n, s) => n + s.widgets.length, 0) <= GOOGLE_CHAT_LIMITS.widgetsPerCard,
+        {
+          error: `more than ${GOOGLE_CHAT_LIMITS.widgetsPerCard} widgets`,
+        },
+      ),
     ),
-    /** Sent as the `requestId` query parameter, not in the body (see {@link chatRequestId}). */
-    requestId: z.optional(z.string().check(z.regex(REQUEST_ID))),
-  })
-  .check(
-    z.refine(({ requestId: _requestId, ...body }) => payloadBytes(body) <= GOOGLE_CHAT_LIMITS.messageBytes, {
-      error: `message over ${GOOGLE_CHAT_LIMITS.messageBytes} bytes`,
-    }),
-  )
-  .check(
-    z.refine(
-      (p) => p.cardsV2[0].card.sections.reduce((n, s) => n + s.widgets.length, 0) <= GOOGLE_CHAT_LIMITS.widgetsPerCard,
-      {
-        error: `more than ${GOOGLE_CHAT_LIMITS.widgetsPerCard} widgets`,
-      },
-    ),
-  );
+);
 export type GoogleChatPayload = z.infer<typeof GoogleChatPayloadSchema>;
 type Section = z.infer<typeof SectionSchema>;
 type Widget = z.infer<typeof WidgetSchema>;
@@ -450,14 +454,7 @@ export function postUrl(webhookUrl: string, payload: GoogleChatPayload): string 
 }
 
 /** Google Chat webhook: POST JSON, threaded messages with the reply option in the query, each with its request id. */
-export const googleChatChannel = defineChannel<typeof GoogleChatChannelSchema, GoogleChatPayload>({
-  label: 'Google Chat',
-  schema: GoogleChatChannelSchema,
-  secrets: (channel) => [channel.webhookUrl],
-  // Space webhooks allow about one message per second.
-  defaults: { minIntervalMs: 1_000, digestThreshold: 10 },
-  sample: { webhookUrl: 'https://chat.googleapis.com/v1/spaces/PREVIEW/messages?key=PREVIEW&token=PREVIEW' },
-  type: 'googleChat',
+export const googleChatChannel = defineChannel(googleChatSettings, {
   render: (finding, channel) => ({ ...renderGoogleChat(finding, channel), requestId: chatRequestId(finding, channel) }),
   renderDigest: (digest, channel) => ({
     ...renderGoogleChatDigest(digest),

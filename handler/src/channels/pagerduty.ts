@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHash } from 'node:crypto';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
@@ -22,22 +21,11 @@ import {
   targetText,
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
+import { pagerDutySettings, PagerDutyChannelSchema, type PagerDutyChannel } from './settings/pagerduty.js';
 import { defineChannel } from './types.js';
 
-export const PagerDutyChannelSchema = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('pagerduty'),
-  routingKey: z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9]{32}$/, { error: 'expected a 32-character Events API v2 integration (routing) key' })),
-  eventsUrl: z
-    ._default(endpointUrl, 'https://events.pagerduty.com/v2/enqueue')
-    .check(z.describe('Events API v2 endpoint (EU: https://events.eu.pagerduty.com/v2/enqueue).')),
-  resolveOnArchive: z
-    ._default(z.boolean(), true)
-    .check(z.describe('Resolve the incident when GuardDuty reports the finding archived.')),
-});
-export type PagerDutyChannel = z.infer<typeof PagerDutyChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/pagerduty.ts`, loaded at cold start. */
+export { PagerDutyChannelSchema, type PagerDutyChannel };
 
 /*
  * PagerDuty Events API v2 (https://developer.pagerduty.com/docs/events-api-v2/trigger-events/).
@@ -79,42 +67,50 @@ export const PD_SEVERITY: Record<SeverityBand, PagerDutySeverity> = {
 /** `custom_details`: free-form JSON (PagerDuty shows it as a table); objects nest. */
 type Details = { [key: string]: string | number | boolean | Details | Details[] };
 // A recursive shape needs its type named once; the schema is checked against it.
-const DetailsSchema: z.ZodMiniType<Details> = z.record(
-  z.string(),
-  z.union([z.string(), z.number(), z.boolean(), z.lazy(() => DetailsSchema), z.array(z.lazy(() => DetailsSchema))]),
+const DetailsSchema: z.ZodMiniType<Details> = z.lazy(() =>
+  z.record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean(), z.lazy(() => DetailsSchema), z.array(z.lazy(() => DetailsSchema))]),
+  ),
 );
 
 const Label = z.optional(z.string().check(z.maxLength(PD_LABEL_MAX)));
 
 /** A trigger event (Events API v2, "Send an Alert Event"), with the documented limits. */
-export const PagerDutyTriggerSchema = z.strictObject({
-  event_action: z.literal('trigger'),
-  dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
-  payload: z.strictObject({
-    summary: z.string().check(z.minLength(1)).check(z.maxLength(PD_SUMMARY_MAX)),
-    source: z.string().check(z.minLength(1)).check(z.maxLength(PD_LABEL_MAX)),
-    severity: PagerDutySeveritySchema,
-    timestamp: z.optional(z.iso.datetime({ offset: true })),
-    component: Label,
-    group: Label,
-    class: Label,
-    custom_details: DetailsSchema,
+export const PagerDutyTriggerSchema = z.lazy(() =>
+  z.strictObject({
+    event_action: z.literal('trigger'),
+    dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
+    payload: z.strictObject({
+      summary: z.string().check(z.minLength(1)).check(z.maxLength(PD_SUMMARY_MAX)),
+      source: z.string().check(z.minLength(1)).check(z.maxLength(PD_LABEL_MAX)),
+      severity: PagerDutySeveritySchema,
+      timestamp: z.optional(z.iso.datetime({ offset: true })),
+      component: Label,
+      group: Label,
+      class: Label,
+      custom_details: DetailsSchema,
+    }),
+    links: z.array(z.strictObject({ href: z.url(), text: z.string() })),
+    client: z.string(),
+    client_url: z.optional(z.url()),
   }),
-  links: z.array(z.strictObject({ href: z.url(), text: z.string() })),
-  client: z.string(),
-  client_url: z.optional(z.url()),
-});
+);
 
 /** A resolve event: closes the incident with this dedup key. */
-export const PagerDutyResolveSchema = z.strictObject({
-  event_action: z.literal('resolve'),
-  dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
-});
+export const PagerDutyResolveSchema = z.lazy(() =>
+  z.strictObject({
+    event_action: z.literal('resolve'),
+    dedup_key: z.string().check(z.minLength(1)).check(z.maxLength(PD_DEDUP_KEY_MAX)),
+  }),
+);
 
 /** A rendered Events API v2 event, without its `routing_key` (added by `send`), within {@link PD_MAX_BYTES}. */
-export const PagerDutyPayloadSchema = z
-  .discriminatedUnion('event_action', [PagerDutyTriggerSchema, PagerDutyResolveSchema])
-  .check(z.refine((p) => jsonBytes(p) <= PD_MAX_BYTES, { error: `over ${PD_MAX_BYTES} bytes` }));
+export const PagerDutyPayloadSchema = z.lazy(() =>
+  z
+    .discriminatedUnion('event_action', [PagerDutyTriggerSchema, PagerDutyResolveSchema])
+    .check(z.refine((p) => jsonBytes(p) <= PD_MAX_BYTES, { error: `over ${PD_MAX_BYTES} bytes` })),
+);
 
 export type PagerDutyTrigger = z.infer<typeof PagerDutyTriggerSchema>;
 export type PagerDutyResolve = z.infer<typeof PagerDutyResolveSchema>;
@@ -397,15 +393,7 @@ export function renderPagerDutyDigest(digest: Digest): PagerDutyTrigger {
  * 400 is an invalid event (permanent), 429 a rate limit and 5xx an outage
  * (both retried, honouring Retry-After when sent).
  */
-export const pagerDutyChannel = defineChannel<typeof PagerDutyChannelSchema, PagerDutyPayload>({
-  label: 'PagerDuty',
-  schema: PagerDutyChannelSchema,
-  secrets: (channel) => [channel.routingKey],
-  defaults: { minIntervalMs: 0, digestThreshold: null },
-  // Archiving a finding resolves its incident, so archived updates must reach it.
-  receivesArchived: (channel) => channel.resolveOnArchive,
-  sample: { routingKey: 'PREVIEW0000000000000000000000000' },
-  type: 'pagerduty',
+export const pagerDutyChannel = defineChannel(pagerDutySettings, {
   render: (finding, channel) => renderPagerDutyFinding(finding, channel),
   renderDigest: (digest) => renderPagerDutyDigest(digest),
   async send(payload, channel, context) {

@@ -1,4 +1,3 @@
-import { ChannelBase, endpointUrl } from '../config/fields.js';
 import * as z from 'zod/mini';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { BAND_COLOUR, SEVERITY_BANDS, bandRank } from '../finding/severity.js';
@@ -22,27 +21,12 @@ import {
   targetText,
   kindLabel,
 } from './facts.js';
+import { slackSettings, SlackChannelSchema, type SlackChannel } from './settings/slack.js';
 import { defineChannel, type DetailBudget } from './types.js';
-import { SlackAppChannelFields, sendSlackApp, slackModeCheck, withAppFacts, type SlackOutgoing } from './slackApp.js';
+import { sendSlackApp, withAppFacts } from './slackApp.js';
 
-const SlackChannelFields = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('slack'),
-  webhookUrl: z.optional(endpointUrl.check(z.describe('Slack incoming-webhook URL (or botToken + channelId).'))),
-  ...SlackAppChannelFields,
-  mention: z
-    .optional(
-      z.string().check(
-        z.regex(/^<(!here|!channel|!subteam\^[A-Z0-9]+|@[A-Z0-9]+)>$/, {
-          error: 'expected <!here>, <!channel>, <!subteam^ID> or <@USERID>',
-        }),
-      ),
-    )
-    .check(z.describe('Mention added to HIGH and CRITICAL messages (from config only, never from finding text).')),
-});
-/** A Slack channel: a webhook, or a Slack app (see slackApp.ts). */
-export const SlackChannelSchema = SlackChannelFields.check(slackModeCheck);
-export type SlackChannel = z.infer<typeof SlackChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/slack.ts`, loaded at cold start. */
+export { SlackChannelSchema, type SlackChannel };
 
 /*
  * Slack incoming webhook. The Block Kit blocks sit in one legacy attachment,
@@ -83,52 +67,58 @@ const Mrkdwn = (max: number) =>
     text: z.string().check(z.minLength(1)).check(z.maxLength(max)),
     verbatim: z.literal(true),
   });
-const ButtonSchema = z.strictObject({
-  type: z.literal('button'),
-  text: PlainText(SLACK_LIMITS.buttonText),
-  url: z.url().check(z.maxLength(SLACK_LIMITS.buttonUrl)),
-  action_id: z.string().check(z.maxLength(255)),
-});
-const BlockSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('header'), text: PlainText(SLACK_LIMITS.headerText) }),
-  z
-    .strictObject({
-      type: z.literal('section'),
-      text: z.optional(Mrkdwn(SLACK_LIMITS.sectionText)),
-      fields: z.optional(
-        z.array(Mrkdwn(SLACK_LIMITS.fieldText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.sectionFields)),
+const ButtonSchema = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('button'),
+    text: PlainText(SLACK_LIMITS.buttonText),
+    url: z.url().check(z.maxLength(SLACK_LIMITS.buttonUrl)),
+    action_id: z.string().check(z.maxLength(255)),
+  }),
+);
+const BlockSchema = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('header'), text: PlainText(SLACK_LIMITS.headerText) }),
+    z
+      .strictObject({
+        type: z.literal('section'),
+        text: z.optional(Mrkdwn(SLACK_LIMITS.sectionText)),
+        fields: z.optional(
+          z.array(Mrkdwn(SLACK_LIMITS.fieldText)).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.sectionFields)),
+        ),
+        accessory: z.optional(ButtonSchema),
+      })
+      .check(
+        z.refine((s) => s.text !== undefined || s.fields !== undefined, { error: 'a section needs text or fields' }),
       ),
-      accessory: z.optional(ButtonSchema),
-    })
-    .check(
-      z.refine((s) => s.text !== undefined || s.fields !== undefined, { error: 'a section needs text or fields' }),
-    ),
-  z.strictObject({
-    type: z.literal('context'),
-    elements: z
-      .array(Mrkdwn(SLACK_LIMITS.sectionText))
-      .check(z.minLength(1))
-      .check(z.maxLength(SLACK_LIMITS.contextElements)),
-  }),
-  z.strictObject({
-    type: z.literal('actions'),
-    elements: z.array(ButtonSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.actionElements)),
-  }),
-  z.strictObject({ type: z.literal('divider') }),
-]);
+    z.strictObject({
+      type: z.literal('context'),
+      elements: z
+        .array(Mrkdwn(SLACK_LIMITS.sectionText))
+        .check(z.minLength(1))
+        .check(z.maxLength(SLACK_LIMITS.contextElements)),
+    }),
+    z.strictObject({
+      type: z.literal('actions'),
+      elements: z.array(ButtonSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.actionElements)),
+    }),
+    z.strictObject({ type: z.literal('divider') }),
+  ]),
+);
 
 /** The JSON body posted to a Slack incoming webhook; the schema encodes Slack's limits. */
-export const SlackPayloadSchema = z.strictObject({
-  text: z.string().check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.text)),
-  attachments: z.tuple([
-    z.strictObject({
-      color: z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/)),
-      blocks: z.array(BlockSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.blocks)),
-    }),
-  ]),
-  unfurl_links: z.literal(false),
-  unfurl_media: z.literal(false),
-});
+export const SlackPayloadSchema = z.lazy(() =>
+  z.strictObject({
+    text: z.string().check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.text)),
+    attachments: z.tuple([
+      z.strictObject({
+        color: z.string().check(z.regex(/^#[0-9A-Fa-f]{6}$/)),
+        blocks: z.array(BlockSchema).check(z.minLength(1)).check(z.maxLength(SLACK_LIMITS.blocks)),
+      }),
+    ]),
+    unfurl_links: z.literal(false),
+    unfurl_media: z.literal(false),
+  }),
+);
 export type SlackPayload = z.infer<typeof SlackPayloadSchema>;
 export type SlackBlock = z.infer<typeof BlockSchema>;
 type MrkdwnText = z.infer<ReturnType<typeof Mrkdwn>>;
@@ -344,14 +334,7 @@ export function renderSlackDigest(digest: Digest, channel: Pick<SlackChannel, 'm
 }
 
 /** Slack incoming webhook: POST JSON; Slack answers 200 "ok", or 400/403/404 with a short reason. */
-export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackOutgoing>({
-  label: 'Slack',
-  schema: SlackChannelSchema,
-  secrets: (channel) => [channel.webhookUrl, channel.botToken].filter((s): s is string => s !== undefined),
-  // Incoming webhooks allow about one message per second.
-  defaults: { minIntervalMs: 1_000, digestThreshold: 10 },
-  sample: { webhookUrl: 'https://hooks.slack.com/services/T000/B000/PREVIEW' },
-  type: 'slack',
+export const slackChannel = defineChannel(slackSettings, {
   render: (finding, channel) => withAppFacts(renderSlack(finding, channel), finding, channel),
   renderDigest: (digest, channel) => renderSlackDigest(digest, channel),
   // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.

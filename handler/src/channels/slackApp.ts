@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { DeliveryError } from '../deliver/errors.js';
 import { callSlack, MESSAGE_GONE, type SlackCallOptions } from '../deliver/slackWebApi.js';
 import type { NormalisedFinding } from '../finding/model.js';
@@ -19,62 +18,6 @@ import type { SendContext, SendResult } from './types.js';
  * status. The finding's parent `ts` lives in the state table (a receipt's
  * message reference): without the table, every message is a new parent.
  */
-
-const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,20}$/;
-
-/** The Slack app fields of a Slack channel config (spread into its schema). */
-export const SlackAppChannelFields = {
-  botToken: z.optional(
-    z
-      .string()
-      .check(z.regex(/^xoxb-[A-Za-z0-9-]{10,}$/, { error: 'expected a bot token (xoxb-…)' }))
-      .check(
-        z.describe('Slack app bot token (scopes chat:write, usergroups:read); with channelId, instead of webhookUrl.'),
-      ),
-  ),
-  channelId: z.optional(
-    z
-      .string()
-      .check(z.regex(SLACK_CHANNEL_ID, { error: 'expected a Slack channel id (C…/G…)' }))
-      .check(z.describe('Channel the bot posts to (invite the bot to it).')),
-  ),
-  apiBaseUrl: z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/]).*\/$/, {
-          error: 'expected a base URL ending in /',
-        }),
-      )
-      .check(z.describe('Slack Web API base URL (default https://slack.com/api/; a loopback stand-in in tests).')),
-  ),
-};
-
-interface SlackModeFields {
-  webhookUrl?: string | undefined;
-  botToken?: string | undefined;
-  channelId?: string | undefined;
-}
-
-/** The field to fix when a Slack channel is neither a webhook nor an app, or both, and why; null when it is one. */
-export function slackModeProblem(c: SlackModeFields): { path: string; message: string } | null {
-  const app = c.botToken !== undefined || c.channelId !== undefined;
-  if (c.webhookUrl !== undefined && app)
-    return { path: 'botToken', message: 'set webhookUrl, or botToken and channelId (a Slack app), not both' };
-  if (c.webhookUrl === undefined && !app)
-    return { path: 'webhookUrl', message: 'required: a Slack incoming-webhook URL (or botToken and channelId)' };
-  if (c.webhookUrl === undefined && c.channelId === undefined)
-    return { path: 'channelId', message: 'required with botToken: the channel the bot posts to' };
-  if (c.webhookUrl === undefined && c.botToken === undefined)
-    return { path: 'botToken', message: 'required with channelId: the Slack app bot token (xoxb-…)' };
-  return null;
-}
-
-/** A Slack channel is a webhook (webhookUrl) or an app (botToken + channelId), never both or neither. */
-export const slackModeCheck = z.superRefine<SlackModeFields>((c, ctx) => {
-  const problem = slackModeProblem(c);
-  if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-});
 
 const DEFAULT_API_BASE = 'https://slack.com/api/';
 /** Slack's limits (see slack.ts): 50 blocks in a message, top-level text truncated after 40,000 characters. */

@@ -1,4 +1,3 @@
-import { ChannelBase } from '../config/fields.js';
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { NormalisedFinding } from '../finding/model.js';
@@ -16,18 +15,11 @@ import {
 } from './facts.js';
 import { TEXT_DETAIL_LEVELS, renderDigestText, renderFindingText } from './plainText.js';
 import { fitWithin, utf8Bytes } from './fit.js';
+import { snsSettings, SnsChannelSchema, type SnsChannel } from './settings/sns.js';
 import { SEND_BATCH_MAX, defineChannel, type DetailBudget, type SendResult } from './types.js';
 
-export const SnsChannelSchema = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('sns'),
-  topicArn: z.string().check(
-    z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
-      error: 'expected an SNS topic ARN',
-    }),
-  ),
-});
-export type SnsChannel = z.infer<typeof SnsChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/sns.ts`, loaded at cold start. */
+export { SnsChannelSchema, type SnsChannel };
 
 /*
  * Amazon SNS: a subject (used by email subscriptions), a JSON message with a
@@ -78,41 +70,49 @@ const SUBJECT = /^[A-Za-z0-9!-/:-@[-`{-~][\x20-\x7E]*$/;
 /** A FIFO message group or deduplication id: 1–128 ASCII letters, digits and punctuation marks. */
 const FIFO_ID = /^[!-~]{1,128}$/;
 
-const MessageAttributeSchema = z.strictObject({
-  DataType: z.enum(['String', 'Number']),
-  StringValue: z.string().check(z.minLength(1)),
-});
+const MessageAttributeSchema = z.lazy(() =>
+  z.strictObject({
+    DataType: z.enum(['String', 'Number']),
+    StringValue: z.string().check(z.minLength(1)),
+  }),
+);
 
 /** The per-protocol bodies inside the JSON message. */
-export const SnsBodiesSchema = z.strictObject({
-  default: z.string().check(z.minLength(1)),
-  email: z.string().check(z.minLength(1)),
-  sms: z.string().check(z.minLength(1), z.maxLength(SNS_LIMITS.sms), z.regex(/^[\x20-\x7E]+$/)),
-});
+export const SnsBodiesSchema = z.lazy(() =>
+  z.strictObject({
+    default: z.string().check(z.minLength(1)),
+    email: z.string().check(z.minLength(1)),
+    sms: z.string().check(z.minLength(1), z.maxLength(SNS_LIMITS.sms), z.regex(/^[\x20-\x7E]+$/)),
+  }),
+);
 export type SnsBodies = z.infer<typeof SnsBodiesSchema>;
 
 /** The Publish request exactly as SNS receives it, without the topic (PublishBatch entries add an `Id`). */
-export const SnsPayloadSchema = z
-  .strictObject({
-    Subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
-    MessageStructure: z.literal('json'),
-    Message: z
-      .string()
-      .check(
-        z.refine((m) => SnsBodiesSchema.safeParse(JSON.parse(m)).success, { error: 'not the per-protocol bodies' }),
-      ),
-    MessageAttributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), MessageAttributeSchema),
-    MessageGroupId: z.optional(z.string().check(z.regex(FIFO_ID))),
-    MessageDeduplicationId: z.optional(z.string().check(z.regex(FIFO_ID))),
-  })
-  .check(
-    z.refine((p) => Object.keys(p.MessageAttributes).length <= SNS_LIMITS.attributes, {
-      error: `more than ${SNS_LIMITS.attributes} attributes`,
-    }),
-  )
-  .check(
-    z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, { error: `over ${SNS_LIMITS.messageBytes} bytes` }),
-  );
+export const SnsPayloadSchema = z.lazy(() =>
+  z
+    .strictObject({
+      Subject: z.string().check(z.maxLength(SNS_LIMITS.subject)).check(z.regex(SUBJECT)),
+      MessageStructure: z.literal('json'),
+      Message: z
+        .string()
+        .check(
+          z.refine((m) => SnsBodiesSchema.safeParse(JSON.parse(m)).success, { error: 'not the per-protocol bodies' }),
+        ),
+      MessageAttributes: z.record(z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,256}$/)), MessageAttributeSchema),
+      MessageGroupId: z.optional(z.string().check(z.regex(FIFO_ID))),
+      MessageDeduplicationId: z.optional(z.string().check(z.regex(FIFO_ID))),
+    })
+    .check(
+      z.refine((p) => Object.keys(p.MessageAttributes).length <= SNS_LIMITS.attributes, {
+        error: `more than ${SNS_LIMITS.attributes} attributes`,
+      }),
+    )
+    .check(
+      z.refine((p) => snsPayloadBytes(p) <= SNS_LIMITS.messageBytes, {
+        error: `over ${SNS_LIMITS.messageBytes} bytes`,
+      }),
+    ),
+);
 export type SnsPayload = z.infer<typeof SnsPayloadSchema>;
 type MessageAttributes = SnsPayload['MessageAttributes'];
 
@@ -127,7 +127,10 @@ export function typedAttributes(attributes: Record<string, string>): MessageAttr
 }
 
 /** Bytes SNS counts against the 256 KB limit: message, attribute names, types and values. */
-export function snsPayloadBytes(payload: Pick<SnsPayload, 'Message' | 'MessageAttributes'>): number {
+export function snsPayloadBytes(payload: {
+  Message: string;
+  MessageAttributes: Readonly<Record<string, { DataType: string; StringValue: string }>>;
+}): number {
   let bytes = Buffer.byteLength(payload.Message, 'utf8');
   for (const [name, { DataType, StringValue }] of Object.entries(payload.MessageAttributes)) {
     bytes += Buffer.byteLength(name, 'utf8') + DataType.length + Buffer.byteLength(StringValue, 'utf8');
@@ -361,14 +364,7 @@ export function publishBatches<P extends Pick<SnsPayload, 'Message' | 'MessageAt
 }
 
 /** Amazon SNS topic: findings go out ten to a PublishBatch call, a digest with Publish. */
-export const snsChannel = defineChannel<typeof SnsChannelSchema, SnsPayload>({
-  label: 'Amazon SNS',
-  schema: SnsChannelSchema,
-  // A topic ARN is an address, not a credential: IAM decides who may publish.
-  secrets: () => [],
-  defaults: { minIntervalMs: 0, digestThreshold: null },
-  sample: { topicArn: 'arn:aws:sns:us-east-1:111122223333:preview' },
-  type: 'sns',
+export const snsChannel = defineChannel(snsSettings, {
   render: (finding, channel) => renderSns(finding, channel),
   renderDigest: (digest, channel) => renderSnsDigest(digest, channel),
   // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.

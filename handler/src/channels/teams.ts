@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { ChannelBase, endpointUrl } from '../config/fields.js';
 import type { Field, NormalisedFinding } from '../finding/model.js';
 import { SEVERITY_BANDS, type SeverityBand } from '../finding/severity.js';
 import { postWithRetry } from '../deliver/http.js';
@@ -22,14 +21,11 @@ import {
   kindLabel,
 } from './facts.js';
 import { fitWithin, jsonBytes, type DetailLevels } from './fit.js';
+import { teamsSettings, TeamsChannelSchema, type TeamsChannel } from './settings/teams.js';
 import { defineChannel } from './types.js';
 
-export const TeamsChannelSchema = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('teams'),
-  webhookUrl: endpointUrl.check(z.describe('Teams Workflows "When a Teams webhook request is received" URL.')),
-});
-export type TeamsChannel = z.infer<typeof TeamsChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/teams.ts`, loaded at cold start. */
+export { TeamsChannelSchema, type TeamsChannel };
 
 /*
  * Microsoft Teams through a Workflows webhook ("When a Teams webhook request is
@@ -50,70 +46,83 @@ export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adapti
  */
 export const TEAMS_MAX_BYTES = 24_000;
 
-const TextBlockSchema = z.strictObject({
-  type: z.literal('TextBlock'),
-  text: z.string(),
-  wrap: z.literal(true),
-  size: z.optional(z.enum(['Small', 'Medium', 'Large'])),
-  weight: z.optional(z.literal('Bolder')),
-  color: z.optional(z.enum(['Attention', 'Warning', 'Accent', 'Good'])),
-  isSubtle: z.optional(z.literal(true)),
-  spacing: z.optional(z.enum(['None', 'Small', 'Medium'])),
-  separator: z.optional(z.literal(true)),
-});
-const FactSetSchema = z.strictObject({
-  type: z.literal('FactSet'),
-  facts: z.array(z.strictObject({ title: z.string(), value: z.string() })),
-});
-const OpenUrlActionSchema = z.strictObject({
-  type: z.literal('Action.OpenUrl'),
-  title: z.string(),
-  url: z.url(),
-});
-const ActionSetSchema = z.strictObject({
-  type: z.literal('ActionSet'),
-  actions: z.array(OpenUrlActionSchema),
-});
+const TextBlockSchema = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('TextBlock'),
+    text: z.string(),
+    wrap: z.literal(true),
+    size: z.optional(z.enum(['Small', 'Medium', 'Large'])),
+    weight: z.optional(z.literal('Bolder')),
+    color: z.optional(z.enum(['Attention', 'Warning', 'Accent', 'Good'])),
+    isSubtle: z.optional(z.literal(true)),
+    spacing: z.optional(z.enum(['None', 'Small', 'Medium'])),
+    separator: z.optional(z.literal(true)),
+  }),
+);
+const FactSetSchema = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('FactSet'),
+    facts: z.array(z.strictObject({ title: z.string(), value: z.string() })),
+  }),
+);
+const OpenUrlActionSchema = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('Action.OpenUrl'),
+    title: z.string(),
+    url: z.url(),
+  }),
+);
+const ActionSetSchema = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('ActionSet'),
+    actions: z.array(OpenUrlActionSchema),
+  }),
+);
 const ContainerStyleSchema = z.enum(['attention', 'warning', 'emphasis', 'accent']);
 /** Elements a container holds: the leaf kinds (the cards nest one level only). */
-const ContainerItemSchema = z.discriminatedUnion('type', [TextBlockSchema, FactSetSchema, ActionSetSchema]);
-const ContainerSchema = z.strictObject({
-  type: z.literal('Container'),
-  style: z.optional(ContainerStyleSchema),
-  bleed: z.optional(z.literal(true)),
-  separator: z.optional(z.literal(true)),
-  items: z.array(ContainerItemSchema),
-});
-const CardElementSchema = z.discriminatedUnion('type', [
-  TextBlockSchema,
-  FactSetSchema,
-  ContainerSchema,
-  ActionSetSchema,
-]);
+const ContainerItemSchema = z.lazy(() =>
+  z.discriminatedUnion('type', [TextBlockSchema, FactSetSchema, ActionSetSchema]),
+);
+const ContainerSchema = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('Container'),
+    style: z.optional(ContainerStyleSchema),
+    bleed: z.optional(z.literal(true)),
+    separator: z.optional(z.literal(true)),
+    items: z.array(ContainerItemSchema),
+  }),
+);
+const CardElementSchema = z.lazy(() =>
+  z.discriminatedUnion('type', [TextBlockSchema, FactSetSchema, ContainerSchema, ActionSetSchema]),
+);
 
 /** An Adaptive Card as Teams renders it (the subset of elements and properties these cards use). */
-export const AdaptiveCardSchema = z.strictObject({
-  $schema: z.literal(ADAPTIVE_CARD_SCHEMA),
-  type: z.literal('AdaptiveCard'),
-  version: z.literal(TEAMS_CARD_VERSION),
-  body: z.array(CardElementSchema),
-  actions: z.array(OpenUrlActionSchema),
-  msteams: z.strictObject({ width: z.literal('Full') }),
-});
+export const AdaptiveCardSchema = z.lazy(() =>
+  z.strictObject({
+    $schema: z.literal(ADAPTIVE_CARD_SCHEMA),
+    type: z.literal('AdaptiveCard'),
+    version: z.literal(TEAMS_CARD_VERSION),
+    body: z.array(CardElementSchema),
+    actions: z.array(OpenUrlActionSchema),
+    msteams: z.strictObject({ width: z.literal('Full') }),
+  }),
+);
 
 /** The JSON body posted to a Teams Workflows webhook, within {@link TEAMS_MAX_BYTES}. */
-export const TeamsPayloadSchema = z
-  .strictObject({
-    type: z.literal('message'),
-    attachments: z.tuple([
-      z.strictObject({
-        contentType: z.literal(ADAPTIVE_CARD_CONTENT_TYPE),
-        contentUrl: z.null(),
-        content: AdaptiveCardSchema,
-      }),
-    ]),
-  })
-  .check(z.refine((p) => jsonBytes(p) <= TEAMS_MAX_BYTES, { error: `over ${TEAMS_MAX_BYTES} bytes` }));
+export const TeamsPayloadSchema = z.lazy(() =>
+  z
+    .strictObject({
+      type: z.literal('message'),
+      attachments: z.tuple([
+        z.strictObject({
+          contentType: z.literal(ADAPTIVE_CARD_CONTENT_TYPE),
+          contentUrl: z.null(),
+          content: AdaptiveCardSchema,
+        }),
+      ]),
+    })
+    .check(z.refine((p) => jsonBytes(p) <= TEAMS_MAX_BYTES, { error: `over ${TEAMS_MAX_BYTES} bytes` })),
+);
 
 export type TextBlock = z.infer<typeof TextBlockSchema>;
 export type FactSet = z.infer<typeof FactSetSchema>;
@@ -444,13 +453,7 @@ export function renderTeamsDigest(digest: Digest): TeamsPayload {
  * the card was refused (permanent), 401/403/404 a deleted or disabled workflow
  * (config), 429/5xx are retried.
  */
-export const teamsChannel = defineChannel<typeof TeamsChannelSchema, TeamsPayload>({
-  label: 'Microsoft Teams',
-  schema: TeamsChannelSchema,
-  secrets: (channel) => [channel.webhookUrl],
-  defaults: { minIntervalMs: 0, digestThreshold: 10 },
-  sample: { webhookUrl: 'https://example.invalid/workflows/preview' },
-  type: 'teams',
+export const teamsChannel = defineChannel(teamsSettings, {
   render: (finding) => renderTeamsFinding(finding),
   renderDigest: (digest) => renderTeamsDigest(digest),
   // Loaded for the weekly report only, so no SQS invocation pays for it at cold start.

@@ -88,16 +88,15 @@ export type SendBatch<Config, Payload> = (
 ) => Promise<Array<SendResult | DeliveryError>>;
 
 /**
- * Everything about one channel type, in one object: its config schema, which
- * config fields are secrets, its defaults, pure renderers (finding or digest
- * in, payload out) and the sender that performs the I/O. The descriptor list
- * in `channels/registry.ts` derives the config union, secret redaction, the
- * default tables, the type list of the CLI and the gallery order from these.
- * Adding a channel = one file exporting one of these (made with
- * {@link defineChannel}), its entry in that list, and its preview in
- * `preview/<type>.ts` (kept apart so previews stay out of the Lambda bundle).
+ * What config parsing and routing need of one channel type: its config schema,
+ * which config fields are secrets, its defaults, label and sample. Small (no
+ * renderer, no sender), so every type's settings load at cold start; `load`
+ * brings in the rest of the channel (its {@link ChannelDescriptor}) when a
+ * config uses the type. `channels/settings/index.ts` lists them: the config
+ * union, secret redaction, the default tables, the CLI's type list and the
+ * gallery order derive from that one list.
  */
-export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfigSchema, Payload = unknown> {
+export interface ChannelSettings<S extends ChannelConfigSchema = ChannelConfigSchema, Payload = unknown> {
   type: z.infer<S>['type'];
   /** Display name (gallery, previews). */
   label: string;
@@ -115,6 +114,21 @@ export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfig
   receivesArchived(channel: z.infer<S>): boolean;
   /** The type's own fields of a working config with placeholder endpoints (CLI previews, docs, tests). */
   sample: Record<string, unknown>;
+  /** The whole channel: its renderers and sender (`channels/<type>.ts`), loaded on first use. */
+  load(): Promise<ChannelDescriptor<S, Payload>>;
+}
+
+/**
+ * Everything about one channel type, in one object: its settings plus pure
+ * renderers (finding or digest in, payload out) and the sender that performs
+ * the I/O. Adding a channel = its settings (`channels/settings/<type>.ts`,
+ * made with {@link defineSettings}, and its entry in that list), its channel
+ * file exporting one of these (made with {@link defineChannel}), and its
+ * preview in `preview/<type>.ts` (kept apart so previews stay out of the
+ * Lambda bundle).
+ */
+export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfigSchema, Payload = unknown>
+  extends ChannelSettings<S, Payload> {
   /**
    * Renders one finding within the channel's limits. Never throws on missing optional data.
    * `eventText` is the event's JSON text as received, for channels that forward it (email attachments).
@@ -140,12 +154,30 @@ export interface ChannelDescriptor<S extends ChannelConfigSchema = ChannelConfig
   batchMax: number;
 }
 
-/** A channel descriptor as written in its file: without a batch API, and receiving archived findings only if it says so. */
-export type ChannelSpec<S extends ChannelConfigSchema, Payload> = Omit<
-  ChannelDescriptor<S, Payload>,
-  'sendBatch' | 'batchMax' | 'receivesArchived'
+/** Channel settings as written in their file: receiving archived findings only if they say so. */
+export type SettingsSpec<S extends ChannelConfigSchema, Payload> = Omit<
+  ChannelSettings<S, Payload>,
+  'receivesArchived'
 > &
-  Partial<Pick<ChannelDescriptor<S, Payload>, 'sendBatch' | 'receivesArchived'>>;
+  Partial<Pick<ChannelSettings<S, Payload>, 'receivesArchived'>>;
+
+/** The rest of a channel as written in its file: without a batch API unless it gives `sendBatch`. */
+export type DeliverySpec<S extends ChannelConfigSchema, Payload> = Omit<
+  ChannelDescriptor<S, Payload>,
+  keyof ChannelSettings | 'sendBatch' | 'batchMax'
+> &
+  Partial<Pick<ChannelDescriptor<S, Payload>, 'sendBatch'>>;
+
+/**
+ * Completes a channel type's settings: archived findings reach it only if it says so.
+ *
+ * @example export const webhookSettings = defineSettings<typeof WebhookChannelSchema, WebhookPayload>({ type: 'webhook', label: 'Webhook', schema: WebhookChannelSchema, ..., load: async () => (await import('../webhook.js')).webhookChannel })
+ */
+export function defineSettings<S extends ChannelConfigSchema, Payload>(
+  spec: SettingsSpec<S, Payload>,
+): ChannelSettings<S, Payload> {
+  return { receivesArchived: () => false, ...spec };
+}
 
 /**
  * A `send`-only channel as a batch sender: each payload is a batch of one, so
@@ -169,18 +201,19 @@ export function sendEachAlone<Config, Payload>(
 }
 
 /**
- * Completes a channel spec into a descriptor: a channel with a batch API sends
- * ten at a time, any other one payload per call.
+ * Completes a channel from its settings and its renderers and sender: a
+ * channel with a batch API sends ten at a time, any other one payload per call.
  *
- * @example export const slackChannel = defineChannel<typeof SlackChannelSchema, SlackPayload>({ label: 'Slack', schema: SlackChannelSchema, ... })
+ * @example export const slackChannel = defineChannel(slackSettings, { render: ..., renderDigest: ..., send: ... })
  */
 export function defineChannel<S extends ChannelConfigSchema, Payload>(
-  spec: ChannelSpec<S, Payload>,
+  settings: ChannelSettings<S, Payload>,
+  delivery: DeliverySpec<NoInfer<S>, NoInfer<Payload>>,
 ): ChannelDescriptor<S, Payload> {
   return {
-    receivesArchived: () => false,
-    ...spec,
-    sendBatch: spec.sendBatch ?? sendEachAlone(spec.send),
-    batchMax: spec.sendBatch ? SEND_BATCH_MAX : 1,
+    ...settings,
+    ...delivery,
+    sendBatch: delivery.sendBatch ?? sendEachAlone(delivery.send),
+    batchMax: delivery.sendBatch ? SEND_BATCH_MAX : 1,
   };
 }

@@ -1,52 +1,14 @@
 import * as z from 'zod/mini';
-import { ChannelBase, endpointUrl } from '../config/fields.js';
 import { createHmac } from 'node:crypto';
 import { NormalisedFindingSchema } from '../finding/model.js';
 import { postWithRetry } from '../deliver/http.js';
 import { DigestSchema } from '../route/digest.js';
+import { webhookSettings, WebhookChannelSchema, type WebhookChannel } from './settings/webhook.js';
 import { defineChannel } from './types.js';
-import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, isReservedHeader } from './webhookHeaders.js';
+import { isReservedHeader } from './webhookHeaders.js';
 
-/** Static request headers; names the channel sets itself are refused, each named in the error. */
-const WebhookHeaders = z
-  .record(
-    z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)),
-    z
-      .string()
-      .check(z.maxLength(4096))
-      .check(
-        z.regex(/^[\t\x20-\x7E]*$/, {
-          error: 'header values are printable ASCII on one line (no CR/LF or control characters)',
-        }),
-      ),
-  )
-  .check(
-    z.superRefine((headers, ctx) => {
-      for (const name of Object.keys(headers).filter(isReservedHeader)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `"${name}" is a reserved header name (guardduty-notify sets it itself); remove it from headers`,
-        });
-      }
-    }),
-  )
-  .check(
-    z.describe(
-      `Static request headers (e.g. Authorization). Reserved, any case: ${[...RESERVED_HEADERS].join(', ')}, ${RESERVED_HEADER_PREFIX}*.`,
-    ),
-  );
-
-export const WebhookChannelSchema = z.strictObject({
-  ...ChannelBase,
-  type: z.literal('webhook'),
-  url: endpointUrl,
-  headers: z._default(WebhookHeaders, {}),
-  hmacSecret: z
-    .optional(z.string().check(z.minLength(16)))
-    .check(z.describe('Signs the body: header `X-GuardDuty-Notify-Signature: sha256=<hex HMAC-SHA256>`.')),
-});
-export type WebhookChannel = z.infer<typeof WebhookChannelSchema>;
+/** The settings (config schema and defaults) live in `settings/webhook.ts`, loaded at cold start. */
+export { WebhookChannelSchema, type WebhookChannel };
 
 /*
  * Generic webhook: the normalised finding (or digest) as JSON, for SIEMs,
@@ -73,23 +35,27 @@ export const WEBHOOK_BODY_VERSION = 1 as const;
 export const SIGNATURE_HEADER = 'X-GuardDuty-Notify-Signature';
 
 /** The JSON body: the normalised finding, or a digest, in a versioned envelope. */
-export const WebhookEnvelopeSchema = z.discriminatedUnion('kind', [
-  z.strictObject({
-    version: z.literal(WEBHOOK_BODY_VERSION),
-    kind: z.literal('finding'),
-    finding: NormalisedFindingSchema,
-  }),
-  z.strictObject({ version: z.literal(WEBHOOK_BODY_VERSION), kind: z.literal('digest'), digest: DigestSchema }),
-]);
+export const WebhookEnvelopeSchema = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({
+      version: z.literal(WEBHOOK_BODY_VERSION),
+      kind: z.literal('finding'),
+      finding: NormalisedFindingSchema,
+    }),
+    z.strictObject({ version: z.literal(WEBHOOK_BODY_VERSION), kind: z.literal('digest'), digest: DigestSchema }),
+  ]),
+);
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelopeSchema>;
 
 /** A rendered webhook request: the exact body string that is sent (and signed) and the headers that belong to it. */
-export const WebhookPayloadSchema = z.strictObject({
-  /** The serialised envelope, byte for byte what is signed and sent. */
-  body: z.string(),
-  /** content-type, plus the signature when the channel signs. Static headers from config are added by `send`. */
-  headers: z.record(z.string(), z.string()),
-});
+export const WebhookPayloadSchema = z.lazy(() =>
+  z.strictObject({
+    /** The serialised envelope, byte for byte what is signed and sent. */
+    body: z.string(),
+    /** content-type, plus the signature when the channel signs. Static headers from config are added by `send`. */
+    headers: z.record(z.string(), z.string()),
+  }),
+);
 export type WebhookPayload = z.infer<typeof WebhookPayloadSchema>;
 
 /**
@@ -140,17 +106,7 @@ export function webhookRequestHeaders(
  * Generic webhook. Any 2xx is success; 400/413/422 are permanent, 401/403/404/410
  * config, 408/429/5xx retried (honouring Retry-After).
  */
-export const webhookChannel = defineChannel<typeof WebhookChannelSchema, WebhookPayload>({
-  label: 'Webhook',
-  schema: WebhookChannelSchema,
-  secrets: (channel) => [
-    channel.url,
-    ...Object.values(channel.headers),
-    ...(channel.hmacSecret ? [channel.hmacSecret] : []),
-  ],
-  defaults: { minIntervalMs: 0, digestThreshold: null },
-  sample: { url: 'https://example.invalid/hook' },
-  type: 'webhook',
+export const webhookChannel = defineChannel(webhookSettings, {
   render: (finding, channel) =>
     renderWebhookEnvelope({ version: WEBHOOK_BODY_VERSION, kind: 'finding', finding }, channel),
   renderDigest: (digest, channel) =>

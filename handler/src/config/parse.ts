@@ -1,4 +1,4 @@
-import { descriptorFor } from '../channels/registry.js';
+import { settingsFor } from '../channels/settings/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { ConfigError, formatIssues } from './errors.js';
 
@@ -32,7 +32,7 @@ export function parseConfig(text: string, source = 'config'): Config {
 /** Every secret value in a config (webhook URLs, keys, passwords, header values), for log redaction. */
 export function secretValues(config: Config): string[] {
   const app = config.slackApp ? [config.slackApp.signingSecret, config.slackApp.botToken ?? ''] : [];
-  return [...config.channels.flatMap((channel) => descriptorFor(channel).secrets(channel)), ...app].filter(
+  return [...config.channels.flatMap((channel) => settingsFor(channel).secrets(channel)), ...app].filter(
     (v) => v.length >= 6,
   );
 }

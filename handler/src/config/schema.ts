@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CHANNEL_SCHEMAS } from '../channels/registry.js';
+import { CHANNEL_SCHEMAS } from '../channels/settings/index.js';
 import { SlackAppSchema } from '../interact/config.js';
 import { AccountId, RoutingFields } from './fields.js';
 

@@ -1,5 +1,4 @@
-import type { ChannelRegistry } from '../channels/registry.js';
-import { descriptorFor } from '../channels/registry.js';
+import { descriptorFor, type LoadedChannels, loadChannels } from '../channels/settings/index.js';
 import type { SendContext } from '../channels/types.js';
 import type { Channel, Config } from '../config/schema.js';
 import type { ConfigSource } from '../config/source.js';
@@ -23,7 +22,8 @@ import { type QueueEdges, readHeartbeat, readSignalRecords, readStateRecords } f
 
 export interface ReportDeps {
   config: ConfigSource;
-  channels: ChannelRegistry;
+  /** Channel descriptors by type; absent: the report channels' types are loaded (`loadChannels`). */
+  channels?: LoadedChannels | undefined;
   send: Omit<SendContext, 'http'>;
   logger: Logger;
   state?: StateStore;
@@ -58,7 +58,7 @@ const STATE_READ_MS = 10_000;
 const SEND_MS = 30_000;
 
 /** The configured report channels that can receive it, and the ones skipped with the reason. */
-export function reportChannels(config: Config, registry: ChannelRegistry) {
+export function reportChannels(config: Config, registry: LoadedChannels) {
   const targets: Channel[] = [];
   const skipped: ReportOutcome['skipped'] = [];
   for (const name of config.reports?.channels ?? []) {
@@ -72,8 +72,8 @@ export function reportChannels(config: Config, registry: ChannelRegistry) {
   return { targets, skipped };
 }
 
-async function sendTo(channel: Channel, report: Report, deps: ReportDeps, send: SendContext) {
-  const descriptor = descriptorFor(channel, deps.channels);
+async function sendTo(channel: Channel, report: Report, channels: LoadedChannels, send: SendContext) {
+  const descriptor = descriptorFor(channel, channels);
   try {
     // reportChannels kept only channels with a renderer.
     const render = await descriptor.loadReportRenderer?.();
@@ -100,7 +100,8 @@ export async function deliverReport(event: ReportEvent, deps: ReportDeps, remain
     deps.logger.warn('report requested, but the config has no "reports" section: nothing sent', {});
     return { report: null, sent: [], skipped: [] };
   }
-  const { targets, skipped } = reportChannels(config, deps.channels);
+  const channels = deps.channels ?? (await loadChannels(config.channels.map((c) => c.type)));
+  const { targets, skipped } = reportChannels(config, channels);
   for (const s of skipped) deps.logger.warn('report channel skipped', { channel: s.channel, reason: s.reason });
   if (targets.length === 0) throw new ReportFailedError('no channel in reports.channels can receive the report');
 
@@ -126,7 +127,7 @@ export async function deliverReport(event: ReportEvent, deps: ReportDeps, remain
     },
   );
   const send: SendContext = { ...deps.send, http: config.delivery };
-  const results = await Promise.all(targets.map((channel) => sendTo(channel, report, deps, send)));
+  const results = await Promise.all(targets.map((channel) => sendTo(channel, report, channels, send)));
   const failed = results.filter((r) => r !== null);
   const sent = targets.map((c) => c.name).filter((name) => !failed.some((f) => f.channel === name));
   deps.logger.info('report delivered', {

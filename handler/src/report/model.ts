@@ -14,7 +14,7 @@ import { SeverityBandSchema } from '../finding/severity.js';
  * normalised finding is one; the reader keeps only these, so 10,000 findings
  * fit a 128 MB function.
  */
-export const ReportFindingSchema = z.pick(NormalisedFindingSchema, {
+export const ReportFindingSchema = z.pick(NormalisedFindingSchema._zod.innerType, {
   id: true,
   title: true,
   type: true,

@@ -4,20 +4,22 @@ import { SEVERITY_BANDS, SeverityBandSchema, bandRank } from '../finding/severit
 import { guardDutyFindingsUrl } from '../finding/console.js';
 
 /** One summary message standing for many findings that reached a channel in one batch. */
-export const DigestSchema = z.object({
-  total: z.int(),
-  bySeverity: z.record(SeverityBandSchema, z.int()),
-  /** Finding types with counts, most frequent first. */
-  byType: z.array(z.object({ type: z.string(), count: z.int() })),
-  accounts: z.array(z.string()),
-  regions: z.array(z.string()),
-  /** The id of every finding in the digest, sorted and unique (an update and its original count once). */
-  findingIds: z.array(z.string()),
-  /** The most severe findings, shown in full. */
-  top: z.array(NormalisedFindingSchema),
-  /** Link to the GuardDuty findings list, when all findings share one partition and region. */
-  consoleUrl: z.nullable(z.string()),
-});
+export const DigestSchema = z.lazy(() =>
+  z.object({
+    total: z.int(),
+    bySeverity: z.record(SeverityBandSchema, z.int()),
+    /** Finding types with counts, most frequent first. */
+    byType: z.array(z.object({ type: z.string(), count: z.int() })),
+    accounts: z.array(z.string()),
+    regions: z.array(z.string()),
+    /** The id of every finding in the digest, sorted and unique (an update and its original count once). */
+    findingIds: z.array(z.string()),
+    /** The most severe findings, shown in full. */
+    top: z.array(NormalisedFindingSchema),
+    /** Link to the GuardDuty findings list, when all findings share one partition and region. */
+    consoleUrl: z.nullable(z.string()),
+  }),
+);
 export type Digest = z.infer<typeof DigestSchema>;
 
 /** How many findings a digest shows in full. */

@@ -1,7 +1,7 @@
 import type { Channel, Config } from '../config/schema.js';
 import type { NormalisedFinding } from '../finding/model.js';
 import { bandRank, type SeverityBand } from '../finding/severity.js';
-import { descriptorFor } from '../channels/registry.js';
+import { settingsFor } from '../channels/settings/index.js';
 import { compileTagFilter, compileTypePatterns } from './match.js';
 
 type Filter = NonNullable<Config['defaults']['include']>;
@@ -52,7 +52,7 @@ export function effectiveRules(defaults: Config['defaults'], channel: Channel): 
     include: compileFilter(pick('include')),
     exclude: compileFilter(pick('exclude')),
     // The channel type's default (its descriptor): digests for chat-like channels, none where each finding stands alone.
-    digestThreshold: digest === undefined ? descriptorFor(channel).defaults.digestThreshold : digest,
+    digestThreshold: digest === undefined ? settingsFor(channel).defaults.digestThreshold : digest,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../observe/logger.js';
-import { createDynamoBackend, type DynamoBackendOptions } from './dynamo.js';
+import type { DynamoBackendOptions } from './dynamo.js';
 import { type FailOpenHooks, failOpen } from './failOpen.js';
 import type {
   AcceptedDelivery,
@@ -75,25 +75,44 @@ export type StateStore = { readonly enabled: boolean } & {
   [K in keyof StateBackend]: (...args: Parameters<StateBackend[K]>) => Answer<ReturnType<StateBackend[K]>>;
 };
 
+/** Every operation of a {@link StateBackend}. */
+const OPERATIONS = [
+  'prepare',
+  'observe',
+  'accepted',
+  'recordAccepted',
+  'announcedOn',
+  'messageRef',
+  'setLifecycle',
+  'findingRecord',
+  'findingRecords',
+  'recordProcessed',
+  'lastProcessed',
+  'recordSignals',
+  'signalsBetween',
+] as const satisfies ReadonlyArray<keyof StateBackend>;
+
 /** The store without a table: every answer is "unknown", so the pipeline stays stateless. */
 export function createNullStateStore(): StateStore {
   const unknown = async () => undefined;
-  return {
-    enabled: false,
-    prepare: unknown,
-    observe: unknown,
-    accepted: unknown,
-    recordAccepted: unknown,
-    announcedOn: unknown,
-    messageRef: unknown,
-    setLifecycle: unknown,
-    findingRecord: unknown,
-    findingRecords: unknown,
-    recordProcessed: unknown,
-    lastProcessed: unknown,
-    recordSignals: unknown,
-    signalsBetween: unknown,
+  return { enabled: false, ...Object.fromEntries(OPERATIONS.map((op) => [op, unknown])) } as StateStore;
+}
+
+/**
+ * The DynamoDB backend with its module loaded on the first call, together
+ * with the SDK it imports then: a cold start pays for neither.
+ */
+function lazyDynamoBackend(options: DynamoBackendOptions): StateBackend {
+  let backend: Promise<StateBackend> | undefined;
+  const load = () => {
+    backend ??= import('./dynamo.js').then((dynamo) => dynamo.createDynamoBackend(options));
+    return backend;
   };
+  const call =
+    (op: keyof StateBackend) =>
+    async (...args: unknown[]) =>
+      ((await load())[op] as (...a: unknown[]) => Promise<unknown>)(...args);
+  return Object.fromEntries(OPERATIONS.map((op) => [op, call(op)])) as unknown as StateBackend;
 }
 
 export const DEFAULT_TTL_DAYS = 90;
@@ -124,8 +143,8 @@ export function createStateStore(env: StateEnvironment, options: StateStoreOptio
   const tableName = env.GDN_STATE_TABLE?.trim();
   if (!tableName) return createNullStateStore();
   const { logger, onUnavailable, cooldownMs, dynamo, now } = options;
-  // The SDK itself is imported on the first call (see dynamo.ts): cold start stays lean.
-  const backend = createDynamoBackend({
+  // The backend and the SDK are imported on the first call: cold start stays lean.
+  const backend = lazyDynamoBackend({
     tableName,
     ttlDays: ttlDaysFrom(env.GDN_STATE_TTL_DAYS),
     ...(dynamo ? { client: dynamo } : {}),
