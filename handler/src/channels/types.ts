@@ -171,7 +171,7 @@ export type DeliverySpec<S extends ChannelConfigSchema, Payload> = Omit<
 /**
  * Completes a channel type's settings: archived findings reach it only if it says so.
  *
- * @example export const webhookSettings = defineSettings<typeof WebhookChannelSchema, WebhookPayload>({ type: 'webhook', label: 'Webhook', schema: WebhookChannelSchema, ..., load: async () => (await import('../webhook.js')).webhookChannel })
+ * @example export const fooSettings: ChannelSettings<typeof FooChannelSchema, FooPayload> = defineSettings({ label: 'Foo', schema: FooChannelSchema, ..., load: async () => (await import('../foo.js')).fooChannel })
  */
 export function defineSettings<S extends ChannelConfigSchema, Payload>(
   spec: SettingsSpec<S, Payload>,
