@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { FindingEventSchema, GUARDDUTY_DETAIL_TYPE, type FindingEvent } from '../finding/schema.js';
 import type { Signal } from '../signals/model.js';
-import { type ParseSignalOptions, parseSignal } from '../signals/parse.js';
+import { type ParseSignalOptions, parseSignalWith } from '../signals/dispatch.js';
+import type { KindReaders } from '../signals/kinds.js';
 import { cleanLine } from '../text/clean.js';
 import { formatIssues } from '../config/errors.js';
 
@@ -98,6 +99,11 @@ export interface WorkItem {
   attempt: number;
 }
 
+/** How to read a record's event: the signal options and the kind readers (`loadKindReaders`, or `KIND_READERS`). */
+export interface ParseRecordOptions extends ParseSignalOptions {
+  readers: KindReaders;
+}
+
 export type ParsedRecord =
   | { ok: true; item: WorkItem }
   | { ok: false; messageId: string; reason: string; body: string };
@@ -127,7 +133,7 @@ function parseEvent(
   body: string,
   channels: readonly string[] | null,
   attempt: number,
-  options: ParseSignalOptions,
+  options: ParseRecordOptions,
   parsedText?: unknown,
 ): ParsedRecord {
   let event = parsedText;
@@ -138,13 +144,13 @@ function parseEvent(
       return { ok: false, messageId, body, reason: 'the original message in the envelope is not JSON' };
     }
   }
-  const parsed = parseSignal(event, options);
+  const parsed = parseSignalWith(event, options.readers, options);
   if (!parsed.ok) return { ok: false, messageId, body, reason: parsed.reason };
   return { ok: true, item: { messageId, signal: parsed.signal, eventText, channels, attempt } };
 }
 
 /** Classifies one SQS message body. Pure. */
-export function parseRecord(messageId: string, body: string, options: ParseSignalOptions = {}): ParsedRecord {
+export function parseRecord(messageId: string, body: string, options: ParseRecordOptions): ParsedRecord {
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -8,6 +8,8 @@ import type { AccountNamer } from '../enrich/accounts.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { SeverityMemory } from '../route/history.js';
+import { loadKindReaders } from '../signals/dispatch.js';
+import type { KindReaders } from '../signals/kinds.js';
 import { viewsOf } from '../signals/view.js';
 import { type BatchMemory, deliverChannel, type Failure, type Prepared } from './deliverChannel.js';
 import { lookupAnnounced, recordLifecycle, recordSignals, rememberSightings } from './memory.js';
@@ -92,9 +94,9 @@ async function loadConfig(deps: ProcessorDeps, records: number): Promise<Config 
 }
 
 /** Splits records into work items and poison (not a GuardDuty finding). */
-function parseRecords(records: readonly SqsRecordLike[], config: Config) {
+function parseRecords(records: readonly SqsRecordLike[], config: Config, readers: KindReaders) {
   const parsed = records.map((r) =>
-    parseRecord(r.messageId, r.body, { expectedPrincipals: config.expectedPrincipals }),
+    parseRecord(r.messageId, r.body, { expectedPrincipals: config.expectedPrincipals, readers }),
   );
   return {
     items: parsed.flatMap((p) => (p.ok ? [p.item] : [])),
@@ -179,8 +181,11 @@ async function deliverAll(prepared: readonly Prepared[], config: Config, deps: P
  * - if re-queueing itself fails, the record is handed back to SQS whole.
  */
 export async function processBatch(records: readonly SqsRecordLike[], deps: ProcessorDeps): Promise<BatchResult> {
-  // Loads the state table's SDK while the config is read (not awaited: it never throws).
+  // Loads the state table's SDK and the readers of non-finding events while the config is read
+  // (the state store never throws; a failed import of bundled code rejects the batch, which stays queued).
   void deps.state?.prepare();
+  const readers = loadKindReaders();
+  readers.catch(() => undefined); // awaited below; a batch whose config fails returns before that
   const config = await loadConfig(deps, records.length);
   if (!config) {
     const summary = emptySummary(records.length);
@@ -190,7 +195,7 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
 
   // Loads the configured channel types' renderers and senders while the batch is parsed and enriched.
   const channels = deps.channels ? Promise.resolve(deps.channels) : loadChannels(config.channels.map((c) => c.type));
-  const { items, poison } = parseRecords(records, config);
+  const { items, poison } = parseRecords(records, config, await readers);
   warnGoneChannels(items, config, deps.logger);
   const poisoned = await deadLetterPoison(poison, deps);
   const prepared = await prepareViews(items, config, deps);

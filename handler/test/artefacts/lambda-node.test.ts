@@ -33,7 +33,8 @@ describe('the Node.js major the function deploys on', () => {
   });
 
   it("is the esbuild target of the Lambda bundle and of the bench's builds like it", () => {
-    const lambdaBuild = /const lambda = await build\(\{([\s\S]*?)\n\s*\}\);/.exec(read('scripts/bundle.mjs'))?.[1] ?? '';
+    const lambdaBuild =
+      /const lambda = await build\(\{([\s\S]*?)\n\s*\}\);/.exec(read('scripts/bundle.mjs'))?.[1] ?? '';
     expect(targets(lambdaBuild)).toEqual([`node${major}`]);
     expect(targets(read('scripts/bench/build.mjs'))).toEqual([`node${major}`, `node${major}`]);
   });

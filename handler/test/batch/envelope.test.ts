@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KIND_READERS } from '../../src/signals/kinds.js';
 import { randomBytes } from 'node:crypto';
 import { MAX_MESSAGE_BYTES, MessageTooLargeError, parseRecord, serialiseEnvelope } from '../../src/batch/envelope.js';
 import { rawFixture } from '../helpers/fixtures.js';
@@ -10,7 +11,7 @@ describe('serialiseEnvelope', () => {
     const text = JSON.stringify(rawFixture('iam-api-tor'));
     const body = serialiseEnvelope(retry, text);
     expect(JSON.parse(body)).toMatchObject({ ...retry, text });
-    const parsed = parseRecord('m', body);
+    const parsed = parseRecord('m', body, { readers: KIND_READERS });
     expect(parsed.ok && parsed.item).toMatchObject({ channels: ['b'], attempt: 1, eventText: text });
   });
 
@@ -21,7 +22,7 @@ describe('serialiseEnvelope', () => {
     const body = serialiseEnvelope(retry, text);
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(JSON.parse(body).gzip).toBeTypeOf('string');
-    const parsed = parseRecord('m', body);
+    const parsed = parseRecord('m', body, { readers: KIND_READERS });
     expect(parsed.ok && parsed.item.eventText).toBe(text);
   });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { KIND_READERS } from '../../src/signals/kinds.js';
 import { pollOnce, queueDepth, type Mapping } from '../../../harness/eventSourceMapping.mjs';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -402,7 +403,7 @@ function classify(
 /** A DLQ message SQS moved there whole that still holds a finding (a retry envelope or an event). */
 function isFindingMessage(message: unknown, raw: string): boolean {
   if ((message as { guarddutyNotify?: string }).guarddutyNotify === 'retry') return true;
-  return parseRecord('x', raw).ok;
+  return parseRecord('x', raw, { readers: KIND_READERS }).ok;
 }
 
 /** Creates queues (with the module's redrive and size limits), the config secret and the processor's dependencies. */
@@ -508,7 +509,7 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
           const failures = await invoke(Records);
           for (const { itemIdentifier } of failures) {
             const record = Records.find((r) => r.messageId === itemIdentifier);
-            const parsed = record && parseRecord(record.messageId, record.body);
+            const parsed = record && parseRecord(record.messageId, record.body, { readers: KIND_READERS });
             if (parsed?.ok) returnedIds.add(parsed.item.signal.id);
           }
           return { kind: 'result', result: { batchItemFailures: failures } };
@@ -536,7 +537,7 @@ export async function scenario(world: World, options: ScenarioOptions): Promise<
           .map((l) => pair(String(l.findingId), String(l.channel))),
       );
       for (const body of inputs) {
-        const parsed = parseRecord('x', body);
+        const parsed = parseRecord('x', body, { readers: KIND_READERS });
         if (!parsed.ok) continue;
         // The id as the processor names it (cleaned for logs and payloads).
         const id = viewsOf(parsed.item.signal)[0]?.id;

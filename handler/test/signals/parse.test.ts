@@ -82,6 +82,27 @@ describe('parseSignal', () => {
     SignalSchema.parse(parsed.signal);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'reads a GuardDuty event with detail-type %j as an unknown kind, never as an inherited property',
+    (detailType) => {
+      const parsed = parseSignal({
+        version: '0',
+        id: 'e2',
+        'detail-type': detailType,
+        source: 'aws.guardduty',
+        account: '111122223333',
+        time: '2026-11-29T10:00:00Z',
+        region: 'us-east-1',
+        resources: [],
+        detail: { note: 'hostile detail-type' },
+      });
+      if (!parsed.ok) throw new Error(parsed.reason);
+      expect(parsed.signal.kind).toBe('other');
+      expect(parsed.signal.title).toBe(detailType);
+      SignalSchema.parse(parsed.signal);
+    },
+  );
+
   it.each([
     [null, 'detail-type missing, source missing'],
     ['text', 'detail-type missing, source missing'],

@@ -1,6 +1,7 @@
 // Bench entry (bundled by scripts/bench.mjs with esbuild): the handler's pure
 // pipeline, parse → normalise → route → render (+ serialise), with no I/O.
 import { parseRecord } from '../../../handler/src/batch/envelope.js';
+import { KIND_READERS } from '../../../handler/src/signals/kinds.js';
 import { descriptorFor } from '../../../handler/src/channels/registry.js';
 import { parseConfig } from '../../../handler/src/config/parse.js';
 import { viewsOf } from '../../../handler/src/signals/view.js';
@@ -36,7 +37,7 @@ export function createPipeline(
     allowArchived: descriptorFor(channel).receivesArchived(channel),
   }));
   return (messageId, body) => {
-    const parsed = parseRecord(messageId, body);
+    const parsed = parseRecord(messageId, body, { readers: KIND_READERS });
     if (!parsed.ok) return { renders: 0, bytes: 0 };
     const [view] = viewsOf(parsed.item.signal);
     if (!view) return { renders: 0, bytes: 0 };
