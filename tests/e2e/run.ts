@@ -431,7 +431,7 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
       `an ${signing} click changed the state table`,
     );
   }
-  const [editsBefore, parentEditsBefore] = [edits().length, parent.edits.length];
+  const [tableBefore, editsBefore, parentEditsBefore] = [await snapshot(), edits().length, parent.edits.length];
   const outcome = await container.invoke(clickEvent(url, r.app, parent, 'signed'));
   const status = (outcome.result as { statusCode?: number } | undefined)?.statusCode;
   seen.push(`signed ${status} (archived: ${await isArchived(aws, detectorId, finding.id)})`);
@@ -463,8 +463,14 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
     buttonOf(parent, ACTION_IDS.archive) !== undefined,
     "the edit dropped the parent's attachment (chat.update keeps what it leaves out)",
   );
+  const tableAfter = await snapshot();
+  // The snapshot sees this click's writes (its claim, the archive), so "unchanged" above means something.
   check(
-    (await snapshot()).some(
+    JSON.stringify(tableAfter) !== JSON.stringify(tableBefore),
+    'a signed archive click left the state table as it was',
+  );
+  check(
+    tableAfter.some(
       (item) =>
         item.includes(`"pk":{"S":"FINDING#${finding.id}"}`) &&
         item.includes('"sk":{"S":"META"}') &&
