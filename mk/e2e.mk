@@ -4,9 +4,11 @@
 #               on Terraform and OpenTofu, put GuardDuty findings on the bus,
 #               and GuardDuty API calls (as CloudTrail delivers them) on the bus,
 #               run the deployed bundle as the Lambda service would, check every
-#               (event, channel) delivery, click the Slack interaction endpoint
-#               (multi-channel) signed and unsigned, plan clean after apply,
-#               destroy clean
+#               (event, channel) delivery, post to a Slack app channel through
+#               the Slack Web API stand-in and click Archive on its parent
+#               through the interaction endpoint (multi-channel) signed and
+#               unsigned (the signed click edits that parent), plan clean
+#               after apply, destroy clean
 #
 # Knobs: E2E_ENGINES (terraform tofu), E2E_EXAMPLES (multi-channel slack-minimal),
 # E2E_JOBS (runs at a time; each has its own moto), E2E_KEEP=1 (keep the temp

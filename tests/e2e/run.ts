@@ -38,6 +38,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ENV } from '../../handler/src/runtime.js';
+import { ACTION_IDS } from '../../handler/src/interact/buttons.js';
+import { type SlackWebApi, slackWebApi } from '../../harness/slackWebApi.mjs';
 import { extractZip } from '../../harness/unzip.mjs';
 import { Aws, queueArnFromUrl, REGION, sdkConfig, xmlAll, xmlOne } from './lib/aws.js';
 import { makeCerts, type Certs } from './lib/certs.js';
@@ -47,6 +49,8 @@ import { evaluate, placeholderOrgAccountArn, startRecordingProxy } from './lib/i
 import { added, inventory } from './lib/inventory.js';
 import { codeSha256, startContainer, type FunctionConfig } from './lib/lambda.js';
 import {
+  archivableParents,
+  buttonOf,
   checkInteractionPolicy,
   clickEvent,
   INTERACTION_FILES,
@@ -54,10 +58,21 @@ import {
   newSlackApp,
   RESPONSE_URL_PATH,
   rolePolicies,
+  SLACK_APP_CHANNEL,
+  SLACK_APP_RULES_LIKE,
   seedGuardDuty,
   type SlackApp,
+  slackAppChannelJson,
   slackAppJson,
+  stateTableSnapshot,
 } from './lib/interaction.js';
+import {
+  SLACK_WEB_API_HOST,
+  slackAppChannelProblems,
+  type WebApiExchange,
+  webApiErrors,
+  webApiReply,
+} from './lib/slackAppChannel.js';
 import { startMoto } from './lib/moto.js';
 import { cleanupAll, installSignalHandlers, interrupted, onCleanup, run } from './lib/proc.js';
 import {
@@ -99,6 +114,8 @@ interface ExampleSetup {
   snsTopicOutput?: { output: string; channel: string };
   /** The Slack app of the interaction endpoint, when the run turns it on for this example. */
   interaction?: SlackApp;
+  /** The Slack Web API stand-in (at slack.com) the Slack app channel and the endpoint talk to. */
+  slackWebApi?: SlackWebApi;
   /** Checks the config JSON found in the secret. */
   checkConfig(config: Record<string, unknown>): string[];
   /** Checks one accepted delivery's protocol details. */
@@ -153,8 +170,10 @@ function setupMultiChannel(): ExampleSetup {
       TF_VAR_secrets: JSON.stringify(secrets),
       TF_VAR_account_names: JSON.stringify({ '111122223333': 'prod-payments' }),
       TF_VAR_e2e_slack_app_json: slackAppJson(slackApp),
+      TF_VAR_e2e_slack_app_channel_json: slackAppChannelJson(slackApp),
     },
     interaction: slackApp,
+    slackWebApi: slackWebApi({ tokens: [slackApp.botToken] }),
     secrets: [
       slack,
       teams,
@@ -166,6 +185,7 @@ function setupMultiChannel(): ExampleSetup {
       new URL(chat).searchParams.get('token')!,
       new URL(teams).searchParams.get('sig')!,
       slackApp.signingSecret,
+      slackApp.botToken,
     ],
     hosts: {
       'hooks.slack.com': 'sec-slack',
@@ -173,6 +193,7 @@ function setupMultiChannel(): ExampleSetup {
       'chat.googleapis.com': 'sec-chat',
       'events.pagerduty.com': 'oncall',
       'siem.example.com': 'siem',
+      [SLACK_WEB_API_HOST]: SLACK_APP_CHANNEL,
     },
     smtp,
     snsTopicOutput: { output: 'findings_topic_arn', channel: 'audit' },
@@ -273,6 +294,9 @@ interface InteractionRun {
   notifier: FunctionConfig & { Role: string };
   secrets: string[];
   recorder: Recorder;
+  /** The Slack Web API stand-in the notifier posted the Slack app channel's messages to, and its log. */
+  slackWebApi: SlackWebApi;
+  webApiLog: WebApiExchange[];
   routes: Record<string, number>;
   shared: Shared;
   dir: string;
@@ -286,9 +310,12 @@ interface InteractionRun {
  * The function URL and the interaction function as deployed (GetFunctionUrlConfig:
  * no IAM auth, response streaming; the role's policy), then the deployed
  * `interaction.handler` from the committed zip, with the function's environment
- * and its role's credentials: an unsigned click and one signed with another
- * secret change nothing in GuardDuty; a click Slack signed archives the finding
- * and the clicker is told so at the response_url.
+ * and its role's credentials, clicking Archive on the parent message the
+ * deployed notifier posted for the finding in the Slack app channel: an
+ * unsigned click and one signed with another secret change nothing (GuardDuty,
+ * Slack messages, the state table); a click Slack signed archives the finding,
+ * edits exactly that parent to say who archived it, and the clicker is told so
+ * at the response_url.
  */
 async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
   const { aws, check, fail } = r;
@@ -343,6 +370,16 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
   const finding = { ...seeded.detail, region: REGION, service: { ...seeded.detail.service, archived: false } };
   const detectorId = await seedGuardDuty(aws, finding);
 
+  // The message the analyst clicks: the parent the deployed notifier posted for this finding in the Slack app
+  // channel (first wave), with its buttons.
+  const parents = archivableParents(r.slackWebApi.parents(r.app.channelId), finding.id);
+  check(
+    parents.length === 1,
+    `the Slack app channel has ${parents.length} parent message(s) with an Archive button for ${finding.id}, expected 1`,
+  );
+  const parent = parents[0];
+  if (!parent) return;
+
   const session = await aws.query('sts', 'AssumeRole', '2011-06-15', { RoleArn: fn.Role, RoleSessionName: name });
   const proxy = await startRecordingProxy(aws.endpoint, placeholderOrgAccountArn);
   r.stops.push(proxy.close);
@@ -369,9 +406,14 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
       (d) => d.channel === INTERACTION_REPLIES && String(d.meta.path).endsWith(`/${signing}`),
     );
 
+  // Slack's Web API calls the endpoint makes (chat.update of the parent), and what the state table holds.
+  const edits = () => r.webApiLog.filter((x) => x.method === 'chat.update');
+  const snapshot = () => stateTableSnapshot(aws, tableName);
+
   const seen: string[] = [];
   for (const signing of ['unsigned', 'wrong-secret'] as const) {
-    const outcome = await container.invoke(clickEvent(url, r.app, finding, signing));
+    const [tableBefore, editsBefore, parentEditsBefore] = [await snapshot(), edits().length, parent.edits.length];
+    const outcome = await container.invoke(clickEvent(url, r.app, parent, signing));
     const status = (outcome.result as { statusCode?: number } | undefined)?.statusCode;
     seen.push(`${signing} ${status} (archived: ${await isArchived(aws, detectorId, finding.id)})`);
     check(
@@ -380,8 +422,17 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
     );
     check((await isArchived(aws, detectorId, finding.id)) === false, `an ${signing} click archived the finding`);
     check(repliesTo(signing).length === 0, `an ${signing} click got a reply at its response_url`);
+    check(
+      edits().length === editsBefore && parent.edits.length === parentEditsBefore,
+      `an ${signing} click edited a Slack message (${edits().length - editsBefore} chat.update call(s))`,
+    );
+    check(
+      JSON.stringify(await snapshot()) === JSON.stringify(tableBefore),
+      `an ${signing} click changed the state table`,
+    );
   }
-  const outcome = await container.invoke(clickEvent(url, r.app, finding, 'signed'));
+  const [tableBefore, editsBefore, parentEditsBefore] = [await snapshot(), edits().length, parent.edits.length];
+  const outcome = await container.invoke(clickEvent(url, r.app, parent, 'signed'));
   const status = (outcome.result as { statusCode?: number } | undefined)?.statusCode;
   seen.push(`signed ${status} (archived: ${await isArchived(aws, detectorId, finding.id)})`);
   check(outcome.kind === 'result' && status === 200, `a signed click answered ${outcome.kind} ${status}, not 200`);
@@ -390,6 +441,42 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
   check(
     replies.length === 1 && replies[0]!.includes(`Archived by <@${r.app.analyst}>`),
     `the clicker's reply at the response_url: ${JSON.stringify(replies)}`,
+  );
+  // The parent is edited, once, where Slack shows it (the channel and ts the click came from), to say who archived it.
+  const clickEdits = edits().slice(editsBefore);
+  const edit = clickEdits[0];
+  check(
+    clickEdits.length === 1,
+    `a signed archive click made ${clickEdits.length} chat.update call(s), expected 1 (the parent)`,
+  );
+  check(
+    edit?.body.channel === parent.channel && edit.body.ts === parent.ts && edit.answer?.ok === true,
+    `the click's chat.update went to ${String(edit?.body.channel)}/${String(edit?.body.ts)} (${JSON.stringify(edit?.answer)}), not the parent ${parent.channel}/${parent.ts}`,
+  );
+  check(parent.edits.length === parentEditsBefore + 1, 'the parent message was not edited');
+  const shown = String(parent.current.text ?? '');
+  check(
+    shown.includes(`archived by <@${r.app.analyst}>`),
+    `the parent does not show the archive by the clicker: ${JSON.stringify(shown)}`,
+  );
+  check(
+    buttonOf(parent, ACTION_IDS.archive) !== undefined,
+    "the edit dropped the parent's attachment (chat.update keeps what it leaves out)",
+  );
+  const tableAfter = await snapshot();
+  // The snapshot sees this click's writes (its claim, the archive), so "unchanged" above means something.
+  check(
+    JSON.stringify(tableAfter) !== JSON.stringify(tableBefore),
+    'a signed archive click left the state table as it was',
+  );
+  check(
+    tableAfter.some(
+      (item) =>
+        item.includes(`"pk":{"S":"FINDING#${finding.id}"}`) &&
+        item.includes('"sk":{"S":"META"}') &&
+        item.includes(`"archivedBy":{"S":"${r.app.analyst}"}`),
+    ),
+    "the state table does not record the clicker's archive on the finding",
   );
   check(outcome.refused.length === 0, `the endpoint tried non-local destinations: ${JSON.stringify(outcome.refused)}`);
 
@@ -409,7 +496,7 @@ async function checkInteractionEndpoint(r: InteractionRun): Promise<void> {
   await container.stop();
   await aws.rest('guardduty', 'DELETE', `/detector/${detectorId}`);
   r.note(
-    `interaction endpoint ${url}: clicks ${seen.join(', ')}; endpoint AWS calls: ${[...new Set(calls.map((c) => c.action))].sort().join(', ')}`,
+    `interaction endpoint ${url}: clicks on parent ${parent.channel}/${parent.ts}: ${seen.join(', ')}, parent edits ${parent.edits.length}; endpoint AWS calls: ${[...new Set(calls.map((c) => c.action))].sort().join(', ')}`,
   );
 }
 
@@ -499,12 +586,21 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
       if (e.findingId) for (const alias of [e.findingId, ...(e.aliases ?? [])]) idOf.set(alias, e.findingId);
     const knownIds = [...idOf.keys()];
     const recorder: Recorder = { deliveries: [], wave: -1 };
+    // Every Slack Web API call and its answer (the Slack app channel is checked by calls, not deliveries).
+    const webApiLog: WebApiExchange[] = [];
     // Refused requests per (channel, finding), for replies scripted on them.
     const refusedFor = new Map<string, number>();
     const https = await startHttpsReceiver(shared.certs, recorder, (host, path): HttpRoute | undefined => {
       // Slack's response_url of an interaction (hooks.slack.com/actions/…): the endpoint's replies, not a channel's.
       if (host === 'hooks.slack.com' && path.startsWith(RESPONSE_URL_PATH))
         return { channel: INTERACTION_REPLIES, reply: () => ({ status: 200, body: 'ok' }) };
+      // The Slack Web API (the Slack app channel, and the endpoint's parent edits): the stand-in answers.
+      const webApi = setup.slackWebApi;
+      if (host === SLACK_WEB_API_HOST && webApi)
+        return {
+          channel: SLACK_APP_CHANNEL,
+          reply: ({ request }) => webApiReply(webApi, request, recorder.wave, webApiLog),
+        };
       const channel = setup.hosts[host];
       if (!channel) return undefined;
       void path;
@@ -1028,13 +1124,22 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     for (const w of waves)
       for (const e of [...w.put, ...w.direct])
         if (e.findingId) labelsById.set(`${waves.indexOf(w)}:${e.findingId}`, e.label);
-    const accepted = recorder.deliveries.filter((d) => d.accepted && d.channel !== INTERACTION_REPLIES);
+    // The endpoint's replies, and the Slack app channel's Web API calls (checked below), are not one request per delivery.
+    const accepted = recorder.deliveries.filter(
+      (d) => d.accepted && d.channel !== INTERACTION_REPLIES && d.channel !== SLACK_APP_CHANNEL,
+    );
     const unrouted = recorder.deliveries.filter((d) => d.channel.startsWith('unrouted:'));
     check(
       unrouted.length === 0,
       `requests to endpoints no channel is configured for: ${unrouted.map((d) => d.channel).join(', ')}`,
     );
     report.counts.deliveries = accepted.length;
+    /** The event a message is about: the one known id it names (a finding id, a CloudTrail event id), by wave. */
+    const attribute = (named: string[], wave: number) => {
+      const ids = [...new Set(named.map((id) => idOf.get(id) ?? id))];
+      if (ids.length !== 1) return { ids, label: `a message naming ${ids.length} known events` };
+      return { ids, label: labelsById.get(`${wave}:${ids[0]}`) ?? `unknown finding ${ids[0]} in wave ${wave}` };
+    };
     const observed = new Map<string, number>();
     for (const d of accepted) {
       for (const p of setup.checkDelivery(d)) fail(p);
@@ -1043,12 +1148,11 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         header.length > 0
           ? header
           : knownIds.filter((id) => d.body.includes(id) || String(d.meta.path ?? '').includes(id));
-      const ids = [...new Set(named.map((id) => idOf.get(id) ?? id))];
+      const { ids, label } = attribute(named, d.wave);
       if (ids.length !== 1) {
         fail(`${d.channel}: a delivery names ${ids.length} known findings (a digest or an unattributable message)`);
         continue;
       }
-      const label = labelsById.get(`${d.wave}:${ids[0]}`) ?? `unknown finding ${ids[0]} in wave ${d.wave}`;
       const key = `${d.channel}|${d.wave}|${label}`;
       observed.set(key, (observed.get(key) ?? 0) + 1);
       for (const c of scenario.contentChecks)
@@ -1090,6 +1194,43 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
     ]);
     for (const c of Object.keys(scenario.expect))
       check(configured.has(c), `the scenario expects channel ${c}, which this run does not receive`);
+
+    // -- the Slack app channel (issue 18): a parent per finding, the archive sync edits it -------------------
+    if (setup.slackWebApi) {
+      for (const e of webApiErrors(webApiLog)) fail(`slack app channel: Slack answered an error: ${e}`);
+      const archiveSyncLabels = new Set(
+        waves
+          .flatMap((w) => w.put)
+          .filter(
+            (e) =>
+              e.event['detail-type'] === 'AWS API Call via CloudTrail' &&
+              ['ArchiveFindings', 'UnarchiveFindings'].includes(String(e.event.detail.eventName)),
+          )
+          .map((e) => e.label),
+      );
+      const calls = webApiLog.map((x) => {
+        const body = JSON.stringify(x.body);
+        const { ids, label } = attribute(
+          knownIds.filter((id) => body.includes(id)),
+          x.wave,
+        );
+        return { ...x, label, findingId: ids.length === 1 ? ids[0] : undefined };
+      });
+      const hears = scenario.expect[SLACK_APP_RULES_LIKE] ?? {};
+      for (const p of slackAppChannelProblems(
+        calls,
+        hears,
+        waves.map((w) => w.name),
+        archiveSyncLabels,
+      ))
+        fail(p);
+      const count = (method: string, thread?: boolean) =>
+        webApiLog.filter((x) => x.method === method && (thread === undefined || thread === 'thread_ts' in x.body))
+          .length;
+      report.notes.push(
+        `slack app channel ${SLACK_APP_CHANNEL} (the rules of ${SLACK_APP_RULES_LIKE}): ${count('chat.postMessage', false)} parents, ${count('chat.postMessage', true)} thread replies, ${count('chat.update')} edits`,
+      );
+    }
 
     // -- nothing lost: queue empty, DLQ = the poison, nothing handed back ----------------------
     const finalDepth = await queueDepth(sqs, queueUrl);
@@ -1223,6 +1364,8 @@ async function runOne(engine: Engine, example: string, shared: Shared): Promise<
         notifier: fn,
         secrets: setup.secrets,
         recorder,
+        slackWebApi: setup.slackWebApi!,
+        webApiLog,
         routes,
         shared,
         dir,
@@ -1299,6 +1442,7 @@ async function main(): Promise<number> {
     );
   const hosts = [
     'hooks.slack.com',
+    SLACK_WEB_API_HOST,
     'prod-42.westeurope.logic.azure.com',
     'chat.googleapis.com',
     'events.pagerduty.com',

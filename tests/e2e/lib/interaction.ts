@@ -1,28 +1,53 @@
 import { randomBytes } from 'node:crypto';
-import { ACTION_IDS, buttonValue } from '../../../handler/src/interact/buttons.js';
+import type { SlackStoredMessage } from '../../../harness/slackWebApi.mjs';
+import { ACTION_IDS, readButton } from '../../../handler/src/interact/buttons.js';
 import { slackSignature } from '../../../handler/src/interact/signature.js';
 import { type Aws, REGION, xmlAll, xmlOne } from './aws.js';
 import { evaluate } from './iam.js';
 
 /*
  * The Slack interaction endpoint (issue 18), end to end: the multi-channel
- * example applied with `create_interaction_endpoint = true` and a `slackApp`
- * section in its config secret (both added by the run only, through files it
- * writes beside the example), then the deployed `interaction.handler` run from
- * the committed zip with Slack's function URL requests.
+ * example applied with `create_interaction_endpoint = true`, a `slackApp`
+ * section in its config secret and a Slack app channel (a bot token and a
+ * channel id; all added by the run only, through files it writes beside the
+ * example). The deployed notifier posts findings to that channel through the
+ * Slack Web API stand-in (harness/slackWebApi.mjs, at slack.com), and the
+ * deployed `interaction.handler`, run from the committed zip, gets Slack's
+ * function URL requests for a click on one of those messages.
  */
 
-/** The Slack app the run configures: who signs, which workspace, who may archive. */
+/** The Slack app the run configures: who signs, which workspace, who may archive, where its bot posts. */
 export interface SlackApp {
   signingSecret: string;
   teamId: string;
   /** The one user allowed to archive. */
   analyst: string;
+  /** The bot token of the Slack app channel; the only one the Web API stand-in accepts. */
+  botToken: string;
+  /** The channel the bot posts findings to. */
+  channelId: string;
 }
+
+/** The Slack app channel the run adds to the example's config (findings as threads, with buttons). */
+export const SLACK_APP_CHANNEL = 'sec-slack-app';
+
+/**
+ * The example's channel whose routing rules the Slack app channel copies (HIGH,
+ * escalations, samples included): the scenario's expectations for it say which
+ * findings the app channel must hear.
+ */
+export const SLACK_APP_RULES_LIKE = 'sec-email';
 
 export function newSlackApp(): SlackApp {
   const id = (prefix: string) => `${prefix}0E2E${randomBytes(4).toString('hex').toUpperCase()}`;
-  return { signingSecret: randomBytes(16).toString('hex'), teamId: id('T'), analyst: id('U') };
+  const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
+  return {
+    signingSecret: randomBytes(16).toString('hex'),
+    teamId: id('T'),
+    analyst: id('U'),
+    botToken: `xoxb-${digits(12)}-${digits(13)}-${randomBytes(12).toString('hex')}`,
+    channelId: id('C'),
+  };
 }
 
 /** TF_VAR_ value of the run's `e2e_slack_app_json` variable: the config secret's `slackApp` section. */
@@ -34,11 +59,23 @@ export function slackAppJson(app: SlackApp): string {
   });
 }
 
+/** TF_VAR_ value of the run's `e2e_slack_app_channel_json` variable: the Slack app channel's config. */
+export function slackAppChannelJson(app: SlackApp): string {
+  return JSON.stringify({
+    name: SLACK_APP_CHANNEL,
+    type: 'slack',
+    botToken: app.botToken,
+    channelId: app.channelId,
+    minSeverity: 'HIGH',
+  });
+}
+
 /**
- * HCL the run adds to the multi-channel example: an ephemeral variable (the
- * signing secret travels like the channel credentials: never in state) and an
- * override of the module block that turns the endpoint on and merges the
- * `slackApp` section into the example's `local.config`.
+ * HCL the run adds to the multi-channel example: ephemeral variables (the
+ * signing secret and the bot token travel like the channel credentials: never
+ * in state) and an override of the module block that turns the endpoint on,
+ * merges the `slackApp` section into the example's `local.config` and appends
+ * the Slack app channel to its channels.
  */
 export const INTERACTION_FILES: Record<string, string> = {
   'e2e_interaction.tf': `variable "e2e_slack_app_json" {
@@ -47,10 +84,20 @@ export const INTERACTION_FILES: Record<string, string> = {
   sensitive   = true
   ephemeral   = true
 }
+
+variable "e2e_slack_app_channel_json" {
+  description = "A Slack app channel (bot token, channel id) appended to the config's channels (JSON), added by the e2e run."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
 `,
   'e2e_interaction_override.tf': `module "guardduty_notify" {
   create_interaction_endpoint = true
-  config_json                 = jsonencode(merge(local.config, { slackApp = jsondecode(var.e2e_slack_app_json) }))
+  config_json = jsonencode(merge(local.config, {
+    channels = concat(local.config.channels, [jsondecode(var.e2e_slack_app_channel_json)])
+    slackApp = jsondecode(var.e2e_slack_app_json)
+  }))
 }
 `,
 };
@@ -58,26 +105,57 @@ export const INTERACTION_FILES: Record<string, string> = {
 /** The response_url Slack would send with a click (hooks.slack.com/actions/…), mapped to the local receiver. */
 export const RESPONSE_URL_PATH = '/actions/';
 
-/** A Lambda function URL request (payload format 2.0) carrying Slack's form-encoded interaction payload. */
+/** A button of a message as the stand-in keeps it (Block Kit inside the message's attachment), or undefined. */
+export function buttonOf(message: SlackStoredMessage, actionId: string): Record<string, unknown> | undefined {
+  const attachments = (message.current.attachments ?? []) as Array<{ blocks?: Array<Record<string, unknown>> }>;
+  return attachments
+    .flatMap((a) => a.blocks ?? [])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => (b.elements ?? []) as Array<Record<string, unknown>>)
+    .find((e) => e.type === 'button' && e.action_id === actionId);
+}
+
+/** The messages with an Archive button for this finding: the parents the notifier posted for it. */
+export function archivableParents(messages: SlackStoredMessage[], findingId: string): SlackStoredMessage[] {
+  return messages.filter((m) => {
+    const button = buttonOf(m, ACTION_IDS.archive);
+    if (!button) return false;
+    return readButton({ action_id: String(button.action_id), value: String(button.value) })?.target.f === findingId;
+  });
+}
+
+/**
+ * A Lambda function URL request (payload format 2.0) carrying Slack's
+ * form-encoded `block_actions` payload for a click on the Archive button of
+ * `message`: its channel, its `ts` and the message as Slack sends them, the
+ * button's own action id and value.
+ */
 export function clickEvent(
   url: string,
   app: SlackApp,
-  finding: { id: string; accountId: string },
+  message: SlackStoredMessage,
   signing: 'signed' | 'unsigned' | 'wrong-secret',
 ): Record<string, unknown> {
+  const button = buttonOf(message, ACTION_IDS.archive);
+  if (!button) throw new Error(`message ${message.channel}/${message.ts} has no Archive button`);
   const payload = {
     type: 'block_actions',
     team: { id: app.teamId, domain: 'example' },
     user: { id: app.analyst, username: 'analyst', team_id: app.teamId },
-    channel: { id: 'C0SECURITY' },
-    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0SECURITY' },
+    api_app_id: 'A0E2E0000',
+    channel: { id: message.channel, name: 'security' },
+    container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false },
+    message: { type: 'message', ts: message.ts, text: message.current.text, attachments: message.current.attachments },
     response_url: `https://hooks.slack.com${RESPONSE_URL_PATH}${app.teamId}/1234567890/${signing}`,
     actions: [
       {
-        action_id: ACTION_IDS.archive,
+        type: 'button',
+        action_id: button.action_id,
         block_id: 'gdn_actions',
-        value: buttonValue({ id: finding.id, region: REGION, accountId: finding.accountId }),
-        action_ts: '1700000001.000200',
+        text: button.text,
+        value: button.value,
+        style: button.style,
+        action_ts: `${Math.floor(Date.now() / 1000)}.000200`,
       },
     ],
   };
@@ -140,6 +218,28 @@ export async function isArchived(aws: Aws, detectorId: string, findingId: string
   );
   const f = r.findings[0];
   return f ? f.service?.archived === true : null;
+}
+
+/**
+ * Every item of the state table, canonical (sorted by key, attributes in
+ * order), read with moto's own credentials: two snapshots are equal exactly
+ * when no item was written, changed or deleted between them.
+ */
+export async function stateTableSnapshot(aws: Aws, tableName: string): Promise<string[]> {
+  const items: string[] = [];
+  let start: unknown;
+  do {
+    const page = await aws.json<{ Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: unknown }>(
+      'dynamodb',
+      'DynamoDB_20120810.Scan',
+      { TableName: tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) },
+      '1.0',
+    );
+    for (const item of page.Items ?? [])
+      items.push(JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.sort();
 }
 
 type Policy = { Statement: Array<Record<string, unknown>> };

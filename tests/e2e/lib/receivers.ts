@@ -1,4 +1,4 @@
-import { startReceiver } from '../../../harness/http.mjs';
+import { type Received, startReceiver } from '../../../harness/http.mjs';
 import { startSmtpServer } from '../../../harness/smtp.mjs';
 import type { Certs } from './certs.js';
 
@@ -22,7 +22,8 @@ export interface HttpReply {
 
 export interface HttpRoute {
   channel: string;
-  reply(request: { path: string; body: string; attempt: number }): HttpReply;
+  /** `request` is the whole request as received, for a service stand-in that reads headers (a bearer token). */
+  reply(request: { path: string; body: string; attempt: number; request: Received }): HttpReply;
 }
 
 export interface Recorder {
@@ -64,7 +65,7 @@ export async function startHttpsReceiver(
       }
       const attempt = (attempts.get(target.channel) ?? 0) + 1;
       attempts.set(target.channel, attempt);
-      const reply = target.reply({ path, body, attempt });
+      const reply = target.reply({ path, body, attempt, request });
       recorder.deliveries.push({
         channel: target.channel,
         wave: recorder.wave,
