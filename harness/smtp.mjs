@@ -5,6 +5,7 @@
 // (a 4xx/5xx reply after DATA, a dropped connection) for the fault suites.
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { trackConnections } from './http.mjs';
 
 /**
  * @param {{ code: number, message: string }} reply
@@ -85,6 +86,7 @@ export async function startSmtpServer(options = {}) {
     ).connections)
       connection._socket.destroy();
   };
+  const connections = trackConnections(server.server);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return {
     port: /** @type {import('node:net').AddressInfo} */ (server.server.address()).port,
@@ -92,6 +94,7 @@ export async function startSmtpServer(options = {}) {
     reset: () => {
       mails.length = 0;
     },
+    idle: connections.idle,
     close: () =>
       new Promise((resolve) => {
         dropConnections();
