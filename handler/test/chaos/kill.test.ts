@@ -157,6 +157,8 @@ interface RunResult {
   killsInFlight: number;
   /** Accepted-but-unreceipted pairs summed over the kills. */
   inFlight: number;
+  /** The most accepted-but-unreceipted pairs one kill left. */
+  inFlightMax: number;
   lost: string[];
   duplicates: number;
   unexplained: string[];
@@ -493,6 +495,7 @@ async function run(mode: Mode): Promise<RunResult> {
   // (SNS's publish time can fall after the kill if the emulator was still handling it, never after the next start).
   const unguardedAtKills: Pair[] = [];
   let killsInFlight = 0;
+  let inFlightMax = 0;
   for (const k of killed) {
     const next = invocationStarts.find((start) => start > k.startedAt) ?? Number.POSITIVE_INFINITY;
     const open = unguarded(
@@ -501,6 +504,7 @@ async function run(mode: Mode): Promise<RunResult> {
     );
     unguardedAtKills.push(...open);
     if (open.length > 0) killsInFlight += 1;
+    inFlightMax = Math.max(inFlightMax, open.length);
   }
   const { counts, extra } = countDeliveries(timed.map((d) => d.pair));
   const lost = expected.filter((p) => !counts.has(p));
@@ -509,6 +513,7 @@ async function run(mode: Mode): Promise<RunResult> {
     kills,
     killsInFlight,
     inFlight: unguardedAtKills.length,
+    inFlightMax,
     lost,
     duplicates: extra,
     unexplained: unexplainedDuplicates(counts, unguardedAtKills),
@@ -529,9 +534,8 @@ function report(mode: Mode, r: RunResult): void {
   const line = `kills: ${r.kills} (in-flight: ${r.inFlight}), lost: ${r.lost.length}, duplicates: ${r.duplicates}${mode === 'state' ? ` (≤ ${r.inFlight})` : ''}`;
   const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
   const time = `${s(r.ms)} (invocations ${s(r.spent.invoke)}, accounting ${s(r.spent.checkpoint)}, SQS mapping ${s(r.spent.mapping)})`;
-  console.log(
-    `${label} · ${line} · ${r.killsInFlight} of ${r.kills} kills landed inside a send · ${r.pairs} pairs, ${r.invocations} invocations, ${time}, seed ${SEED}`,
-  );
+  const inside = `${r.killsInFlight} of ${r.kills} kills landed inside a send (at most ${r.inFlightMax} pairs at one kill)`;
+  console.log(`${label} · ${line} · ${inside} · ${r.pairs} pairs, ${r.invocations} invocations, ${time}, seed ${SEED}`);
   recordTally({
     file: FILE,
     scenario: label,
@@ -550,7 +554,7 @@ function report(mode: Mode, r: RunResult): void {
     late: r.late,
     invocations: r.invocations,
     ms: r.ms,
-    note: `${mode === 'unavailable' ? 'state unavailable · ' : ''}${line}; ${r.killsInFlight} of ${r.kills} kills inside a send; seed ${SEED}`,
+    note: `${mode === 'unavailable' ? 'state unavailable · ' : ''}${line}; ${inside}; ${time}; seed ${SEED}`,
   });
 }
 
