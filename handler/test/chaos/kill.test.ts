@@ -94,6 +94,8 @@ const KILLS_PER_BATCH = 8;
 const VISIBILITY_SECONDS = 0;
 /** The module's default dlq_max_receive_count. */
 const MAX_RECEIVE_COUNT = 10;
+/** What the state store logs (WARN) when a call fails and it starts delivering statelessly. */
+const OUTAGE_WARNING = 'state table unavailable: delivering statelessly';
 const CHANNELS = ['slack', 'teams', 'googleChat', 'pagerduty', 'webhook', 'email', 'sns'] as const;
 const ROUTING_KEY = 'CHAOS0ROUTING0KEY000000000000000';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -168,6 +170,8 @@ interface RunResult {
   /** Accepted pairs still without a receipt after a container finished its invocation. */
   unreceiptedAfterSuccess: number;
   stateUnavailableMetrics: number;
+  /** Outages the store logged, by reason, in any container (also killed ones). */
+  outages: Record<string, number>;
   redriven: number;
   ms: number;
   /** Where the run's time went (ms): the function's invocations, the accounting after each, the mapping's SQS calls. */
@@ -289,11 +293,24 @@ async function run(mode: Mode): Promise<RunResult> {
     GDN_LOG_LEVEL: process.env.GDN_CHAOS_LOG_LEVEL ?? 'WARN',
   };
   const containers: LambdaHost[] = [];
-  const boot = () =>
-    startLambdaHost({ taskRoot: bundleDir, env, timeoutMs: 60_000 }).then((h) => {
+  /** The store's "unavailable" warnings, from every container (a killed one's metrics are never flushed). */
+  const outages: Record<string, number> = {};
+  const boot = () => {
+    let partial = '';
+    const onOutput = (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines)
+        if (line.includes(OUTAGE_WARNING)) {
+          const reason = /"reason":"(\w+)"/.exec(line)?.[1] ?? 'unknown';
+          outages[reason] = (outages[reason] ?? 0) + 1;
+        }
+    };
+    return startLambdaHost({ taskRoot: bundleDir, env, timeoutMs: 60_000, onOutput }).then((h) => {
       containers.push(h);
       return h;
     });
+  };
 
   /** Once a process is dead: every connection it had to a receiver closed, and what it had sent recorded. */
   const settle = async () => {
@@ -522,6 +539,7 @@ async function run(mode: Mode): Promise<RunResult> {
     invocations,
     unreceiptedAfterSuccess,
     stateUnavailableMetrics,
+    outages,
     redriven,
     ms: Date.now() - started,
     spent,
@@ -534,7 +552,8 @@ function report(mode: Mode, r: RunResult): void {
   const line = `kills: ${r.kills} (in-flight: ${r.inFlight}), lost: ${r.lost.length}, duplicates: ${r.duplicates}${mode === 'state' ? ` (≤ ${r.inFlight})` : ''}`;
   const s = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
   const time = `${s(r.ms)} (invocations ${s(r.spent.invoke)}, accounting ${s(r.spent.checkpoint)}, SQS mapping ${s(r.spent.mapping)})`;
-  const inside = `${r.killsInFlight} of ${r.kills} kills landed inside a send (at most ${r.inFlightMax} pairs at one kill)`;
+  const outages = Object.entries(r.outages);
+  const inside = `${r.killsInFlight} of ${r.kills} kills landed inside a send (at most ${r.inFlightMax} pairs at one kill); state outages logged: ${outages.length === 0 ? 'none' : outages.map(([why, n]) => `${n} ${why}`).join(', ')}`;
   console.log(`${label} · ${line} · ${inside} · ${r.pairs} pairs, ${r.invocations} invocations, ${time}, seed ${SEED}`);
   recordTally({
     file: FILE,
