@@ -170,7 +170,7 @@ interface RunResult {
   /** Accepted pairs still without a receipt after a container finished its invocation. */
   unreceiptedAfterSuccess: number;
   stateUnavailableMetrics: number;
-  /** Outages the store logged, by reason, in any container (also killed ones). */
+  /** Outages the store logged, by operation and reason, in any container (also killed ones). */
   outages: Record<string, number>;
   redriven: number;
   ms: number;
@@ -302,8 +302,10 @@ async function run(mode: Mode): Promise<RunResult> {
       partial = lines.pop() ?? '';
       for (const line of lines)
         if (line.includes(OUTAGE_WARNING)) {
-          const reason = /"reason":"(\w+)"/.exec(line)?.[1] ?? 'unknown';
-          outages[reason] = (outages[reason] ?? 0) + 1;
+          const what = ['operation', 'reason']
+            .map((k) => new RegExp(`"${k}":"(\\w+)"`).exec(line)?.[1] ?? '?')
+            .join(' ');
+          outages[what] = (outages[what] ?? 0) + 1;
         }
     };
     return startLambdaHost({ taskRoot: bundleDir, env, timeoutMs: 60_000, onOutput }).then((h) => {
