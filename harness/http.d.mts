@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -11,11 +11,24 @@ export interface ServerOptions {
   keepAliveTimeoutMs?: number;
 }
 
-export interface RawServer {
-  port: number;
-  url(path?: string): string;
+/** A server's open connections. */
+export interface Connections {
   /** The connections open now. */
   sockets: ReadonlySet<Socket>;
+  /**
+   * Resolves once no connection is open (at once if none is), after what the
+   * last closed one's bytes set off has run: e.g. every request a killed client
+   * had fully sent is recorded.
+   */
+  idle(): Promise<void>;
+}
+
+/** Tracks a server's connections (every server of the harness does). */
+export declare function trackConnections(server: NetServer): Connections;
+
+export interface RawServer extends Connections {
+  port: number;
+  url(path?: string): string;
   /** Destroys every open connection (keep-alive ones included); the server keeps listening. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -78,6 +91,8 @@ export interface Receiver {
   fallback: ReplyFn;
   /** Forgets the requests received and the replies still queued. */
   reset(): void;
+  /** See {@link Connections.idle}. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -23,6 +23,38 @@ function listen(server, port) {
 }
 
 /**
+ * @param {import('node:net').Server} server
+ * @returns {import('./http.d.mts').Connections}
+ */
+export function trackConnections(server) {
+  /** @type {Set<import('node:net').Socket>} */
+  const sockets = new Set();
+  /** @type {Array<() => void>} */
+  let waiting = [];
+  // setImmediate: what the last bytes of a closed connection set off (parsers, promise continuations) runs first.
+  const wake = () => {
+    const now = waiting;
+    waiting = [];
+    for (const resolve of now) setImmediate(resolve);
+  };
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => {
+      sockets.delete(s);
+      if (sockets.size === 0) wake();
+    });
+  });
+  return {
+    sockets,
+    idle: () =>
+      new Promise((resolve) => {
+        if (sockets.size === 0) setImmediate(resolve);
+        else waiting.push(() => resolve(undefined));
+      }),
+  };
+}
+
+/**
  * @param {import('./http.d.mts').RequestHandler} handle
  * @param {import('./http.d.mts').ServerOptions} [options]
  * @returns {Promise<import('./http.d.mts').RawServer>}
@@ -32,12 +64,7 @@ export async function startServer(handle, options = {}) {
     ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handle)
     : http.createServer(handle);
   if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
-  /** @type {Set<import('node:net').Socket>} */
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const { sockets, idle } = trackConnections(server);
   const port = await listen(server, options.port ?? 0);
   const scheme = options.tls ? 'https' : 'http';
   const dropConnections = () => {
@@ -47,6 +74,7 @@ export async function startServer(handle, options = {}) {
     port,
     url: (path = '/') => `${scheme}://127.0.0.1:${port}${path}`,
     sockets,
+    idle,
     dropConnections,
     close: () =>
       new Promise((resolve) => {
@@ -156,6 +184,7 @@ export async function startReceiver(fallback = okReply, options = {}) {
       requests.length = 0;
       scripts.clear();
     },
+    idle: server.idle,
     close: server.close,
   };
   return receiver;

@@ -40,6 +40,8 @@ export interface SmtpServer {
   /** Every message that reached the end of DATA, answered or not. */
   mails: ReceivedMail[];
   reset(): void;
+  /** Resolves once no client is connected and what the last one sent is recorded (see `idle` in http.d.mts). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 

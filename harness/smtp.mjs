@@ -5,6 +5,7 @@
 // (a 4xx/5xx reply after DATA, a dropped connection) for the fault suites.
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { trackConnections } from './http.mjs';
 
 /**
  * @param {{ code: number, message: string }} reply
@@ -17,6 +18,17 @@ const smtpError = (reply) => Object.assign(new Error(reply.message), { responseC
  */
 export async function startSmtpServer(options = {}) {
   const { tls = 'builtin', auth, answer = () => 'accept', rcpt, parse = true, banner, onMail } = options;
+  /**
+   * Messages at the end of DATA not yet recorded (parsing): `idle()` waits for them too.
+   * @type {Set<Promise<void>>}
+   */
+  const pending = new Set();
+  /** @param {Promise<void>} work */
+  const recording = (work) => {
+    pending.add(work);
+    const done = () => pending.delete(work);
+    work.then(done, done);
+  };
   /** @type {import('./smtp.d.mts').ReceivedMail[]} */
   const mails = [];
   const server = new SMTPServer({
@@ -42,7 +54,8 @@ export async function startSmtpServer(options = {}) {
       /** @type {Buffer[]} */
       const chunks = [];
       stream.on('data', (c) => chunks.push(c));
-      stream.on('end', async () => {
+      stream.on('end', () => recording(record()));
+      const record = async () => {
         const raw = Buffer.concat(chunks);
         /** @type {import('./smtp.d.mts').ReceivedMail} */
         const mail = {
@@ -72,7 +85,7 @@ export async function startSmtpServer(options = {}) {
           mail.answer = String(reply.code);
           callback(smtpError(reply));
         }
-      });
+      };
     },
   });
   // A client that dies mid-session (a killed sender: ECONNRESET) is an error of that connection
@@ -85,12 +98,17 @@ export async function startSmtpServer(options = {}) {
     ).connections)
       connection._socket.destroy();
   };
+  const connections = trackConnections(server.server);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return {
     port: /** @type {import('node:net').AddressInfo} */ (server.server.address()).port,
     mails,
     reset: () => {
       mails.length = 0;
+    },
+    idle: async () => {
+      await connections.idle();
+      while (pending.size > 0) await Promise.allSettled([...pending]);
     },
     close: () =>
       new Promise((resolve) => {

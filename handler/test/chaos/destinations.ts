@@ -36,6 +36,8 @@ export interface Destination {
   /** Config `type` of the channel this destination stands for. */
   readonly type: string;
   readonly attempts: Attempt[];
+  /** Resolves once no sender is connected and everything a closed connection sent is recorded. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startHttpDestination(
     url: receiver.url(service.path),
     attempts: receiver.requests,
     policy,
+    idle: receiver.idle,
     close: receiver.close,
   };
   return destination;
@@ -117,6 +120,7 @@ export async function startSmtpDestination(
       return smtp.mails.map((m) => ({ at: m.at, body: m.raw, answer: m.answer, accepted: m.accepted, late: false }));
     },
     policy,
+    idle: smtp.idle,
     close: smtp.close,
   };
   return destination;

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countDeliveries,
-  idsIn,
-  pairOf,
-  receiptChannel,
-  seededRandom,
-  unexplainedDuplicates,
-  unguarded,
-} from './killAccounting.js';
+import { countDeliveries, idsIn, pairOf, seededRandom, unexplainedDuplicates, unguarded } from './killAccounting.js';
 
 /* The SIGKILL scenario's accounting (kill.test.ts) on hand-made cases. */
 
@@ -17,11 +9,6 @@ const B = 'b'.repeat(32);
 describe('kill accounting', () => {
   it('finds only the known finding ids a payload carries', () => {
     expect(idsIn(`{"id":"${A}","link":"…/${A}","other":"${'c'.repeat(32)}"}`, new Set([A, B]))).toEqual([A]);
-  });
-
-  it("reads the channel from a receipt's sort key, whose occurrence holds '#'", () => {
-    expect(receiptChannel('DELIVERY#2026-11-29T10:00:00.000Z#3#googleChat')).toBe('googleChat');
-    expect(receiptChannel('META')).toBeUndefined();
   });
 
   it('counts accepted pairs without a receipt as unguarded, once each', () => {

@@ -16,11 +16,6 @@ export function idsIn(body: string, known: ReadonlySet<string>): string[] {
   return [...found];
 }
 
-/** The channel a receipt's sort key names: `DELIVERY#<updatedAt>#<count>#<channel>`. */
-export function receiptChannel(sk: string): string | undefined {
-  return sk.startsWith('DELIVERY#') ? sk.slice(sk.lastIndexOf('#') + 1) : undefined;
-}
-
 /**
  * The pairs a container's receivers accepted that have no receipt once it is
  * dead: the kill landed between the receiver's acceptance and the receipt

@@ -45,6 +45,7 @@ export function useReceiver(fallback?: ReplyFn): Receiver {
       current().fallback = value;
     },
     reset: () => current().reset(),
+    idle: () => current().idle(),
     close: () => current().close(),
   };
 }
