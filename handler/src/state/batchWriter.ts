@@ -9,21 +9,22 @@
  * its own items, so a channel's receipt is still written before its next send.
  */
 
-/** One item to write, with the key that must not appear twice in one request. */
-export interface Keyed<T> {
-  id: string;
-  item: T;
-}
-
 export interface BatchWriterOptions<T> {
   /** Items per request (DynamoDB's BatchWriteItem takes 25). */
   limit: number;
+  /**
+   * The item's key, which must not appear twice in one request. Asked when a
+   * request is assembled, so waiting items hold no key strings.
+   */
+  idOf: (item: T) => string;
   /** Writes one request's items, retries included; throws when they could not all be written. */
   write: (items: T[]) => Promise<void>;
 }
 
 interface Caller<T> {
-  pending: Array<Keyed<T>>;
+  pending: T[];
+  /** Index of the next item to take. */
+  next: number;
   /** Items taken into requests and not yet written. */
   inFlight: number;
   resolve: () => void;
@@ -42,11 +43,11 @@ interface Caller<T> {
  * request, so the later one lands last.
  *
  * @example
- * const writer = createBatchWriter({ limit: 25, write: (items) => batchWriteItem(items) });
- * await writer.write([{ id: 'pk|sk', item }], AbortSignal.timeout(2_500));
+ * const writer = createBatchWriter({ limit: 25, idOf: (item) => `${item.pk.S}|${item.sk.S}`, write: batchWriteItem });
+ * await writer.write([item], AbortSignal.timeout(2_500));
  */
 export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
-  const { limit, write } = options;
+  const { limit, idOf, write } = options;
   const waiting: Array<Caller<T>> = [];
   let running = false;
 
@@ -61,18 +62,20 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   };
 
   /** Up to `limit` items, one per waiting caller in turn; a key already in the request waits for the next. */
-  function nextRequest(): Array<{ caller: Caller<T>; entry: Keyed<T> }> {
-    const taken: Array<{ caller: Caller<T>; entry: Keyed<T> }> = [];
+  function nextRequest(): Array<{ caller: Caller<T>; item: T }> {
+    const taken: Array<{ caller: Caller<T>; item: T }> = [];
     const ids = new Set<string>();
     for (let progress = true; progress && taken.length < limit; ) {
       progress = false;
       for (const caller of waiting) {
-        const entry = caller.pending[0];
-        if (taken.length >= limit || entry === undefined || ids.has(entry.id)) continue;
-        caller.pending.shift();
+        if (taken.length >= limit || caller.next >= caller.pending.length) continue;
+        const item = caller.pending[caller.next] as T;
+        const id = idOf(item);
+        if (ids.has(id)) continue;
+        caller.next++;
         caller.inFlight++;
-        ids.add(entry.id);
-        taken.push({ caller, entry });
+        ids.add(id);
+        taken.push({ caller, item });
         progress = true;
       }
     }
@@ -86,14 +89,14 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
       for (let taken = nextRequest(); taken.length > 0; taken = nextRequest()) {
         let failure: unknown;
         try {
-          await write(taken.map((t) => t.entry.item));
+          await write(taken.map((t) => t.item));
         } catch (error) {
           failure = error;
         }
         for (const { caller } of taken) {
           caller.inFlight--;
           if (failure !== undefined) settle(caller, failure);
-          else if (caller.pending.length === 0 && caller.inFlight === 0) settle(caller);
+          else if (caller.next >= caller.pending.length && caller.inFlight === 0) settle(caller);
         }
       }
     } finally {
@@ -102,12 +105,12 @@ export function createBatchWriter<T>(options: BatchWriterOptions<T>) {
   }
 
   return {
-    /** Queues `entries` and waits until they are written (or the signal aborts). */
-    write(entries: ReadonlyArray<Keyed<T>>, signal: AbortSignal): Promise<void> {
-      if (entries.length === 0) return Promise.resolve();
+    /** Queues `items` (kept, not copied: do not change them) and waits until they are written or the signal aborts. */
+    write(items: T[], signal: AbortSignal): Promise<void> {
+      if (items.length === 0) return Promise.resolve();
       if (signal.aborted) return Promise.reject(signal.reason);
       return new Promise<void>((resolve, reject) => {
-        const caller: Caller<T> = { pending: [...entries], inFlight: 0, resolve, reject, settled: false };
+        const caller: Caller<T> = { pending: items, next: 0, inFlight: 0, resolve, reject, settled: false };
         const onAbort = () => settle(caller, signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
         caller.resolve = () => {

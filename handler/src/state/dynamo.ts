@@ -13,7 +13,7 @@ import {
   refSk,
   signalPk,
 } from './keys.js';
-import { createBatchWriter, type Keyed } from './batchWriter.js';
+import { createBatchWriter } from './batchWriter.js';
 import type { StateBackend } from './store.js';
 import {
   type AcceptedDelivery,
@@ -44,12 +44,16 @@ type QueryCommandOutput = import('@aws-sdk/client-dynamodb').QueryCommandOutput;
 type UpdateItemCommandOutput = import('@aws-sdk/client-dynamodb').UpdateItemCommandOutput;
 type Item = Record<string, AttributeValue>;
 
-/** A receipt waiting to be written: its DELIVERY item, or the REF item of an entry with a message reference. */
+/**
+ * A receipt waiting to be written: its DELIVERY item, or the REF item of an
+ * entry with a message reference. Kept this small on purpose: a digest's
+ * 1,000 receipts wait while other channels' receipts share their requests.
+ */
 interface Receipt {
   entry: AcceptedDelivery;
   kind: 'delivery' | 'ref';
-  acceptedAt: string;
-  ttl: number;
+  /** When and until when, shared by the receipts of one call. */
+  stamp: { acceptedAt: string; ttl: number };
 }
 
 /** DynamoDB's per-request limits (BatchGetItem 100 keys, BatchWriteItem 25 requests). */
@@ -109,8 +113,12 @@ function plain(item: Item): Record<string, string | number> {
   return out;
 }
 
+/** The key of a receipt's item, for `pk|sk` uniqueness within a request. */
+const receiptId = ({ entry, kind }: Receipt): string =>
+  kind === 'delivery' ? deliveryId(entry) : `${findingPk(entry.findingId)}|${refSk(entry.channel)}`;
+
 /** The item a receipt is written as (see keys.ts). */
-function receiptItem({ entry, kind, acceptedAt, ttl }: Receipt): Item {
+function receiptItem({ entry, kind, stamp: { acceptedAt, ttl } }: Receipt): Item {
   const pk = S(findingPk(entry.findingId));
   const ref: Item = entry.ref ? { ref: S(JSON.stringify(entry.ref)) } : {};
   const common = { acceptedAt: S(acceptedAt), expiresAt: N(ttl), ...ref };
@@ -192,6 +200,7 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
   // Receipts of concurrent channels share requests (see batchWriter.ts); each request has its own deadline.
   const receiptWriter = createBatchWriter<Receipt>({
     limit: BATCH_WRITE_LIMIT,
+    idOf: receiptId,
     write: (receipts) =>
       batchWrite('recordAccepted', receipts.map(receiptItem), AbortSignal.timeout(operationTimeoutMs)),
   });
@@ -326,14 +335,20 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       if (keys.length === 0) return [];
       return withDeadline(async (signal) => {
         const ddb = await load();
-        const unique = new Map<string, DeliveryKey>();
-        for (const key of keys) unique.set(deliveryId(key), key);
         const found = new Set<string>();
-        for (const chunk of chunks([...unique.values()], BATCH_GET_LIMIT)) {
-          let pending: Item[] = chunk.map((k) => ({
-            pk: S(findingPk(k.findingId)),
-            sk: S(deliverySk(k.occurrence, k.channel)),
-          }));
+        // 100 keys per request, marshalled as the request is built: with seven channels asking at
+        // once, a channel holds no more than the request in flight. A key twice in one request
+        // (DynamoDB refuses that) is read once; across requests a repeat is only read again.
+        for (let next = 0; next < keys.length; ) {
+          const ids = new Set<string>();
+          let pending: Item[] = [];
+          for (; next < keys.length && pending.length < BATCH_GET_LIMIT; next++) {
+            const key = keys[next] as DeliveryKey;
+            const id = deliveryId(key);
+            if (ids.has(id)) continue;
+            ids.add(id);
+            pending.push({ pk: S(findingPk(key.findingId)), sk: S(deliverySk(key.occurrence, key.channel)) });
+          }
           for (let round = 0; pending.length > 0; round++) {
             if (round > unprocessedRounds) throw new StateIncompleteError('accepted', pending.length);
             if (round > 0) await backoff(round, signal);
@@ -355,22 +370,25 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
     async recordAccepted(entries) {
       if (entries.length === 0) return;
-      const acceptedAt = isoNow();
-      const ttl = expiresAtFrom(now(), ttlDays);
-      // One put per key within a call (a finding's latest occurrence wins its REF item: occurrences
-      // sort by time). Items are marshalled when a request takes them, not all at once.
-      const puts = new Map<string, Keyed<Receipt>>();
+      const stamp = { acceptedAt: isoNow(), ttl: expiresAtFrom(now(), ttlDays) };
+      // One put per key within a call, the last given kept: a finding's latest occurrence wins its REF
+      // item (occurrences sort by time). Items are marshalled when a request takes them.
       const sorted = [...entries].sort((a, b) => a.occurrence.localeCompare(b.occurrence));
-      for (const entry of sorted) {
-        const receipt = { entry, acceptedAt, ttl };
-        const delivery = deliveryId(entry);
-        puts.set(delivery, { id: delivery, item: { ...receipt, kind: 'delivery' } });
-        if (entry.ref) {
-          const id = `${findingPk(entry.findingId)}|${refSk(entry.channel)}`;
-          puts.set(id, { id, item: { ...receipt, kind: 'ref' } });
+      const receipts: Receipt[] = [];
+      const seen = new Set<string>();
+      for (let i = sorted.length - 1; i >= 0; i--) {
+        const entry = sorted[i] as AcceptedDelivery;
+        for (const receipt of [
+          { entry, kind: 'delivery', stamp } as const,
+          ...(entry.ref ? [{ entry, kind: 'ref', stamp } as const] : []),
+        ]) {
+          const id = receiptId(receipt);
+          if (seen.has(id)) continue;
+          seen.add(id);
+          receipts.push(receipt);
         }
       }
-      await receiptWriter.write([...puts.values()], AbortSignal.timeout(operationTimeoutMs));
+      await receiptWriter.write(receipts.reverse(), AbortSignal.timeout(operationTimeoutMs));
     },
 
     async announcedOn(findingId) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBatchWriter, type Keyed } from '../../src/state/batchWriter.js';
+import { createBatchWriter } from '../../src/state/batchWriter.js';
 
 /*
  * The writer's own logic (which items share a request, who waits for what),
@@ -7,26 +7,31 @@ import { createBatchWriter, type Keyed } from '../../src/state/batchWriter.js';
  * store.test.ts and failOpen.test.ts against moto.
  */
 
-const keyed = (owner: string, n: number, key = (i: number) => `${owner}-${i}`): Array<Keyed<string>> =>
-  Array.from({ length: n }, (_, i) => ({ id: key(i), item: `${owner}${i}` }));
+interface Keyed {
+  id: string;
+  item: string;
+}
+const keyed = (owner: string, n: number): Keyed[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `${owner}-${i}`, item: `${owner}${i}` }));
 
-function recorder(fail?: (items: string[]) => Error | undefined) {
+/** A writer whose requests are recorded (by item) and answered after 5 ms, failing where `fail` says. */
+function recorder(limit: number, fail?: (items: string[]) => Error | undefined) {
   const requests: string[][] = [];
-  const write = async (items: string[]) => {
+  const write = async (entries: Keyed[]) => {
+    const items = entries.map((e) => e.item);
     requests.push(items);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const error = fail?.(items);
     if (error) throw error;
   };
-  return { requests, write };
+  return { requests, writer: createBatchWriter<Keyed>({ limit, idOf: (e) => e.id, write }) };
 }
 
 const never = () => new AbortController().signal;
 
 describe('createBatchWriter', () => {
   it('carries the items of concurrent callers in shared requests, taking from each caller in turn', async () => {
-    const { requests, write } = recorder();
-    const writer = createBatchWriter({ limit: 25, write });
+    const { requests, writer } = recorder(25);
     const settled: string[] = [];
     const digest = writer.write(keyed('d', 60), never()).then(() => settled.push('digest'));
     const pager = writer.write(keyed('p', 1), never()).then(() => settled.push('pager'));
@@ -43,8 +48,7 @@ describe('createBatchWriter', () => {
   });
 
   it('never puts one key twice in a request; the later item lands in a later one', async () => {
-    const { requests, write } = recorder();
-    const writer = createBatchWriter({ limit: 25, write });
+    const { requests, writer } = recorder(25);
     await writer.write(
       [
         { id: 'ref', item: 'older' },
@@ -57,8 +61,7 @@ describe('createBatchWriter', () => {
 
   it('rejects the callers whose items were in a failed request, and drops their other items', async () => {
     const boom = new Error('ThrottlingException');
-    const { requests, write } = recorder((items) => (items.includes('p0') ? boom : undefined));
-    const writer = createBatchWriter({ limit: 2, write });
+    const { requests, writer } = recorder(2, (items) => (items.includes('p0') ? boom : undefined));
     const first = writer.write(keyed('a', 1), never());
     const pager = writer.write(keyed('p', 3), never());
     const sharing = writer.write(keyed('w', 1), never());
@@ -70,8 +73,7 @@ describe('createBatchWriter', () => {
   });
 
   it('gives up on a caller whose deadline passes, and drops what it had not sent yet', async () => {
-    const { requests, write } = recorder();
-    const writer = createBatchWriter({ limit: 1, write });
+    const { requests, writer } = recorder(1);
     const deadline = new AbortController();
     const slow = writer.write(keyed('s', 5), deadline.signal);
     await new Promise((resolve) => setTimeout(resolve, 7));
