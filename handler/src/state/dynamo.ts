@@ -171,10 +171,14 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
   /** Runs one operation under its deadline: retries and backoff included. */
   const withDeadline = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const signal = AbortSignal.timeout(operationTimeoutMs);
+    const deadline = deadlineAfter(operationTimeoutMs);
     // Every parallel request of the operation listens on it: not a leak.
-    setMaxListeners(concurrency * 4, signal);
-    return work(signal);
+    setMaxListeners(concurrency * 4, deadline.signal);
+    try {
+      return await work(deadline.signal);
+    } finally {
+      deadline.clear();
+    }
   };
 
   const expiresAt = () => N(expiresAtFrom(now(), ttlDays));
@@ -201,8 +205,14 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
   const receiptWriter = createBatchWriter<Receipt>({
     limit: BATCH_WRITE_LIMIT,
     idOf: receiptId,
-    write: (receipts) =>
-      batchWrite('recordAccepted', receipts.map(receiptItem), AbortSignal.timeout(operationTimeoutMs)),
+    write: async (receipts) => {
+      const deadline = deadlineAfter(operationTimeoutMs);
+      try {
+        await batchWrite('recordAccepted', receipts.map(receiptItem), deadline.signal);
+      } finally {
+        deadline.clear();
+      }
+    },
   });
   const isoNow = () => new Date(now()).toISOString();
 
@@ -388,7 +398,12 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
           receipts.push(receipt);
         }
       }
-      await receiptWriter.write(receipts.reverse(), AbortSignal.timeout(operationTimeoutMs));
+      const deadline = deadlineAfter(operationTimeoutMs);
+      try {
+        await receiptWriter.write(receipts.reverse(), deadline.signal);
+      } finally {
+        deadline.clear();
+      }
     },
 
     async announcedOn(findingId) {
@@ -586,6 +601,20 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       return result.Item;
     });
   }
+}
+
+/**
+ * A signal that aborts with a `TimeoutError` after `ms`, like `AbortSignal.timeout`, but whose
+ * timer is cleared when the work ends: thousands of receipt writes per batch would otherwise each
+ * leave a signal and its timer alive for the whole deadline, long enough for V8 to promote them.
+ */
+function deadlineAfter(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /** Exponential backoff with full jitter between UnprocessedKeys/Items rounds (as AWS advises). */
