@@ -49,6 +49,8 @@ const ONLY = process.argv
 const wanted = (section) => !ONLY || ONLY.includes(section);
 const PARTIAL = QUICK || ONLY !== undefined;
 const RECORD_PARTIAL = !QUICK && ONLY !== undefined && process.argv.includes('--record');
+if (process.argv.includes('--record') && process.env.GDN_BENCH_MEMORY_RUNS)
+  throw new Error('GDN_BENCH_MEMORY_RUNS leaves memory runs out: unset it to record');
 /** The Node that plays the Lambda container (memory, burst); GDN_BENCH_LAMBDA_NODE=<path> measures another version. */
 const LAMBDA_NODE = process.env.GDN_BENCH_LAMBDA_NODE || process.execPath;
 const benchStarted = Date.now();
@@ -727,9 +729,19 @@ try {
       return { ...run, received: { pagerduty: accepted(http.pd).length, webhook: accepted(http.webhook).length } };
     };
     const extraArgs = process.env.GDN_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const rss128 = await memoryRun([...lambdaFlags(128), ...extraArgs]);
-    const rssDefault = await memoryRun([]);
-    const rssFull = QUICK ? null : await memoryRun([...lambdaFlags(128), ...extraArgs], fullRecordsFile);
+    // GDN_BENCH_MEMORY_RUNS=state keeps only the named runs (stateless, defaults, largest, state): for
+    // trying a change; a recorded figure runs them all.
+    const runs = process.env.GDN_BENCH_MEMORY_RUNS?.split(',') ?? ['stateless', 'defaults', 'largest', 'state'];
+    const skipped = {
+      result: { maxRssKb: 0, rssAfterImport: 0, heapUsed: 0, peak: {}, ms: 0 },
+      logs: [],
+      received: {},
+    };
+    const runIf = (name, run) => (runs.includes(name) ? run() : skipped);
+    const rss128 = await runIf('stateless', () => memoryRun([...lambdaFlags(128), ...extraArgs]));
+    const rssDefault = await runIf('defaults', () => memoryRun([]));
+    const rssFull =
+      QUICK || !runs.includes('largest') ? null : await memoryRun([...lambdaFlags(128), ...extraArgs], fullRecordsFile);
     // The same 1,000 findings with the state table on (issue 17): receipts, finding records and
     // message references written to a moto DynamoDB table as the module creates it.
     // The table lives in an emulator of its own (the SDK's service-specific endpoint variable):
@@ -741,10 +753,12 @@ try {
     cleanups.push(() => stateMoto.stop());
     const stateTableName = 'gdn-bench-memory-state';
     await createStateTable(stateTableName, stateMoto.endpoint);
-    const rssState = await memoryRun([...lambdaFlags(128), ...extraArgs], recordsFile, {
-      GDN_STATE_TABLE: stateTableName,
-      AWS_ENDPOINT_URL_DYNAMODB: stateMoto.endpoint,
-    });
+    const rssState = await runIf('state', () =>
+      memoryRun([...lambdaFlags(128), ...extraArgs], recordsFile, {
+        GDN_STATE_TABLE: stateTableName,
+        AWS_ENDPOINT_URL_DYNAMODB: stateMoto.endpoint,
+      }),
+    );
     const stateItems = await scanTable(stateTableName, stateMoto.endpoint);
     const rssRun = rss128;
     const batchLog = rssRun.logs.find((l) => l.message === 'batch processed') ?? {};

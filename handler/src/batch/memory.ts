@@ -48,7 +48,8 @@ export async function rememberSightings(
   sightings.forEach((p, i) => {
     const answer = observed[i];
     if (!answer) return;
-    p.finding = { ...p.finding, isUpdate: !answer.isNew };
+    // A copy only where the table changes the view's answer: 1,000 copies of the batch's views cost heap.
+    if (p.finding.isUpdate === answer.isNew) p.finding = { ...p.finding, isUpdate: !answer.isNew };
     escalated.set(p.finding.id, (escalated.get(p.finding.id) ?? false) || answer.isEscalation);
   });
   return {

@@ -4,7 +4,7 @@ import type { Agent as HttpAgent, IncomingMessage, request as httpRequest } from
 export interface PostResponse {
   status: number;
   retryAfter: string | null;
-  /** The first {@link MAX_RESPONSE_BYTES} of the body, UTF-8 decoded. */
+  /** The first {@link MAX_RESPONSE_BYTES} (or the request's `maxResponseBytes`) of the body, UTF-8 decoded. */
   body: string;
 }
 
@@ -13,6 +13,8 @@ export interface PostRequest {
   body: string;
   /** One deadline for the whole exchange: connect, send, status and body. */
   timeoutMs: number;
+  /** Keep this much of the body (default {@link MAX_RESPONSE_BYTES}: receivers' answers are only excerpted). */
+  maxResponseBytes?: number;
 }
 
 export type Post = (url: string, request: PostRequest) => Promise<PostResponse>;
@@ -72,7 +74,7 @@ function codeOf(error: unknown): string {
  * caller's attempts: it all but never reached the receiver, and a reset is
  * retried by the caller's policy anyway, only later.
  */
-export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
+export const postOnce: Post = async (url, { headers, body, timeoutMs, maxResponseBytes = MAX_RESPONSE_BYTES }) => {
   let target: URL;
   try {
     target = new URL(url);
@@ -86,7 +88,9 @@ export const postOnce: Post = async (url, { headers, body, timeoutMs }) => {
   const deadline = Date.now() + timeoutMs;
   // Node throws synchronously for a request it cannot build (ERR_INVALID_CHAR in a header): a TransportError too.
   const send = (ms: number) =>
-    exchange(client, target, headers, payload, ms).catch((error: unknown) => Promise.reject(asTransportError(error)));
+    exchange(client, target, headers, payload, ms, maxResponseBytes).catch((error: unknown) =>
+      Promise.reject(asTransportError(error)),
+    );
   try {
     return await send(timeoutMs);
   } catch (error) {
@@ -113,6 +117,7 @@ function exchange(
   headers: Record<string, string>,
   payload: Buffer,
   timeoutMs: number,
+  maxBytes: number,
 ): Promise<PostResponse> {
   return new Promise<PostResponse>((resolve, reject) => {
     let response: IncomingMessage | undefined;
@@ -154,8 +159,8 @@ function exchange(
       (res) => {
         response = res;
         res.on('data', (chunk: Buffer) => {
-          if (kept >= MAX_RESPONSE_BYTES) return;
-          const room = MAX_RESPONSE_BYTES - kept;
+          if (kept >= maxBytes) return;
+          const room = maxBytes - kept;
           chunks.push(chunk.byteLength > room ? chunk.subarray(0, room) : chunk);
           kept += Math.min(room, chunk.byteLength);
         });

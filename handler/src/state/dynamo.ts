@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import type { DynamoHttpClient } from './dynamoHttp.js';
 import {
   daysOf,
   deliveryId,
@@ -12,8 +13,10 @@ import {
   refSk,
   signalPk,
 } from './keys.js';
+import { createBatchWriter } from './batchWriter.js';
 import type { StateBackend } from './store.js';
 import {
+  type AcceptedDelivery,
   type DeliveryKey,
   FindingRecordSchema,
   type MessageRef,
@@ -27,14 +30,31 @@ import {
 } from './types.js';
 
 /*
- * The DynamoDB backend (low-level client, attribute values built by hand: the
- * items hold strings and numbers only). The SDK module is imported on the
- * first call, as the other AWS edges do, so cold start does not pay for it.
+ * The DynamoDB backend (attribute values built by hand: the items hold strings
+ * and numbers only), over the lean client of dynamoHttp.ts, loaded on the
+ * first call as the other AWS edges are, so cold start does not pay for it.
  */
 
-type DdbModule = typeof import('@aws-sdk/client-dynamodb');
+// Types only (erased at build): the wire shapes of DynamoDB's JSON protocol, as the SDK declares them.
 type AttributeValue = import('@aws-sdk/client-dynamodb').AttributeValue;
+type BatchGetItemCommandOutput = import('@aws-sdk/client-dynamodb').BatchGetItemCommandOutput;
+type BatchWriteItemCommandOutput = import('@aws-sdk/client-dynamodb').BatchWriteItemCommandOutput;
+type GetItemCommandOutput = import('@aws-sdk/client-dynamodb').GetItemCommandOutput;
+type QueryCommandOutput = import('@aws-sdk/client-dynamodb').QueryCommandOutput;
+type UpdateItemCommandOutput = import('@aws-sdk/client-dynamodb').UpdateItemCommandOutput;
 type Item = Record<string, AttributeValue>;
+
+/**
+ * A receipt waiting to be written: its DELIVERY item, or the REF item of an
+ * entry with a message reference. Kept this small on purpose: a digest's
+ * 1,000 receipts wait while other channels' receipts share their requests.
+ */
+interface Receipt {
+  entry: AcceptedDelivery;
+  kind: 'delivery' | 'ref';
+  /** When and until when, shared by the receipts of one call. */
+  stamp: { acceptedAt: string; ttl: number };
+}
 
 /** DynamoDB's per-request limits (BatchGetItem 100 keys, BatchWriteItem 25 requests). */
 export const BATCH_GET_LIMIT = 100;
@@ -45,13 +65,11 @@ export interface DynamoClientOptions {
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /**
-   * Total attempts per request (the SDK's own retries included). Few: the
+   * Total attempts per request (retries included). Few: the
    * memory must never hold up delivery; a throttled table means "unknown".
    */
   maxAttempts?: number;
-  /** TCP connect timeout: an unreachable endpoint (a VPC without a route) fails fast. */
-  connectionTimeoutMs?: number;
-  /** Socket timeout of one attempt. */
+  /** Deadline of one attempt: connect, send and answer (an unreachable endpoint fails within it). */
   requestTimeoutMs?: number;
   /** Deadline of one operation, retries and UnprocessedKeys/Items rounds included. */
   operationTimeoutMs?: number;
@@ -95,6 +113,20 @@ function plain(item: Item): Record<string, string | number> {
   return out;
 }
 
+/** The key of a receipt's item, for `pk|sk` uniqueness within a request. */
+const receiptId = ({ entry, kind }: Receipt): string =>
+  kind === 'delivery' ? deliveryId(entry) : `${findingPk(entry.findingId)}|${refSk(entry.channel)}`;
+
+/** The item a receipt is written as (see keys.ts). */
+function receiptItem({ entry, kind, stamp: { acceptedAt, ttl } }: Receipt): Item {
+  const pk = S(findingPk(entry.findingId));
+  const ref: Item = entry.ref ? { ref: S(JSON.stringify(entry.ref)) } : {};
+  const common = { acceptedAt: S(acceptedAt), expiresAt: N(ttl), ...ref };
+  return kind === 'delivery'
+    ? { pk, sk: S(deliverySk(entry.occurrence, entry.channel)), ...common }
+    : { pk, sk: S(refSk(entry.channel)), occurrence: S(entry.occurrence), ...common };
+}
+
 const isConditionFailure = (error: unknown): error is { name: string; Item?: Item } =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
@@ -123,43 +155,69 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
   const { tableName, ttlDays, now = Date.now, concurrency = 16, unprocessedRounds = 4 } = options;
   const {
     maxAttempts = 2,
-    connectionTimeoutMs = 500,
     requestTimeoutMs = 1_000,
     operationTimeoutMs = 2_500,
     ...clientConfig
   } = options.client ?? {};
 
-  let sdk: Promise<{ mod: DdbModule; client: import('@aws-sdk/client-dynamodb').DynamoDBClient }> | undefined;
+  // The client (and the signer's chunk) load on the first call: cold start does not pay for them.
+  let client: Promise<DynamoHttpClient> | undefined;
   const load = () => {
-    sdk ??= import('@aws-sdk/client-dynamodb').then((mod) => ({
-      mod,
-      client: new mod.DynamoDBClient({
-        ...clientConfig,
-        maxAttempts,
-        // throwOnRequestTimeout: without it the handler only warns and the attempt waits on.
-        requestHandler: {
-          connectionTimeout: connectionTimeoutMs,
-          requestTimeout: requestTimeoutMs,
-          throwOnRequestTimeout: true,
-        },
-      }),
-    }));
-    return sdk;
+    client ??= import('./dynamoHttp.js').then(({ createDynamoHttpClient }) =>
+      createDynamoHttpClient({ ...clientConfig, maxAttempts, requestTimeoutMs }),
+    );
+    return client;
   };
 
   /** Runs one operation under its deadline: retries and backoff included. */
   const withDeadline = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const signal = AbortSignal.timeout(operationTimeoutMs);
+    const deadline = deadlineAfter(operationTimeoutMs);
     // Every parallel request of the operation listens on it: not a leak.
-    setMaxListeners(concurrency * 4, signal);
-    return work(signal);
+    setMaxListeners(concurrency * 4, deadline.signal);
+    try {
+      return await work(deadline.signal);
+    } finally {
+      deadline.clear();
+    }
   };
 
   const expiresAt = () => N(expiresAtFrom(now(), ttlDays));
+
+  /** One BatchWriteItem of up to 25 puts, with rounds for UnprocessedItems (exponential backoff). */
+  async function batchWrite(operation: string, items: Item[], signal: AbortSignal): Promise<void> {
+    const ddb = await load();
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > unprocessedRounds) throw new StateIncompleteError(operation, pending.length);
+      if (round > 0) await backoff(round, signal);
+      const result = await ddb.call<BatchWriteItemCommandOutput>(
+        'BatchWriteItem',
+        { RequestItems: { [tableName]: pending } },
+        signal,
+      );
+      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
+        r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+      );
+    }
+  }
+
+  // Receipts of concurrent channels share requests (see batchWriter.ts); each request has its own deadline.
+  const receiptWriter = createBatchWriter<Receipt>({
+    limit: BATCH_WRITE_LIMIT,
+    idOf: receiptId,
+    write: async (receipts) => {
+      const deadline = deadlineAfter(operationTimeoutMs);
+      try {
+        await batchWrite('recordAccepted', receipts.map(receiptItem), deadline.signal);
+      } finally {
+        deadline.clear();
+      }
+    },
+  });
   const isoNow = () => new Date(now()).toISOString();
 
   async function observeOne(sighting: Sighting, signal: AbortSignal): Promise<Observation> {
-    const { mod, client } = await load();
+    const ddb = await load();
     const occurrence = occurrenceOf(sighting);
     const key = { pk: S(findingPk(sighting.findingId)), sk: S(META) };
     const at = isoNow();
@@ -168,8 +226,9 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
       // higher score than any before: exactly one concurrent writer passes the condition.
       // The decision is kept with the occurrence that won it (previousHighest -1 = new), so a
       // redelivery of that occurrence gets the same answer. Operands read the item as it was.
-      const result = await client.send(
-        new mod.UpdateItemCommand({
+      const result = await ddb.call<UpdateItemCommandOutput>(
+        'UpdateItem',
+        {
           TableName: tableName,
           Key: key,
           ConditionExpression: 'attribute_not_exists(firstSeenAt) OR highestSeverity < :score',
@@ -189,8 +248,8 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
           ReturnValues: 'ALL_OLD',
           // On a failed condition the item comes back too: no second request to read it.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-        { abortSignal: signal },
+        },
+        signal,
       );
       const old = result.Attributes ?? {};
       const isNew = str(old.firstSeenAt) === undefined;
@@ -211,10 +270,11 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
   /** The winning sighting was older than one already recorded (out of order): the later one stays last. */
   async function restoreLastSighting(findingId: string, old: Item, signal: AbortSignal): Promise<void> {
-    const { mod, client } = await load();
-    await client
-      .send(
-        new mod.UpdateItemCommand({
+    const ddb = await load();
+    await ddb
+      .call<UpdateItemCommandOutput>(
+        'UpdateItem',
+        {
           TableName: tableName,
           Key: { pk: S(findingPk(findingId)), sk: S(META) },
           ConditionExpression: 'lastCount < :oldCount',
@@ -223,8 +283,8 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
             ':oldCount': old.lastCount ?? N(0),
             ':oldUpdatedAt': old.lastUpdatedAt ?? S(''),
           },
-        }),
-        { abortSignal: signal },
+        },
+        signal,
       )
       .catch((error: unknown) => {
         // Meanwhile a later sighting was recorded: it stays.
@@ -233,10 +293,11 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
   }
 
   async function advanceLastSighting(sighting: Sighting, at: string, signal: AbortSignal): Promise<void> {
-    const { mod, client } = await load();
-    await client
-      .send(
-        new mod.UpdateItemCommand({
+    const ddb = await load();
+    await ddb
+      .call<UpdateItemCommandOutput>(
+        'UpdateItem',
+        {
           TableName: tableName,
           Key: { pk: S(findingPk(sighting.findingId)), sk: S(META) },
           ConditionExpression: 'lastCount < :count',
@@ -248,8 +309,8 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
             ':now': S(at),
             ':expiresAt': expiresAt(),
           },
-        }),
-        { abortSignal: signal },
+        },
+        signal,
       )
       .catch((error: unknown) => {
         // A concurrent container recorded a later sighting first: it stays.
@@ -283,24 +344,31 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
     async accepted(keys) {
       if (keys.length === 0) return [];
       return withDeadline(async (signal) => {
-        const { mod, client } = await load();
-        const unique = new Map<string, DeliveryKey>();
-        for (const key of keys) unique.set(deliveryId(key), key);
+        const ddb = await load();
         const found = new Set<string>();
-        for (const chunk of chunks([...unique.values()], BATCH_GET_LIMIT)) {
-          let pending: Item[] = chunk.map((k) => ({
-            pk: S(findingPk(k.findingId)),
-            sk: S(deliverySk(k.occurrence, k.channel)),
-          }));
+        // 100 keys per request, marshalled as the request is built: with seven channels asking at
+        // once, a channel holds no more than the request in flight. A key twice in one request
+        // (DynamoDB refuses that) is read once; across requests a repeat is only read again.
+        for (let next = 0; next < keys.length; ) {
+          const ids = new Set<string>();
+          let pending: Item[] = [];
+          for (; next < keys.length && pending.length < BATCH_GET_LIMIT; next++) {
+            const key = keys[next] as DeliveryKey;
+            const id = deliveryId(key);
+            if (ids.has(id)) continue;
+            ids.add(id);
+            pending.push({ pk: S(findingPk(key.findingId)), sk: S(deliverySk(key.occurrence, key.channel)) });
+          }
           for (let round = 0; pending.length > 0; round++) {
             if (round > unprocessedRounds) throw new StateIncompleteError('accepted', pending.length);
             if (round > 0) await backoff(round, signal);
-            const result = await client.send(
-              new mod.BatchGetItemCommand({
+            const result = await ddb.call<BatchGetItemCommandOutput>(
+              'BatchGetItem',
+              {
                 // Strongly consistent: a receipt written a moment ago by another container counts.
                 RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk, sk' } },
-              }),
-              { abortSignal: signal },
+              },
+              signal,
             );
             for (const item of result.Responses?.[tableName] ?? []) found.add(`${str(item.pk)}|${str(item.sk)}`);
             pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
@@ -312,69 +380,49 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
     async recordAccepted(entries) {
       if (entries.length === 0) return;
-      await withDeadline(async (signal) => {
-        const { mod, client } = await load();
-        const acceptedAt = S(isoNow());
-        const ttl = expiresAt();
-        // One put per key: BatchWriteItem refuses two requests for one key. A finding's latest
-        // occurrence wins the REF item (occurrences sort by time).
-        const puts = new Map<string, Item>();
-        const sorted = [...entries].sort((a, b) => a.occurrence.localeCompare(b.occurrence));
-        for (const entry of sorted) {
-          const pk = S(findingPk(entry.findingId));
-          const ref: Item = entry.ref ? { ref: S(JSON.stringify(entry.ref)) } : {};
-          puts.set(deliveryId(entry), {
-            pk,
-            sk: S(deliverySk(entry.occurrence, entry.channel)),
-            acceptedAt,
-            expiresAt: ttl,
-            ...ref,
-          });
-          if (entry.ref) {
-            const sk = refSk(entry.channel);
-            puts.set(`${pk.S}|${sk}`, {
-              pk,
-              sk: S(sk),
-              occurrence: S(entry.occurrence),
-              acceptedAt,
-              expiresAt: ttl,
-              ...ref,
-            });
-          }
+      const stamp = { acceptedAt: isoNow(), ttl: expiresAtFrom(now(), ttlDays) };
+      // One put per key within a call, the last given kept: a finding's latest occurrence wins its REF
+      // item (occurrences sort by time). Items are marshalled when a request takes them.
+      const sorted = [...entries].sort((a, b) => a.occurrence.localeCompare(b.occurrence));
+      const receipts: Receipt[] = [];
+      const seen = new Set<string>();
+      for (let i = sorted.length - 1; i >= 0; i--) {
+        const entry = sorted[i] as AcceptedDelivery;
+        for (const receipt of [
+          { entry, kind: 'delivery', stamp } as const,
+          ...(entry.ref ? [{ entry, kind: 'ref', stamp } as const] : []),
+        ]) {
+          const id = receiptId(receipt);
+          if (seen.has(id)) continue;
+          seen.add(id);
+          receipts.push(receipt);
         }
-        for (const chunk of chunks([...puts.values()], BATCH_WRITE_LIMIT)) {
-          let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-          for (let round = 0; pending.length > 0; round++) {
-            if (round > unprocessedRounds) throw new StateIncompleteError('recordAccepted', pending.length);
-            if (round > 0) await backoff(round, signal);
-            const result = await client.send(
-              new mod.BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
-              { abortSignal: signal },
-            );
-            pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
-              r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-            );
-          }
-        }
-      });
+      }
+      const deadline = deadlineAfter(operationTimeoutMs);
+      try {
+        await receiptWriter.write(receipts.reverse(), deadline.signal);
+      } finally {
+        deadline.clear();
+      }
     },
 
     async announcedOn(findingId) {
       return withDeadline(async (signal) => {
-        const { mod, client } = await load();
+        const ddb = await load();
         const channels = new Set<string>();
-        let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+        let start: Record<string, AttributeValue> | undefined;
         // Receipts are DELIVERY#<updatedAt>#<count>#<channel>; channel names cannot contain "#".
         do {
-          const page = await client.send(
-            new mod.QueryCommand({
+          const page = await ddb.call<QueryCommandOutput>(
+            'Query',
+            {
               TableName: tableName,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :receipt)',
               ExpressionAttributeValues: { ':pk': S(findingPk(findingId)), ':receipt': S('DELIVERY#') },
               ProjectionExpression: 'sk',
               ExclusiveStartKey: start,
-            }),
-            { abortSignal: signal },
+            },
+            signal,
           );
           for (const item of page.Items ?? []) {
             const channel = str(item.sk)?.split('#').pop();
@@ -396,10 +444,11 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
     async setLifecycle(findingId, change) {
       return withDeadline(async (signal) => {
-        const { mod, client } = await load();
+        const ddb = await load();
         try {
-          await client.send(
-            new mod.UpdateItemCommand({
+          await ddb.call<UpdateItemCommandOutput>(
+            'UpdateItem',
+            {
               TableName: tableName,
               Key: { pk: S(findingPk(findingId)), sk: S(META) },
               // The archive sync may deliver an older event late: the latest change of a kind stays.
@@ -407,8 +456,8 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
               UpdateExpression: 'SET #by = :by, #at = :at, expiresAt = :expiresAt',
               ExpressionAttributeNames: { '#by': `${change.action}By`, '#at': `${change.action}At` },
               ExpressionAttributeValues: { ':by': S(change.by), ':at': S(change.at), ':expiresAt': expiresAt() },
-            }),
-            { abortSignal: signal },
+            },
+            signal,
           );
           return true;
         } catch (error) {
@@ -430,16 +479,17 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
         throw new RangeError(`findingRecords takes at most ${BATCH_GET_LIMIT} ids, got ${findingIds.length}`);
       if (findingIds.length === 0) return [];
       return withDeadline(async (signal) => {
-        const { mod, client } = await load();
+        const ddb = await load();
         const found = new Map<string, FindingRecord>();
         let pending: Item[] = [...new Set(findingIds)].map((id) => ({ pk: S(findingPk(id)), sk: S(META) }));
         for (let round = 0; pending.length > 0; round++) {
           if (round > unprocessedRounds) throw new StateIncompleteError('findingRecords', pending.length);
           if (round > 0) await backoff(round, signal);
           // Eventually consistent (half the read cost): the report looks at days, not milliseconds.
-          const result = await client.send(
-            new mod.BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
-            { abortSignal: signal },
+          const result = await ddb.call<BatchGetItemCommandOutput>(
+            'BatchGetItem',
+            { RequestItems: { [tableName]: { Keys: pending } } },
+            signal,
           );
           for (const item of result.Responses?.[tableName] ?? []) {
             const parsed = FindingRecordSchema.safeParse(plain(item));
@@ -454,17 +504,18 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
     async recordProcessed(eventTime) {
       await withDeadline(async (signal) => {
-        const { mod, client } = await load();
-        await client
-          .send(
-            new mod.UpdateItemCommand({
+        const ddb = await load();
+        await ddb
+          .call<UpdateItemCommandOutput>(
+            'UpdateItem',
+            {
               TableName: tableName,
               Key: { pk: S(PIPELINE_KEY.pk), sk: S(PIPELINE_KEY.sk) },
               ConditionExpression: 'attribute_not_exists(lastEventAt) OR lastEventAt < :eventAt',
               UpdateExpression: 'SET lastEventAt = :eventAt, lastProcessedAt = :now, expiresAt = :expiresAt',
               ExpressionAttributeValues: { ':eventAt': S(eventTime), ':now': S(isoNow()), ':expiresAt': expiresAt() },
-            }),
-            { abortSignal: signal },
+            },
+            signal,
           )
           .catch((error: unknown) => {
             // A later event is already recorded (another container, or an older record redelivered).
@@ -483,7 +534,6 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
     async recordSignals(entries) {
       if (entries.length === 0) return;
       await withDeadline(async (signal) => {
-        const { mod, client } = await load();
         const ttl = expiresAt();
         // The sort key is the time and a digest of the entry: a redelivered event rewrites its own item.
         const puts = new Map<string, Item>();
@@ -502,40 +552,29 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
           };
           puts.set(`${str(item.pk)}|${sk}`, item);
         }
-        for (const chunk of chunks([...puts.values()], BATCH_WRITE_LIMIT)) {
-          let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-          for (let round = 0; pending.length > 0; round++) {
-            if (round > unprocessedRounds) throw new StateIncompleteError('recordSignals', pending.length);
-            if (round > 0) await backoff(round, signal);
-            const result = await client.send(
-              new mod.BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
-              { abortSignal: signal },
-            );
-            pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
-              r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
-            );
-          }
-        }
+        for (const chunk of chunks([...puts.values()], BATCH_WRITE_LIMIT))
+          await batchWrite('recordSignals', chunk, signal);
       });
     },
 
     async signalsBetween(start, end) {
-      const { mod, client } = await load();
+      const ddb = await load();
       const entries: SignalEntry[] = [];
       // One Query per day, each under its own deadline: a 90-day report is 91 small reads, not one long one.
       for (const day of daysOf(start, end)) {
         await withDeadline(async (signal) => {
           let next: Item | undefined;
           do {
-            const page = await client.send(
-              new mod.QueryCommand({
+            const page = await ddb.call<QueryCommandOutput>(
+              'Query',
+              {
                 TableName: tableName,
                 // Times in events vary in form (with or without milliseconds): filter by parsed time below.
                 KeyConditionExpression: 'pk = :pk',
                 ExpressionAttributeValues: { ':pk': S(signalPk(day)) },
                 ExclusiveStartKey: next,
-              }),
-              { abortSignal: signal },
+              },
+              signal,
             );
             for (const item of page.Items ?? []) {
               const parsed = SignalEntrySchema.safeParse({ key: null, ...plain(item) });
@@ -553,14 +592,29 @@ export function createDynamoBackend(options: DynamoBackendOptions): StateBackend
 
   async function getItem(pk: string, sk: string): Promise<Item | undefined> {
     return withDeadline(async (signal) => {
-      const { mod, client } = await load();
-      const result = await client.send(
-        new mod.GetItemCommand({ TableName: tableName, Key: { pk: S(pk), sk: S(sk) }, ConsistentRead: true }),
-        { abortSignal: signal },
+      const ddb = await load();
+      const result = await ddb.call<GetItemCommandOutput>(
+        'GetItem',
+        { TableName: tableName, Key: { pk: S(pk), sk: S(sk) }, ConsistentRead: true },
+        signal,
       );
       return result.Item;
     });
   }
+}
+
+/**
+ * A signal that aborts with a `TimeoutError` after `ms`, like `AbortSignal.timeout`, but whose
+ * timer is cleared when the work ends: thousands of receipt writes per batch would otherwise each
+ * leave a signal and its timer alive for the whole deadline, long enough for V8 to promote them.
+ */
+function deadlineAfter(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /** Exponential backoff with full jitter between UnprocessedKeys/Items rounds (as AWS advises). */
