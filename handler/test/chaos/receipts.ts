@@ -1,5 +1,6 @@
 import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseRecord } from '../../src/batch/envelope.js';
+import { KIND_READERS } from '../../src/signals/kinds.js';
 import { deliveryKey } from '../../src/batch/memory.js';
 import { viewsOf } from '../../src/signals/view.js';
 import { deliverySk, findingPk } from '../../src/state/keys.js';
@@ -23,7 +24,7 @@ export interface ReceiptKey {
 
 /** The receipt key of every (finding, channel) pair an SQS message body asks for. */
 export function receiptKeysOf(body: string, channels: readonly string[]): ReceiptKey[] {
-  const parsed = parseRecord('kill-accounting', body);
+  const parsed = parseRecord('kill-accounting', body, { readers: KIND_READERS });
   if (!parsed.ok) throw new Error(`not an event the function delivers: ${parsed.reason}`);
   const { item } = parsed;
   return viewsOf(item.signal).flatMap((finding) =>
