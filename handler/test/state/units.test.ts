@@ -66,10 +66,14 @@ describe('cold start', () => {
     const files = result.outputFiles.map((f) => ({ name: f.path.split('/').pop() ?? '', code: f.text }));
     const index = files.find((f) => f.name === 'index.js')?.code ?? '';
     const client = files.find((f) => f.name.startsWith('dynamoHttp-'));
+    const backend = files.find((f) => f.name.startsWith('dynamo-'));
     expect(client, 'the client is a chunk of its own').toBeDefined();
-    expect(index).toContain(`import("./${client?.name}")`);
+    expect(backend, 'the backend is a chunk of its own').toBeDefined();
+    // The store loads the backend on its first call; the backend loads the client on its first request.
+    expect(index).toContain(`import("./${backend?.name}")`);
+    expect(backend?.code).toContain(`import("./${client?.name}")`);
     expect(index).not.toMatch(/from\s*"@(aws-sdk|smithy)\//);
-    expect(index).not.toMatch(/^import\s[^;]*"\.\/dynamoHttp-/m);
+    expect(index).not.toMatch(/^import\s[^;]*"\.\/dynamo(Http)?-/m);
     expect(client?.code).toMatch(/from\s*"@smithy\/signature-v4"/);
     for (const file of files) expect(file.code).not.toContain('@aws-sdk/client-dynamodb');
   });
