@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -22,25 +22,15 @@ import { createMetrics } from '../../src/observe/metrics.js';
 import { createSeverityMemory } from '../../src/route/history.js';
 import { rawFixture } from '../helpers/fixtures.js';
 import { drain } from '../helpers/esm.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { useMoto } from '../helpers/moto.js';
+import { closedAfterEach, startReceiver } from '../helpers/receiver.js';
 
-let moto: Moto;
+useMoto();
 let sqs: SQSClient;
-const saved = { ...process.env };
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
+beforeAll(() => {
   sqs = new SQSClient({});
 });
-afterAll(async () => {
-  process.env = saved;
-  await moto?.stop();
-});
-const receivers: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
+const receivers = closedAfterEach();
 
 let queueCounter = 0;
 async function queues() {

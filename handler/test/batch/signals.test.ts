@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { processBatch, type ProcessorDeps } from '../../src/batch/process.js';
 import { CHANNEL_REGISTRY } from '../../src/channels/registry.js';
@@ -14,8 +14,8 @@ import { createMetrics } from '../../src/observe/metrics.js';
 import { createSeverityMemory } from '../../src/route/history.js';
 import { createStateStore } from '../../src/state/store.js';
 import { FIXTURES_DIR, rawFixture } from '../helpers/fixtures.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
-import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { useMoto } from '../helpers/moto.js';
+import { closedAfterEach, startReceiver } from '../helpers/receiver.js';
 import { createStateTable } from '../../../harness/awsState.mjs';
 
 /*
@@ -28,23 +28,13 @@ import { createStateTable } from '../../../harness/awsState.mjs';
  * Deliveries are counted at local receivers, the state in moto's DynamoDB.
  */
 
-let moto: Moto;
-let sqs: SQSClient;
 let tableCounter = 0;
-const saved = { ...process.env };
-beforeAll(async () => {
-  moto = await startMoto({ attempts: 2 });
-  Object.assign(process.env, moto.env);
+const moto = useMoto({ attempts: 2 });
+let sqs: SQSClient;
+beforeAll(() => {
   sqs = new SQSClient({});
-}, 60_000);
-afterAll(async () => {
-  process.env = saved;
-  await moto?.stop();
 });
-const receivers: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
-});
+const receivers = closedAfterEach();
 
 function signalFixture(kind: string, name: string): string {
   return readFileSync(join(FIXTURES_DIR, '..', 'signals', kind, `${name}.json`), 'utf8');

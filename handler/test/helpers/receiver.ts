@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startReceiver, type Receiver, type ReplyFn } from '../../../harness/http.mjs';
 
 // The receiver and the services' stand-ins live in harness/ (shared with chaos, demo, bench and e2e);
@@ -48,4 +48,17 @@ export function useReceiver(fallback?: ReplyFn): Receiver {
     idle: () => current().idle(),
     close: () => current().close(),
   };
+}
+
+/**
+ * The receivers a test starts, each closed after the test: push what you start.
+ *
+ * @example const receivers = closedAfterEach(); // in a test: receivers.push(await startReceiver())
+ */
+export function closedAfterEach(): Receiver[] {
+  const open: Receiver[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((r) => r.close()));
+  });
+  return open;
 }
