@@ -1,4 +1,4 @@
-import { descriptorFor, settingsFor } from '../channels/settings/index.js';
+import { descriptorFor, type LoadedChannels } from '../channels/settings/index.js';
 import type { SendBatch, SendContext, SendResult } from '../channels/types.js';
 import { sendEachAlone } from '../channels/types.js';
 import type { Channel, Config } from '../config/schema.js';
@@ -11,6 +11,9 @@ import type { WorkItem } from './envelope.js';
 import type { ProcessorDeps } from './process.js';
 import { createNullStateStore } from '../state/store.js';
 import type { MessageRef } from '../state/types.js';
+
+/** The processor's dependencies once the configured channel types are loaded. */
+export type DeliveryDeps = ProcessorDeps & { channels: LoadedChannels };
 
 const NO_STATE = createNullStateStore();
 
@@ -85,10 +88,10 @@ export function selectForChannel(
   channel: Channel,
   rules: EffectiveRules,
   prepared: readonly Prepared[],
-  deps: Pick<ProcessorDeps, 'channels' | 'history' | 'metrics' | 'logger'>,
+  deps: Pick<DeliveryDeps, 'channels' | 'history' | 'metrics' | 'logger'>,
   memory: BatchMemory = { history: deps.history, announced: new Map() },
 ): { selected: Prepared[]; suppressed: number } {
-  const receivesArchived = settingsFor(channel).receivesArchived(channel);
+  const receivesArchived = descriptorFor(channel, deps.channels).receivesArchived(channel);
   const selected: Prepared[] = [];
   let suppressed = 0;
   for (const p of prepared) {
@@ -119,9 +122,9 @@ export function groupForChannel(
   channel: Channel,
   rules: EffectiveRules,
   selected: Prepared[],
-  deps: Pick<ProcessorDeps, 'channels' | 'logger'>,
+  deps: Pick<DeliveryDeps, 'channels' | 'logger'>,
 ): DeliveryPlan {
-  const descriptor = descriptorFor(channel, deps.channels ?? {});
+  const descriptor = descriptorFor(channel, deps.channels);
   if (rules.digestThreshold !== null && selected.length > rules.digestThreshold) {
     deps.logger.info('sending digest', {
       channel: channel.name,
@@ -232,9 +235,9 @@ export async function deliverGroups(
   plan: DeliveryPlan,
   tally: Tally,
   send: SendContext,
-  deps: Pick<ProcessorDeps, 'channels' | 'pacer' | 'logger' | 'remainingMs'>,
+  deps: Pick<DeliveryDeps, 'channels' | 'pacer' | 'logger' | 'remainingMs'>,
 ): Promise<void> {
-  const interval = channel.minIntervalMs ?? settingsFor(channel).defaults.minIntervalMs;
+  const interval = channel.minIntervalMs ?? descriptorFor(channel, deps.channels).defaults.minIntervalMs;
   for (let start = 0; start < plan.groups.length; start += plan.windowSize) {
     const window = plan.groups.slice(start, start + plan.windowSize);
     if (deadlineNear(deps, send)) {
@@ -283,7 +286,7 @@ export async function deliverChannel(
   channel: Channel,
   config: Config,
   prepared: readonly Prepared[],
-  deps: ProcessorDeps,
+  deps: DeliveryDeps,
   send: SendContext,
   memory: BatchMemory = { history: deps.history, announced: new Map() },
 ): Promise<ChannelOutcome> {

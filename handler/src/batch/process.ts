@@ -11,7 +11,7 @@ import type { SeverityMemory } from '../route/history.js';
 import { loadKindReaders } from '../signals/dispatch.js';
 import type { KindReaders } from '../signals/kinds.js';
 import { viewsOf } from '../signals/view.js';
-import { type BatchMemory, deliverChannel, type Failure, type Prepared } from './deliverChannel.js';
+import { type BatchMemory, type DeliveryDeps, deliverChannel, type Failure, type Prepared } from './deliverChannel.js';
 import { lookupAnnounced, recordLifecycle, recordSignals, rememberSightings } from './memory.js';
 import { createNullStateStore, type StateStore } from '../state/store.js';
 
@@ -151,7 +151,7 @@ async function prepareViews(items: readonly WorkItem[], config: Config, deps: Pr
 }
 
 /** Delivers to every channel at once; each channel paces and retries on its own. */
-async function deliverAll(prepared: readonly Prepared[], config: Config, deps: ProcessorDeps, memory: BatchMemory) {
+async function deliverAll(prepared: readonly Prepared[], config: Config, deps: DeliveryDeps, memory: BatchMemory) {
   const send: SendContext = {
     ...deps.send,
     http: config.delivery,
@@ -195,6 +195,7 @@ export async function processBatch(records: readonly SqsRecordLike[], deps: Proc
 
   // Loads the configured channel types' renderers and senders while the batch is parsed and enriched.
   const channels = deps.channels ? Promise.resolve(deps.channels) : loadChannels(config.channels.map((c) => c.type));
+  channels.catch(() => undefined); // awaited before delivery; handled now so a failure meanwhile is not "unhandled"
   const { items, poison } = parseRecords(records, config, await readers);
   warnGoneChannels(items, config, deps.logger);
   const poisoned = await deadLetterPoison(poison, deps);
