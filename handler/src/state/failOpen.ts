@@ -1,4 +1,5 @@
 import type { Logger } from '../observe/logger.js';
+import { STATE_OPERATIONS } from './operations.js';
 import type { StateBackend, StateStore } from './store.js';
 
 /** Why the memory could not answer, for logs and the fault tally. */
@@ -105,20 +106,5 @@ export function failOpen(backend: StateBackend, hooks: FailOpenHooks): StateStor
     };
   }
 
-  return {
-    enabled: true,
-    prepare: guard('prepare'),
-    observe: guard('observe'),
-    accepted: guard('accepted'),
-    recordAccepted: guard('recordAccepted'),
-    announcedOn: guard('announcedOn'),
-    messageRef: guard('messageRef'),
-    setLifecycle: guard('setLifecycle'),
-    findingRecord: guard('findingRecord'),
-    findingRecords: guard('findingRecords'),
-    recordProcessed: guard('recordProcessed'),
-    lastProcessed: guard('lastProcessed'),
-    recordSignals: guard('recordSignals'),
-    signalsBetween: guard('signalsBetween'),
-  } as StateStore;
+  return { enabled: true, ...Object.fromEntries(STATE_OPERATIONS.map((op) => [op, guard(op)])) } as StateStore;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../observe/logger.js';
 import type { DynamoBackendOptions } from './dynamo.js';
 import { type FailOpenHooks, failOpen } from './failOpen.js';
+import { STATE_OPERATIONS } from './operations.js';
 import type {
   AcceptedDelivery,
   DeliveryKey,
@@ -75,27 +76,10 @@ export type StateStore = { readonly enabled: boolean } & {
   [K in keyof StateBackend]: (...args: Parameters<StateBackend[K]>) => Answer<ReturnType<StateBackend[K]>>;
 };
 
-/** Every operation of a {@link StateBackend}. */
-const OPERATIONS = [
-  'prepare',
-  'observe',
-  'accepted',
-  'recordAccepted',
-  'announcedOn',
-  'messageRef',
-  'setLifecycle',
-  'findingRecord',
-  'findingRecords',
-  'recordProcessed',
-  'lastProcessed',
-  'recordSignals',
-  'signalsBetween',
-] as const satisfies ReadonlyArray<keyof StateBackend>;
-
 /** The store without a table: every answer is "unknown", so the pipeline stays stateless. */
 export function createNullStateStore(): StateStore {
   const unknown = async () => undefined;
-  return { enabled: false, ...Object.fromEntries(OPERATIONS.map((op) => [op, unknown])) } as StateStore;
+  return { enabled: false, ...Object.fromEntries(STATE_OPERATIONS.map((op) => [op, unknown])) } as StateStore;
 }
 
 /**
@@ -112,7 +96,7 @@ function lazyDynamoBackend(options: DynamoBackendOptions): StateBackend {
     (op: keyof StateBackend) =>
     async (...args: unknown[]) =>
       ((await load())[op] as (...a: unknown[]) => Promise<unknown>)(...args);
-  return Object.fromEntries(OPERATIONS.map((op) => [op, call(op)])) as unknown as StateBackend;
+  return Object.fromEntries(STATE_OPERATIONS.map((op) => [op, call(op)])) as unknown as StateBackend;
 }
 
 export const DEFAULT_TTL_DAYS = 90;
