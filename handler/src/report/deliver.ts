@@ -100,7 +100,9 @@ export async function deliverReport(event: ReportEvent, deps: ReportDeps, remain
     deps.logger.warn('report requested, but the config has no "reports" section: nothing sent', {});
     return { report: null, sent: [], skipped: [] };
   }
-  const channels = deps.channels ?? (await loadChannels(config.channels.map((c) => c.type)));
+  const named = new Set(config.reports.channels);
+  const channels =
+    deps.channels ?? (await loadChannels(config.channels.filter((c) => named.has(c.name)).map((c) => c.type)));
   const { targets, skipped } = reportChannels(config, channels);
   for (const s of skipped) deps.logger.warn('report channel skipped', { channel: s.channel, reason: s.reason });
   if (targets.length === 0) throw new ReportFailedError('no channel in reports.channels can receive the report');
